@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The whole test suite: installs dependencies, builds with clang ASan+UBSan, runs every test
+# (unit, fuzz-corpus replay, golden, CLI exit codes, the ../shared/pcaps sweep, the namespace
+# lab), and checks formatting.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+echo "== format"
+if ! git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 --dry-run --Werror; then
+  echo "format: run 'git ls-files \"*.cpp\" \"*.hpp\" | xargs clang-format-14 -i'"; exit 1
+fi
+echo "== build (asan)"
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+echo "== test (asan)"
+ctest --preset asan -j2

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/analyze.hpp"
+
+#include <fmt/format.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "app/exit_codes.hpp"
+#include "capture/pcap_source.hpp"
+#include "decode/decoder.hpp"
+#include "export/device_format.hpp"
+#include "inventory/device.hpp"
+#include "inventory/oui.hpp"
+#include "storage/database.hpp"
+
+namespace warden::app {
+namespace {
+
+volatile std::sig_atomic_t g_stop_requested = 0;  // NOLINT: written by the signal handler
+
+extern "C" void on_stop_signal(int /*signal*/) { g_stop_requested = 1; }
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool has_capture_extension(const std::filesystem::path& path) {
+  const std::string extension = path.extension().string();
+  return extension == ".pcap" || extension == ".pcapng" || extension == ".cap" ||
+         extension == ".dmp" || extension == ".trace";
+}
+
+/// Files named on the command line are taken as they are; directories contribute their capture
+/// files (by extension), recursively, in sorted order.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
+                                       std::vector<std::string>& missing) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    std::error_code error;
+    if (std::filesystem::is_directory(input, error)) {
+      std::vector<std::string> found;
+      for (auto it = std::filesystem::recursive_directory_iterator(
+               input, std::filesystem::directory_options::skip_permission_denied, error);
+           !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+        if (it->is_regular_file(error) && has_capture_extension(it->path())) {
+          found.push_back(it->path().string());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (std::filesystem::exists(input, error)) {
+      files.push_back(input);
+    } else {
+      missing.push_back(input);
+    }
+  }
+  return files;
+}
+
+/// A one-line progress bar on stderr, redrawn at most every 200 ms.
+class Progress {
+ public:
+  explicit Progress(bool enabled, std::uint64_t total_bytes)
+      : enabled_(enabled && isatty(STDERR_FILENO) != 0), total_(total_bytes) {}
+  void update(std::uint64_t done_bytes, std::uint64_t packets) {
+    if (!enabled_) {
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) {
+      return;
+    }
+    last_ = now;
+    const double fraction = total_ == 0 ? 0.0 : std::min(1.0, static_cast<double>(done_bytes) /
+                                                                  static_cast<double>(total_));
+    const int filled = static_cast<int>(fraction * 30);
+    std::cerr << fmt::format("\r[{:<30}] {:5.1f}%  {} packets", std::string(static_cast<std::size_t>(filled), '#'),
+                             fraction * 100.0, packets)
+              << std::flush;
+    drawn_ = true;
+  }
+  void clear() {
+    if (drawn_) {
+      std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
+    }
+  }
+
+ private:
+  bool enabled_;
+  std::uint64_t total_;
+  std::chrono::steady_clock::time_point last_{};
+  bool drawn_ = false;
+};
+
+/// After the capture handle is open: give up root for the rest of the run.
+bool drop_privileges(const std::string& user, const std::string& database) {
+  if (user.empty() || geteuid() != 0) {
+    return true;
+  }
+  const passwd* entry = getpwnam(user.c_str());  // NOLINT(concurrency-mt-unsafe): single thread
+  if (entry == nullptr) {
+    std::cerr << "warden: cannot drop privileges: no user '" << user << "'\n";
+    return false;
+  }
+  // The database stays writable by the unprivileged user.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string path = database + suffix;
+    if (std::filesystem::exists(path) && chown(path.c_str(), entry->pw_uid, entry->pw_gid) != 0) {
+      std::cerr << "warden: cannot hand " << path << " to " << user << '\n';
+      return false;
+    }
+  }
+  if (setgroups(0, nullptr) != 0 || setgid(entry->pw_gid) != 0 || setuid(entry->pw_uid) != 0) {
+    std::cerr << "warden: cannot drop privileges to " << user << '\n';
+    return false;
+  }
+  return true;
+}
+
+nlohmann::json stats_json(const engine::WorkerStats& stats) {
+  nlohmann::json anomalies = nlohmann::json::object();
+  for (const auto& [name, count] : stats.anomalies) {
+    anomalies[name] = count;
+  }
+  return {{"packets", stats.decode.packets},
+          {"decode",
+           {{"truncated", stats.decode.truncated},
+            {"malformed", stats.decode.malformed},
+            {"ipv4", stats.decode.ipv4},
+            {"ipv6", stats.decode.ipv6},
+            {"arp", stats.decode.arp},
+            {"vlan_tagged", stats.decode.vlan_tagged},
+            {"fragments", stats.decode.fragments},
+            {"ipv6_extension_limit", stats.decode.ipv6_ext_limit}}},
+          {"flows",
+           {{"created", stats.flows.created},
+            {"evicted_idle", stats.flows.evicted_idle},
+            {"evicted_capacity", stats.flows.evicted_capacity},
+            {"peak_active", stats.flows.peak_active}}},
+          {"inventory",
+           {{"endpoints_created", stats.inventory.endpoints_created},
+            {"endpoints_evicted", stats.inventory.endpoints_evicted},
+            {"attributes_dropped", stats.inventory.attributes_dropped},
+            {"peers_dropped", stats.inventory.peers_dropped},
+            {"observations", stats.inventory.observations}}},
+          {"analyzers",
+           {{"datagrams", stats.analyzed_datagrams},
+            {"streams", stats.analyzed_streams},
+            {"stream_gaps", stats.stream_gaps},
+            {"stream_overflows", stats.stream_overflows}}},
+          {"anomalies", anomalies}};
+}
+
+}  // namespace
+
+int run_analyze(const AnalyzeOptions& options) {
+  const std::int64_t started = now_us();
+  int exit_code = kExitOk;
+  auto raise = [&exit_code](int code) { exit_code = std::max(exit_code, code); };
+
+  std::vector<std::string> missing;
+  const std::vector<std::string> files = expand_inputs(options.inputs, missing);
+  for (const std::string& input : missing) {
+    std::cerr << "warden: " << input << ": no such file or directory\n";
+    raise(kExitBadInput);
+  }
+  if (options.interface.empty() && files.empty()) {
+    std::cerr << "warden: no capture files to analyze\n";
+    return std::max(exit_code, static_cast<int>(kExitBadInput));
+  }
+
+  auto database = storage::Database::open(options.database);
+  if (!database) {
+    std::cerr << "warden: database " << database.error().message << '\n';
+    return kExitDatabase;
+  }
+
+  engine::Engine engine(options.engine);
+  std::uint64_t packets = 0;
+  std::string status = "complete";
+  std::string inputs_text;
+
+  if (!options.interface.empty()) {
+    capture::LiveOptions live;
+    live.interface = options.interface;
+    live.bpf_filter = options.bpf_filter;
+    if (options.duration_seconds) {
+      live.duration = std::chrono::seconds(*options.duration_seconds);
+    }
+    auto source = capture::PcapSource::open_live(live);
+    if (!source) {
+      std::cerr << "warden: " << source.error().input << ": " << source.error().reason << '\n';
+      return kExitLiveError;
+    }
+    if (!decode::is_supported_link_type(source->link_type())) {
+      std::cerr << "warden: " << options.interface << ": unsupported link type "
+                << source->link_type() << '\n';
+      return kExitLiveError;
+    }
+    if (!drop_privileges(options.drop_user, options.database)) {
+      return kExitLiveError;
+    }
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    inputs_text = "live:" + options.interface;
+    capture::RawPacket raw;
+    while (g_stop_requested == 0) {
+      const capture::SourceStatus next = source->next(raw);
+      if (next == capture::SourceStatus::Ok) {
+        engine.process(source->link_type(), raw);
+        ++packets;
+        continue;
+      }
+      if (next == capture::SourceStatus::LiveError) {
+        std::cerr << "warden: " << options.interface << ": " << source->error().reason << '\n';
+        raise(kExitLiveError);
+        status = "live-error";
+      }
+      break;
+    }
+    if (auto counters = source->live_stats()) {
+      std::cerr << fmt::format("warden: {}: {} received, {} dropped by kernel, {} by interface\n",
+                               options.interface, (*counters)[0], (*counters)[1], (*counters)[2]);
+    }
+  }
+
+  std::uint64_t total_bytes = 0;
+  for (const std::string& file : files) {
+    std::error_code error;
+    total_bytes += std::filesystem::file_size(file, error);
+  }
+  Progress progress(options.progress, total_bytes);
+  std::uint64_t done_bytes = 0;
+  for (const std::string& file : files) {
+    inputs_text += (inputs_text.empty() ? "" : "\n") + file;
+    auto source = capture::PcapSource::open_file(file);
+    if (!source) {
+      progress.clear();
+      const bool not_capture = source.error().status == capture::SourceStatus::NotACapture;
+      std::cerr << "warden: " << file << ": " << (not_capture ? "not a pcap/pcapng capture: " : "")
+                << source.error().reason << '\n';
+      raise(kExitBadInput);
+      status = "bad-input";
+      continue;
+    }
+    if (!decode::is_supported_link_type(source->link_type())) {
+      progress.clear();
+      std::cerr << "warden: " << file << ": unsupported link type " << source->link_type()
+                << "; skipped\n";
+      raise(kExitBadInput);
+      status = "bad-input";
+      continue;
+    }
+    capture::RawPacket raw;
+    std::uint64_t file_packets = 0;
+    capture::SourceStatus next = capture::SourceStatus::Ok;
+    while ((next = source->next(raw)) == capture::SourceStatus::Ok) {
+      engine.process(source->link_type(), raw);
+      ++file_packets;
+      if ((file_packets & 0xFFFU) == 0) {
+        progress.update(done_bytes + source->offset(), packets + file_packets);
+      }
+    }
+    packets += file_packets;
+    if (next == capture::SourceStatus::Truncated) {
+      progress.clear();
+      std::cerr << fmt::format(
+          "warden: {}: capture truncated or corrupt at byte {}: {}; {} packets before it were "
+          "analyzed\n",
+          file, source->error().offset, source->error().reason, file_packets);
+      raise(kExitTruncated);
+      status = "truncated";
+    }
+    done_bytes += source->file_size();
+  }
+  progress.clear();
+
+  engine::WorkerStats stats;
+  const inventory::EndpointTable endpoints = engine.finish(stats);
+  const auto oui = inventory::OuiDatabase::load(options.oui_directories.empty()
+                                                    ? inventory::OuiDatabase::default_directories()
+                                                    : options.oui_directories);
+  if (oui.size() == 0) {
+    std::cerr << "warden: warning: " << oui.error() << '\n';
+  }
+  const std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
+
+  if (auto merged = database->merge_devices(devices); !merged) {
+    std::cerr << "warden: database " << options.database << ": " << merged.error().message << '\n';
+    return kExitDatabase;
+  }
+  storage::RunRecord run;
+  run.started_at_us = started;
+  run.finished_at_us = now_us();
+  run.inputs = inputs_text;
+  run.packets = packets;
+  run.status = status;
+  run.stats_json = stats_json(stats).dump();
+  if (auto recorded = database->record_run(run); !recorded) {
+    std::cerr << "warden: database " << options.database << ": " << recorded.error().message << '\n';
+    return kExitDatabase;
+  }
+
+  const double seconds = static_cast<double>(run.finished_at_us - started) / 1e6;
+  std::cerr << fmt::format(
+      "warden: analyzed {} packets from {} in {:.2f} s: {} devices; {} flows ({} evicted for "
+      "capacity), {} endpoints evicted, {} anomalies\n",
+      packets, options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
+      seconds, devices.size(), stats.flows.created, stats.flows.evicted_capacity,
+      stats.inventory.endpoints_evicted, [&] {
+        std::uint64_t total = 0;
+        for (const auto& [name, count] : stats.anomalies) {
+          total += count;
+        }
+        return total;
+      }());
+
+  if (!options.quiet) {
+    auto stored = database->load_devices();
+    if (!stored) {
+      std::cerr << "warden: database " << options.database << ": " << stored.error().message << '\n';
+      return kExitDatabase;
+    }
+    std::set<std::string> seen;
+    for (const auto& device : devices) {
+      seen.insert(device.key);
+    }
+    std::vector<inventory::Device> shown;
+    for (auto& device : *stored) {
+      if (seen.count(device.key) > 0) {
+        shown.push_back(std::move(device));
+      }
+    }
+    const auto format = exporter::parse_format(options.output_format).value_or(exporter::Format::Table);
+    exporter::write_devices(std::cout, shown, format);
+  }
+  return exit_code;
+}
+
+}  // namespace warden::app

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace warden::app {
+
+struct AnalyzeOptions {
+  std::vector<std::string> inputs;  ///< files or directories
+  std::string interface;            ///< live capture when set
+  std::string bpf_filter;
+  std::optional<unsigned> duration_seconds;
+  std::string database = "warden.db";
+  std::string drop_user = "nobody";  ///< live capture as root: switch to this user after opening
+  engine::EngineConfig engine;
+  std::string output_format = "table";
+  bool quiet = false;      ///< no inventory printout
+  bool progress = true;    ///< progress bar when stderr is a terminal
+  std::vector<std::string> oui_directories;
+};
+
+/// Runs `warden analyze`; returns the process exit code.
+int run_analyze(const AnalyzeOptions& options);
+
+}  // namespace warden::app

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/byte_reader.hpp"
+
+namespace warden::capture {
+
+/// One captured frame. `data` aliases libpcap's buffer and is valid until the next `next()`.
+struct RawPacket {
+  std::int64_t ts_us = 0;
+  std::uint32_t wire_length = 0;
+  Bytes data;
+};
+
+/// Why a source stopped or could not start.
+enum class SourceStatus : std::uint8_t {
+  Ok,            ///< a packet was returned
+  End,           ///< clean end of file / live duration elapsed
+  Truncated,     ///< the file ends inside a record or a record is corrupt: data up to it was read
+  NotACapture,   ///< not a pcap or pcapng file
+  Unreadable,    ///< missing, a directory, permission denied, ...
+  LiveError,     ///< the interface could not be opened or failed while capturing
+};
+
+/// An error with the context a person needs: which file, where, why.
+struct SourceError {
+  SourceStatus status = SourceStatus::Ok;
+  std::string input;       ///< file path or interface name
+  std::uint64_t offset = 0;  ///< byte offset in the file where reading stopped (files only)
+  std::string reason;
+};
+
+/// Options for live capture.
+struct LiveOptions {
+  std::string interface;
+  std::string bpf_filter;
+  std::optional<std::chrono::seconds> duration;  ///< stop after this long; none = until stopped
+  int snaplen = 65535;
+  int buffer_bytes = 64 << 20;  ///< kernel ring size: bursts on a busy mirror port need room
+};
+
+/// A packet source over libpcap: a pcap/pcapng file read through a large stdio buffer, or a live
+/// interface. The only code in Warden that calls libpcap.
+class PcapSource {
+ public:
+  ~PcapSource();
+  PcapSource(const PcapSource&) = delete;
+  PcapSource& operator=(const PcapSource&) = delete;
+  PcapSource(PcapSource&&) noexcept;
+  PcapSource& operator=(PcapSource&&) noexcept;
+
+  /// Opens a capture file. Fails with NotACapture or Unreadable.
+  static tl::expected<PcapSource, SourceError> open_file(const std::string& path);
+  /// Opens a live interface; applies the BPF filter. Fails with LiveError.
+  static tl::expected<PcapSource, SourceError> open_live(const LiveOptions& options);
+
+  /// The next packet, or End / Truncated / LiveError (then `error()` says more).
+  SourceStatus next(RawPacket& out);
+  [[nodiscard]] const SourceError& error() const { return error_; }
+  /// libpcap DLT_ value of the capture.
+  [[nodiscard]] int link_type() const { return link_type_; }
+  [[nodiscard]] const std::string& name() const { return name_; }
+  /// Bytes consumed so far (files only; for progress).
+  [[nodiscard]] std::uint64_t offset() const;
+  /// Size of the file in bytes (files only; 0 for live).
+  [[nodiscard]] std::uint64_t file_size() const { return file_size_; }
+  /// Asks a live capture to stop (safe from a signal handler's flag check or another thread).
+  void request_stop();
+  /// Kernel drop counters for live capture: {received, dropped by kernel, dropped by interface}.
+  [[nodiscard]] std::optional<std::array<std::uint64_t, 3>> live_stats() const;
+
+ private:
+  PcapSource() = default;
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+  SourceError error_;
+  std::string name_;
+  int link_type_ = 0;
+  std::uint64_t file_size_ = 0;
+  bool live_ = false;
+  std::chrono::steady_clock::time_point deadline_{};
+  bool has_deadline_ = false;
+};
+
+}  // namespace warden::capture

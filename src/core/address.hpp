@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/byte_reader.hpp"
+
+namespace warden {
+
+/// An IEEE 802 MAC-48 address.
+struct MacAddress {
+  std::array<std::uint8_t, 6> octets{};
+
+  static MacAddress from_bytes(Bytes bytes);  ///< requires bytes.size() >= 6, else all-zero
+  static std::optional<MacAddress> parse(std::string_view text);  ///< "aa:bb:cc:dd:ee:ff" or '-'
+
+  [[nodiscard]] std::string to_string() const;  ///< lower-case, colon-separated
+  [[nodiscard]] bool is_zero() const;
+  [[nodiscard]] bool is_broadcast() const;
+  [[nodiscard]] bool is_multicast() const { return (octets[0] & 0x01U) != 0; }
+  /// U/L bit set: locally administered, which is how phones randomize their MACs.
+  [[nodiscard]] bool is_locally_administered() const { return (octets[0] & 0x02U) != 0; }
+  /// A unicast address a device could own (not multicast, broadcast or zero).
+  [[nodiscard]] bool is_unicast_station() const { return !is_multicast() && !is_zero(); }
+  [[nodiscard]] std::uint64_t as_u64() const;
+
+  friend bool operator==(const MacAddress&, const MacAddress&) = default;
+  friend auto operator<=>(const MacAddress&, const MacAddress&) = default;
+};
+
+/// An IPv4 or IPv6 address. IPv4 is stored in the first four bytes.
+struct IpAddress {
+  std::array<std::uint8_t, 16> bytes{};
+  std::uint8_t family = 0;  ///< 0 = none, 4, or 6
+
+  static IpAddress v4(Bytes four);      ///< requires 4 bytes
+  static IpAddress v6(Bytes sixteen);   ///< requires 16 bytes
+  static IpAddress v4_from_u32(std::uint32_t host_order);
+  static std::optional<IpAddress> parse(std::string_view text);
+
+  [[nodiscard]] bool is_v4() const { return family == 4; }
+  [[nodiscard]] bool is_v6() const { return family == 6; }
+  [[nodiscard]] bool is_set() const { return family != 0; }
+  [[nodiscard]] std::uint32_t v4_u32() const;  ///< host order
+  [[nodiscard]] std::string to_string() const;
+  /// Unspecified (0.0.0.0, ::), multicast, broadcast, loopback: never a device's address.
+  [[nodiscard]] bool is_assignable() const;
+  /// RFC 1918, RFC 6598 CGN, link-local, ULA, loopback: addresses that do not route on the internet.
+  [[nodiscard]] bool is_private() const;
+  [[nodiscard]] bool is_link_local() const;
+  [[nodiscard]] bool is_multicast() const;
+
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+};
+
+}  // namespace warden
+
+template <>
+struct std::hash<warden::MacAddress> {
+  std::size_t operator()(const warden::MacAddress& mac) const noexcept {
+    return std::hash<std::uint64_t>{}(mac.as_u64());
+  }
+};
+
+template <>
+struct std::hash<warden::IpAddress> {
+  std::size_t operator()(const warden::IpAddress& ip) const noexcept {
+    std::uint64_t value = 1469598103934665603ULL ^ ip.family;
+    for (const std::uint8_t byte : ip.bytes) {
+      value = (value ^ byte) * 1099511628211ULL;
+    }
+    return value;
+  }
+};

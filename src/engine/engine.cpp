@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/engine.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace warden::engine {
+namespace {
+constexpr std::size_t kBatchBytes = 256 * 1024;
+constexpr std::size_t kBatchPackets = 2048;
+constexpr std::size_t kBatchesPerShard = 8;  ///< bounds memory and back-pressures the reader
+
+struct PacketMeta {
+  std::size_t offset;
+  std::uint32_t caplen;
+  std::uint32_t wire_length;
+  std::int64_t ts_us;
+  int link_type;
+};
+
+struct Batch {
+  std::vector<std::uint8_t> data;
+  std::vector<PacketMeta> packets;
+  Batch() {
+    data.reserve(kBatchBytes + 65536);
+    packets.reserve(kBatchPackets);
+  }
+};
+}  // namespace
+
+/// A worker thread with its queue of full batches and its pool of empty ones.
+class Engine::Shard {
+ public:
+  explicit Shard(const EngineConfig& config) : worker_(config) {
+    for (std::size_t batch_idx = 0; batch_idx < kBatchesPerShard; ++batch_idx) {
+      free_.push_back(std::make_unique<Batch>());
+    }
+    current_ = take_free();
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Shard() {
+    if (thread_.joinable()) {
+      close();
+    }
+  }
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  void add(int link_type, const capture::RawPacket& raw) {
+    Batch& batch = *current_;
+    batch.packets.push_back(PacketMeta{batch.data.size(), static_cast<std::uint32_t>(raw.data.size()),
+                                       raw.wire_length, raw.ts_us, link_type});
+    batch.data.insert(batch.data.end(), raw.data.begin(), raw.data.end());
+    if (batch.data.size() >= kBatchBytes || batch.packets.size() >= kBatchPackets) {
+      submit();
+    }
+  }
+
+  /// Sends the partial batch, asks the thread to finish its flows, and joins it.
+  void close() {
+    if (!current_->packets.empty()) {
+      submit();
+    }
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      closing_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+  }
+
+  Worker& worker() { return worker_; }
+
+ private:
+  std::unique_ptr<Batch> take_free() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    returned_.wait(lock, [this] { return !free_.empty(); });
+    std::unique_ptr<Batch> batch = std::move(free_.back());
+    free_.pop_back();
+    return batch;
+  }
+
+  void submit() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      full_.push_back(std::move(current_));
+    }
+    ready_.notify_one();
+    current_ = take_free();
+  }
+
+  void run() {
+    while (true) {
+      std::unique_ptr<Batch> batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return !full_.empty() || closing_; });
+        if (full_.empty()) {
+          break;
+        }
+        batch = std::move(full_.front());
+        full_.pop_front();
+      }
+      for (const PacketMeta& meta : batch->packets) {
+        capture::RawPacket raw;
+        raw.ts_us = meta.ts_us;
+        raw.wire_length = meta.wire_length;
+        raw.data = Bytes(batch->data).subspan(meta.offset, meta.caplen);
+        worker_.process(meta.link_type, raw);
+      }
+      batch->data.clear();
+      batch->packets.clear();
+      {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        free_.push_back(std::move(batch));
+      }
+      returned_.notify_one();
+    }
+    worker_.finish();
+  }
+
+  Worker worker_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable returned_;
+  std::deque<std::unique_ptr<Batch>> full_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  std::unique_ptr<Batch> current_;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+Engine::Engine(const EngineConfig& config) : config_(config) {
+  if (config_.threads <= 1) {
+    inline_worker_ = std::make_unique<Worker>(config_);
+    return;
+  }
+  for (unsigned shard_idx = 0; shard_idx < config_.threads; ++shard_idx) {
+    shards_.push_back(std::make_unique<Shard>(config_));
+  }
+}
+
+Engine::~Engine() = default;
+
+void Engine::process(int link_type, const capture::RawPacket& raw) {
+  if (inline_worker_) {
+    inline_worker_->process(link_type, raw);
+    return;
+  }
+  dispatch(link_type, raw);
+}
+
+void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
+  (void)decode::decode(link_type, raw, scratch_, scratch_stats_);
+  std::uint64_t hash = decode::flow_hash(scratch_);
+  if (hash == 0) {
+    // No IP: keep a MAC's layer-2 frames together.
+    hash = std::hash<MacAddress>{}(scratch_.src_mac);
+  }
+  shards_[hash % shards_.size()]->add(link_type, raw);
+}
+
+inventory::EndpointTable Engine::finish(WorkerStats& stats) {
+  stats = WorkerStats{};
+  if (inline_worker_) {
+    inline_worker_->finish();
+    stats = inline_worker_->stats();
+    return std::move(inline_worker_->endpoints());
+  }
+  inventory::InventoryConfig merged_config = config_.inventory;
+  merged_config.max_endpoints *= static_cast<std::uint32_t>(shards_.size());
+  inventory::EndpointTable merged(merged_config);
+  for (auto& shard : shards_) {
+    shard->close();
+    stats.add(shard->worker().stats());
+    merged.merge_from(shard->worker().endpoints());
+  }
+  return merged;
+}
+
+}  // namespace warden::engine

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/worker.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "flow/tcp_reassembly.hpp"
+#include "protocols/registry.hpp"
+
+namespace warden::engine {
+namespace {
+
+constexpr std::uint16_t kEtherTypeArp = 0x0806;
+constexpr std::uint16_t kEtherTypeLldp = 0x88CC;
+constexpr std::uint16_t kSnapCdp = 0x2000 | 0x0001;  // SNAP PID as reported by the decoder
+constexpr int kMaxNdOptions = 16;
+constexpr std::size_t kMaxBannerBytes = 160;
+constexpr int kMaxTelnetOptions = 32;
+
+// Bits of Flow::user_flags.
+constexpr std::uint8_t kServiceNoted = 0x01;
+constexpr std::uint8_t kBannerChecked = 0x02;
+constexpr std::uint8_t kProbed = 0x04;
+constexpr std::uint8_t kStreamDone = 0x08;
+
+constexpr std::uint32_t kUnresolved = 0xFFFFFFFEU;
+
+bool is_unicast_ip(const IpAddress& ip) { return ip.is_set() && ip.is_assignable(); }
+
+/// Text for "tcp/80" style service prefixes without allocation.
+std::string_view service_prefix(std::array<char, 16>& buffer, bool tcp, std::uint16_t port) {
+  const int length = std::snprintf(buffer.data(), buffer.size(), "%s/%u", tcp ? "tcp" : "udp",
+                                   static_cast<unsigned>(port));
+  return {buffer.data(), static_cast<std::size_t>(length)};
+}
+
+}  // namespace
+
+/// Per-flow analysis state for TCP flows with a stream analyzer.
+struct Worker::StreamState final : flow::FlowExtension {
+  std::unique_ptr<proto::StreamAnalyzer> analyzer;
+  std::array<flow::TcpStream, 2> streams;  // by side: initiator (to server), responder
+
+  StreamState(std::unique_ptr<proto::StreamAnalyzer> owned, std::size_t max_buffer)
+      : analyzer(std::move(owned)), streams{flow::TcpStream(max_buffer), flow::TcpStream(max_buffer)} {}
+};
+
+void WorkerStats::add(const WorkerStats& other) {
+  decode.add(other.decode);
+  flows.add(other.flows);
+  inventory.add(other.inventory);
+  analyzed_datagrams += other.analyzed_datagrams;
+  analyzed_streams += other.analyzed_streams;
+  stream_gaps += other.stream_gaps;
+  stream_overflows += other.stream_overflows;
+  for (const auto& [name, count] : other.anomalies) {
+    anomalies[name] += count;
+  }
+}
+
+Worker::Worker(const EngineConfig& config)
+    : config_(config), flows_(config.flows, [this](flow::Flow& flow, flow::EvictReason) {
+        if (auto* state = dynamic_cast<StreamState*>(flow.extension.get())) {
+          for (const flow::TcpStream& stream : state->streams) {
+            if (stream.end() == flow::StreamEnd::Gap) {
+              ++stats_.stream_gaps;
+            } else if (stream.end() == flow::StreamEnd::BufferFull) {
+              ++stats_.stream_overflows;
+            }
+          }
+        }
+      }),
+      table_(config.inventory) {}
+
+Worker::~Worker() = default;
+
+WorkerStats Worker::stats() const {
+  WorkerStats out = stats_;
+  out.flows = flows_.stats();
+  out.inventory = table_.stats();
+  return out;
+}
+
+void Worker::anomaly(std::string_view name) { ++stats_.anomalies[std::string(name)]; }
+
+inventory::Endpoint* Worker::current(inventory::EndpointRef& ref, const MacAddress& mac,
+                                     const IpAddress& ip, bool use_mac) {
+  if (inventory::Endpoint* endpoint = table_.resolve(ref)) {
+    return endpoint;
+  }
+  if (!current_packet_) {
+    return nullptr;
+  }
+  inventory::EndpointKey key;
+  if (use_mac) {
+    key.mac = mac;
+  }
+  key.ip = ip;
+  if (key.mac.is_zero() && !key.ip.is_set()) {
+    return nullptr;
+  }
+  ref = table_.get(key, current_packet_->ts_us);
+  return table_.resolve(ref);
+}
+
+void Worker::observe(const proto::Observation& observation) {
+  if (current_packet_ == nullptr) {
+    return;
+  }
+  const decode::Packet& packet = *current_packet_;
+  inventory::Endpoint* endpoint = nullptr;
+  switch (observation.subject.who) {
+    case proto::Who::Sender: {
+      const bool use_mac = packet.has_l2 && packet.src_mac.is_unicast_station();
+      const IpAddress ip = is_unicast_ip(packet.src_ip) ? packet.src_ip : IpAddress{};
+      endpoint = current(sender_, packet.src_mac, ip, use_mac);
+      break;
+    }
+    case proto::Who::Receiver: {
+      const bool use_mac = packet.has_l2 && packet.dst_mac.is_unicast_station();
+      if (!is_unicast_ip(packet.dst_ip) && !use_mac) {
+        return;
+      }
+      const IpAddress ip = is_unicast_ip(packet.dst_ip) ? packet.dst_ip : IpAddress{};
+      endpoint = current(receiver_, packet.dst_mac, ip, use_mac);
+      break;
+    }
+    case proto::Who::ByMac: {
+      if (!observation.subject.mac.is_unicast_station()) {
+        return;
+      }
+      endpoint = table_.resolve(table_.get({observation.subject.mac, {}}, packet.ts_us));
+      break;
+    }
+    case proto::Who::ByIp: {
+      if (!is_unicast_ip(observation.subject.ip)) {
+        return;
+      }
+      endpoint = table_.resolve(table_.get({{}, observation.subject.ip}, packet.ts_us));
+      break;
+    }
+  }
+  if (endpoint != nullptr) {
+    table_.add_attribute(*endpoint, observation.attr, observation.value, observation.protocol,
+                         packet.ts_us);
+  }
+}
+
+void Worker::process(int link_type, const capture::RawPacket& raw) {
+  const decode::DecodeStatus status = decode::decode(link_type, raw, packet_, stats_.decode);
+  if (status == decode::DecodeStatus::Unsupported) {
+    return;
+  }
+  current_packet_ = &packet_;
+  sender_ = {};
+  receiver_ = {};
+  if (packet_.has_ip()) {
+    handle_ip(packet_);
+  } else if (packet_.has_l2) {
+    handle_l2(packet_);
+  }
+  current_packet_ = nullptr;
+}
+
+void Worker::handle_l2(const decode::Packet& packet) {
+  if (!packet.src_mac.is_unicast_station()) {
+    return;
+  }
+  if (inventory::Endpoint* sender = current(sender_, packet.src_mac, {}, true)) {
+    ++sender->counters.packets_out;
+    sender->counters.bytes_out += packet.wire_length;
+    sender->sent_traffic = true;
+  }
+  switch (packet.ether_type) {
+    case kEtherTypeArp: {
+      // RFC 826 over Ethernet/IPv4: the sender pair is the binding (probes use 0.0.0.0).
+      const Bytes arp = packet.l2_payload;
+      if (arp.size() >= 28 && arp[0] == 0 && arp[1] == 1 && arp[2] == 0x08 && arp[3] == 0x00 &&
+          arp[4] == 6 && arp[5] == 4) {
+        const MacAddress sha = MacAddress::from_bytes(arp.subspan(8, 6));
+        const IpAddress spa = IpAddress::v4(arp.subspan(14, 4));
+        if (sha.is_unicast_station() && spa.is_assignable()) {
+          const std::string text = spa.to_string();
+          observe({proto::Subject::by_mac(sha), proto::Attr::Ipv4, text, "arp"});
+        }
+        observe({proto::Subject::by_mac(sha), proto::Attr::Protocol, "arp", "arp"});
+      }
+      break;
+    }
+    case kEtherTypeLldp:
+      proto::analyze_lldp_frame(packet, *this);
+      break;
+    case kSnapCdp:
+      proto::analyze_cdp_frame(packet, *this);
+      break;
+    default:
+      break;
+  }
+}
+
+void Worker::handle_icmpv6(const decode::Packet& packet) {
+  // Neighbour discovery (RFC 4861 §4): link-layer address options bind MACs to IPv6 addresses.
+  const Bytes body = packet.payload;  // after type, code, checksum
+  std::size_t options_at = 0;
+  int binding_option = 1;  // source link-layer address
+  IpAddress bound_ip = packet.src_ip;
+  switch (packet.icmp_type) {
+    case 133:  // router solicitation
+      options_at = 4;
+      break;
+    case 134:  // router advertisement
+      options_at = 12;
+      observe({proto::Subject::sender(), proto::Attr::Protocol, "icmpv6-ra", "icmpv6"});
+      break;
+    case 135:  // neighbour solicitation
+      options_at = 20;
+      break;
+    case 136:  // neighbour advertisement: the target address belongs to the sender
+      options_at = 20;
+      binding_option = 2;
+      if (body.size() >= 20) {
+        bound_ip = IpAddress::v6(body.subspan(4, 16));
+      }
+      break;
+    default:
+      return;
+  }
+  std::size_t at = options_at;
+  for (int option_idx = 0; option_idx < kMaxNdOptions && at + 2 <= body.size(); ++option_idx) {
+    const std::size_t length = static_cast<std::size_t>(body[at + 1]) * 8;
+    if (length == 0 || at + length > body.size()) {
+      anomaly("icmpv6.bad_option_length");
+      return;
+    }
+    if (body[at] == binding_option && length >= 8 && bound_ip.is_assignable()) {
+      const MacAddress mac = MacAddress::from_bytes(body.subspan(at + 2, 6));
+      const std::string text = bound_ip.to_string();
+      observe({proto::Subject::by_mac(mac), proto::Attr::Ipv6, text, "icmpv6-nd"});
+    }
+    at += length;
+  }
+}
+
+void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& packet) {
+  // The responder answered: it offers a service on its port. Once per flow.
+  if (side != 1 || (flow.user_flags & kServiceNoted) != 0) {
+    return;
+  }
+  const bool tcp = packet.is_tcp();
+  if (tcp && (packet.tcp_flags & decode::tcp_flag::kRst) != 0) {
+    return;  // a refused connection is no service
+  }
+  flow.user_flags |= kServiceNoted;
+  const proto::ProtocolInfo* info = proto::protocol_info(flow.app);
+  if (!tcp && info == nullptr && packet.src_port >= 1024) {
+    return;  // ephemeral-to-ephemeral UDP (RTP, games): not a service
+  }
+  std::array<char, 16> prefix_buffer{};
+  const std::string_view prefix = service_prefix(prefix_buffer, tcp, packet.src_port);
+  std::string value(prefix);
+  if (info != nullptr) {
+    value += ' ';
+    value += info->name;
+    observe({proto::Subject::sender(), proto::Attr::Protocol, info->name, "traffic"});
+    observe({proto::Subject::receiver(), proto::Attr::Protocol, info->name, "traffic"});
+  }
+  observe({proto::Subject::sender(), proto::Attr::Service, value, "traffic"});
+}
+
+void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet& packet) {
+  const bool syn = (packet.tcp_flags & decode::tcp_flag::kSyn) != 0;
+  auto* state = static_cast<StreamState*>(flow.extension.get());
+  if (state == nullptr && (flow.user_flags & kStreamDone) == 0) {
+    const proto::ProtocolInfo* info = proto::protocol_info(flow.app);
+    if ((info == nullptr || info->create_stream == nullptr) && !packet.payload.empty() &&
+        side == 0 && (flow.user_flags & kProbed) == 0) {
+      // Unknown port: recognise HTTP and TLS by content (UPnP descriptions live on high ports).
+      flow.user_flags |= kProbed;
+      if (const proto::ProtocolId probed = proto::probe_protocol(proto::Transport::Tcp, packet.payload)) {
+        flow.app = probed;
+        info = proto::protocol_info(probed);
+      }
+    }
+    if (info != nullptr && info->create_stream != nullptr && (syn || !packet.payload.empty())) {
+      auto owned = std::make_unique<StreamState>(info->create_stream(), config_.stream_buffer_bytes);
+      state = owned.get();
+      flow.extension = std::move(owned);
+      ++stats_.analyzed_streams;
+    } else if (info != nullptr || !packet.payload.empty()) {
+      flow.user_flags |= kStreamDone;
+    }
+  }
+  if (state == nullptr) {
+    return;
+  }
+  flow::TcpStream& stream = state->streams[static_cast<std::size_t>(side)];
+  if (syn) {
+    stream.on_syn(packet.tcp_seq);
+  }
+  if (packet.payload.empty()) {
+    return;
+  }
+  const auto direction = side == 0 ? proto::Direction::ToServer : proto::Direction::ToClient;
+  stream.add(packet.tcp_seq, packet.payload, [&](Bytes bytes) -> flow::Consumed {
+    const Result<std::size_t> consumed = state->analyzer->on_data(direction, bytes, *this);
+    if (!consumed) {
+      if (consumed.error().code == ParseErrorCode::Incomplete) {
+        return {0, false};
+      }
+      anomaly(consumed.error().name);
+      return {0, true};
+    }
+    return {*consumed, false};
+  });
+  if (state->analyzer->is_done() ||
+      (!state->streams[0].is_open() && !state->streams[1].is_open())) {
+    for (const flow::TcpStream& done : state->streams) {
+      if (done.end() == flow::StreamEnd::Gap) {
+        ++stats_.stream_gaps;
+      } else if (done.end() == flow::StreamEnd::BufferFull) {
+        ++stats_.stream_overflows;
+      }
+    }
+    flow.extension.reset();
+    flow.user_flags |= kStreamDone;
+  }
+}
+
+void Worker::handle_ip(const decode::Packet& packet) {
+  bool a_to_b = false;
+  bool is_new = false;
+  flow::Flow& flow = flows_.track(packet, a_to_b, is_new);
+  const int side = flow.side_of(a_to_b);
+  const int other = 1 - side;
+  if (is_new) {
+    flow.endpoint[0] = flow.endpoint[1] = kUnresolved;
+  }
+
+  // Resolve (once per flow) the endpoints of both sides; multicast and broadcast have none.
+  auto resolve_side = [&](int which, const MacAddress& mac, const IpAddress& ip,
+                          inventory::EndpointRef& ref) -> inventory::Endpoint* {
+    if (flow.endpoint[which] == inventory::EndpointRef::kNone) {
+      return nullptr;
+    }
+    ref = {flow.endpoint[which], flow.endpoint_gen[which]};
+    if (flow.endpoint[which] != kUnresolved) {
+      if (inventory::Endpoint* endpoint = table_.resolve(ref)) {
+        return endpoint;
+      }
+    }
+    const bool use_mac = packet.has_l2 && mac.is_unicast_station();
+    if (!is_unicast_ip(ip) || (packet.has_l2 && !use_mac && !mac.is_zero())) {
+      flow.endpoint[which] = inventory::EndpointRef::kNone;
+      ref = {};
+      return nullptr;
+    }
+    inventory::EndpointKey key;
+    if (use_mac) {
+      key.mac = mac;
+    }
+    key.ip = ip;
+    ref = table_.get(key, packet.ts_us);
+    flow.endpoint[which] = ref.index;
+    flow.endpoint_gen[which] = ref.generation;
+    return table_.resolve(ref);
+  };
+  inventory::Endpoint* sender = resolve_side(side, packet.src_mac, packet.src_ip, sender_);
+  inventory::Endpoint* receiver = resolve_side(other, packet.dst_mac, packet.dst_ip, receiver_);
+  if (sender != nullptr) {
+    ++sender->counters.packets_out;
+    sender->counters.bytes_out += packet.wire_length;
+    sender->sent_traffic = true;
+    sender->last_us = std::max(sender->last_us, packet.ts_us);
+  }
+  if (receiver != nullptr) {
+    ++receiver->counters.packets_in;
+    receiver->counters.bytes_in += packet.wire_length;
+    receiver->last_us = std::max(receiver->last_us, packet.ts_us);
+  }
+
+  const bool tcp = packet.is_tcp();
+  const bool udp = packet.is_udp();
+  if (is_new) {
+    if (sender != nullptr) {
+      table_.add_peer(*sender, packet.dst_ip, packet.ts_us);
+    }
+    if (receiver != nullptr) {
+      table_.add_peer(*receiver, packet.src_ip, packet.ts_us);
+    }
+    if (tcp || udp) {
+      const auto transport = tcp ? proto::Transport::Tcp : proto::Transport::Udp;
+      const std::uint16_t responder_port = side == 0 ? packet.dst_port : packet.src_port;
+      const std::uint16_t initiator_port = side == 0 ? packet.src_port : packet.dst_port;
+      flow.app = proto::protocol_for_port(transport, responder_port);
+      if (flow.app == 0) {
+        flow.app = proto::protocol_for_port(transport, initiator_port);
+      }
+    }
+  }
+
+  if (packet.ip_proto == decode::IpProto::Icmpv6) {
+    handle_icmpv6(packet);
+    return;
+  }
+  if (packet.is_fragment || (!tcp && !udp)) {
+    return;
+  }
+  if (tcp) {
+    const bool syn_ack = (packet.tcp_flags & (decode::tcp_flag::kSyn | decode::tcp_flag::kAck)) ==
+                         (decode::tcp_flag::kSyn | decode::tcp_flag::kAck);
+    if (side == 1 && (syn_ack || !packet.payload.empty())) {
+      note_service(flow, side, packet);
+    }
+    if (side == 1 && !packet.payload.empty() && (flow.user_flags & kBannerChecked) == 0) {
+      flow.user_flags |= kBannerChecked;
+      const proto::ProtocolInfo* info = proto::protocol_info(flow.app);
+      const bool has_analyzer = info != nullptr && info->create_stream != nullptr;
+      if (!has_analyzer) {
+        // The first line a server sends (SSH, FTP, SMTP, telnet prompts) names its software.
+        Bytes text = packet.payload;
+        for (int option_idx = 0; option_idx < kMaxTelnetOptions && text.size() >= 3 && text[0] == 0xFF;
+             ++option_idx) {
+          text = text.subspan(3);  // telnet IAC option negotiation
+        }
+        std::size_t length = 0;
+        while (length < text.size() && length < kMaxBannerBytes && text[length] != '\n' &&
+               text[length] != '\r') {
+          ++length;
+        }
+        std::size_t printable = 0;
+        for (std::size_t at = 0; at < length; ++at) {
+          printable += (text[at] >= 0x20 && text[at] < 0x7F) ? 1U : 0U;
+        }
+        if (length >= 4 && printable * 10 >= length * 9) {
+          std::array<char, 16> prefix_buffer{};
+          std::string value(service_prefix(prefix_buffer, true, packet.src_port));
+          value += ' ';
+          value += as_chars(text.subspan(0, length));
+          observe({proto::Subject::sender(), proto::Attr::ServiceBanner, value, "traffic"});
+        }
+      }
+    }
+    if ((flow.user_flags & kStreamDone) == 0) {
+      handle_tcp_payload(flow, side, packet);
+    }
+    return;
+  }
+  // UDP
+  if (side == 1) {
+    note_service(flow, side, packet);
+  }
+  if (const proto::ProtocolInfo* info = proto::protocol_info(flow.app)) {
+    if (info->datagram != nullptr && !packet.payload.empty()) {
+      ++stats_.analyzed_datagrams;
+      info->datagram(packet, *this);
+    }
+  }
+}
+
+void Worker::finish() { flows_.flush(); }
+
+}  // namespace warden::engine

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "capture/pcap_source.hpp"
+#include "decode/decoder.hpp"
+#include "flow/flow_table.hpp"
+#include "inventory/inventory.hpp"
+#include "protocols/observation.hpp"
+
+namespace warden::engine {
+
+/// Tunables of the analysis pipeline.
+struct EngineConfig {
+  flow::FlowConfig flows;
+  inventory::InventoryConfig inventory;
+  std::size_t stream_buffer_bytes = 64 * 1024;  ///< per TCP direction under analysis
+  unsigned threads = 1;
+};
+
+/// Counters of one worker (summed over workers at the end).
+struct WorkerStats {
+  decode::DecodeStats decode;
+  flow::FlowStats flows;
+  inventory::InventoryStats inventory;
+  std::uint64_t analyzed_datagrams = 0;
+  std::uint64_t analyzed_streams = 0;
+  std::uint64_t stream_gaps = 0;
+  std::uint64_t stream_overflows = 0;
+  std::unordered_map<std::string, std::uint64_t> anomalies;
+
+  void add(const WorkerStats& other);
+};
+
+/// One pipeline instance: decode -> flow table -> analyzers -> endpoint table. Single-threaded;
+/// the Engine runs one per thread and shards flows between them by a symmetric hash.
+class Worker final : public proto::ObservationSink {
+ public:
+  explicit Worker(const EngineConfig& config);
+  ~Worker() override;
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  /// Processes one captured frame of link type `link_type` (a libpcap DLT_ value).
+  void process(int link_type, const capture::RawPacket& raw);
+  /// Ends every flow (end of input), letting analyzers finish.
+  void finish();
+
+  [[nodiscard]] inventory::EndpointTable& endpoints() { return table_; }
+  [[nodiscard]] WorkerStats stats() const;
+
+  // ObservationSink
+  void observe(const proto::Observation& observation) override;
+  void anomaly(std::string_view name) override;
+
+ private:
+  struct StreamState;
+  void handle_l2(const decode::Packet& packet);
+  void handle_ip(const decode::Packet& packet);
+  void handle_icmpv6(const decode::Packet& packet);
+  void handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet& packet);
+  void note_service(flow::Flow& flow, int side, const decode::Packet& packet);
+  inventory::Endpoint* current(inventory::EndpointRef& ref, const MacAddress& mac,
+                               const IpAddress& ip, bool use_mac);
+
+  EngineConfig config_;
+  flow::FlowTable flows_;
+  inventory::EndpointTable table_;
+  WorkerStats stats_;
+  decode::Packet packet_;
+  // The packet being analyzed, for observe(): who sent it and who receives it.
+  const decode::Packet* current_packet_ = nullptr;
+  inventory::EndpointRef sender_;
+  inventory::EndpointRef receiver_;
+};
+
+}  // namespace warden::engine

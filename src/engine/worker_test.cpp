@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/worker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace warden::engine {
+namespace {
+
+/// Builds an Ethernet/IPv4/TCP frame (checksums are not checked by the decoder).
+std::vector<std::uint8_t> tcp_frame(const MacAddress& src_mac, const MacAddress& dst_mac,
+                                    std::uint32_t src_ip, std::uint32_t dst_ip, std::uint16_t sport,
+                                    std::uint16_t dport, std::uint8_t flags) {
+  std::vector<std::uint8_t> frame(dst_mac.octets.begin(), dst_mac.octets.end());
+  frame.insert(frame.end(), src_mac.octets.begin(), src_mac.octets.end());
+  frame.insert(frame.end(), {0x08, 0x00, 0x45, 0x00, 0x00, 40, 0x00, 0x01, 0x40, 0x00, 64, 6, 0, 0});
+  for (const std::uint32_t address : {src_ip, dst_ip}) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      frame.push_back(static_cast<std::uint8_t>(address >> shift));
+    }
+  }
+  frame.insert(frame.end(), {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
+                             static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport),
+                             0, 0, 0, 1, 0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0});
+  return frame;
+}
+
+capture::RawPacket raw_of(const std::vector<std::uint8_t>& frame, std::int64_t ts) {
+  capture::RawPacket raw;
+  raw.ts_us = ts;
+  raw.data = frame;
+  raw.wire_length = static_cast<std::uint32_t>(frame.size());
+  return raw;
+}
+
+// A real ARP reply (tcpdump/arp-oobr.pcap style layout): 00:1b:21:00:00:01 is-at for 192.168.1.1.
+std::vector<std::uint8_t> arp_reply(const MacAddress& sha, std::uint32_t spa) {
+  std::vector<std::uint8_t> frame = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  frame.insert(frame.end(), sha.octets.begin(), sha.octets.end());
+  frame.insert(frame.end(), {0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02});
+  frame.insert(frame.end(), sha.octets.begin(), sha.octets.end());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    frame.push_back(static_cast<std::uint8_t>(spa >> shift));
+  }
+  frame.insert(frame.end(), 10, 0);
+  return frame;
+}
+
+const MacAddress kClient = *MacAddress::parse("b8:27:eb:00:00:10");
+const MacAddress kServer = *MacAddress::parse("44:19:b6:00:00:20");
+
+bool has(const inventory::Endpoint& endpoint, proto::Attr attr, const std::string& value) {
+  return std::any_of(endpoint.attributes.begin(), endpoint.attributes.end(),
+                     [&](const auto& a) { return a.attr == attr && a.value == value; });
+}
+
+TEST(Worker, RecordsServicesOfTheResponderOnly) {
+  Worker worker(EngineConfig{});
+  worker.process(1, raw_of(tcp_frame(kClient, kServer, 0xC0A80110, 0xC0A80120, 40000, 22, 0x02), 1));
+  worker.process(1, raw_of(tcp_frame(kServer, kClient, 0xC0A80120, 0xC0A80110, 22, 40000, 0x12), 2));
+  worker.finish();
+  const auto& endpoints = worker.endpoints().endpoints();
+  const auto server = std::find_if(endpoints.begin(), endpoints.end(),
+                                   [](const auto& e) { return e.key.mac == kServer; });
+  const auto client = std::find_if(endpoints.begin(), endpoints.end(),
+                                   [](const auto& e) { return e.key.mac == kClient; });
+  ASSERT_NE(server, endpoints.end());
+  ASSERT_NE(client, endpoints.end());
+  EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/22 ssh"));
+  EXPECT_FALSE(has(*client, proto::Attr::Service, "tcp/22 ssh"));
+  EXPECT_TRUE(has(*client, proto::Attr::Protocol, "ssh"));
+  EXPECT_EQ(server->counters.packets_out, 1U);
+  EXPECT_EQ(server->counters.packets_in, 1U);
+}
+
+TEST(Worker, ArpBindsTheSenderAddress) {
+  Worker worker(EngineConfig{});
+  worker.process(1, raw_of(arp_reply(kServer, 0xC0A80101), 5));
+  const auto& endpoints = worker.endpoints().endpoints();
+  ASSERT_EQ(worker.endpoints().size(), 1U);
+  EXPECT_TRUE(has(endpoints[0], proto::Attr::Ipv4, "192.168.1.1"));
+}
+
+TEST(Worker, MemoryStaysBoundedUnderAFloodOfMacsAndFlows) {
+  EngineConfig config;
+  config.flows.max_flows = 2048;
+  config.inventory.max_endpoints = 4096;
+  Worker worker(config);
+  for (std::uint32_t frame_idx = 0; frame_idx < 300'000; ++frame_idx) {
+    MacAddress spoofed = kClient;
+    spoofed.octets[3] = static_cast<std::uint8_t>(frame_idx >> 16);
+    spoofed.octets[4] = static_cast<std::uint8_t>(frame_idx >> 8);
+    spoofed.octets[5] = static_cast<std::uint8_t>(frame_idx);
+    worker.process(1, raw_of(tcp_frame(spoofed, kServer, 0x0A000000 + frame_idx, 0xC0A80120,
+                                       static_cast<std::uint16_t>(frame_idx), 23, 0x02),
+                             frame_idx));
+    if (frame_idx % 4096 == 0) {
+      ASSERT_LE(worker.endpoints().size(), 4096U);
+    }
+  }
+  const WorkerStats stats = worker.stats();
+  EXPECT_LE(worker.endpoints().size(), 4096U);
+  EXPECT_EQ(stats.flows.created, 300'000U);
+  EXPECT_EQ(stats.flows.evicted_capacity, 300'000U - 2048U);
+  EXPECT_GT(stats.inventory.endpoints_evicted, 290'000U);
+}
+
+TEST(Engine, ThreadsProduceTheSameInventoryAsOneThread) {
+  std::vector<std::vector<std::uint8_t>> frames;
+  for (std::uint16_t port = 1000; port < 1400; ++port) {
+    frames.push_back(tcp_frame(kClient, kServer, 0xC0A80110, 0xC0A80120, port, 80, 0x02));
+    frames.push_back(tcp_frame(kServer, kClient, 0xC0A80120, 0xC0A80110, 80, port, 0x12));
+  }
+  auto run = [&](unsigned threads) {
+    EngineConfig config;
+    config.threads = threads;
+    Engine engine(config);
+    std::int64_t ts = 0;
+    for (const auto& frame : frames) {
+      engine.process(1, raw_of(frame, ++ts));
+    }
+    WorkerStats stats;
+    inventory::EndpointTable table = engine.finish(stats);
+    EXPECT_EQ(stats.decode.packets, frames.size());
+    EXPECT_EQ(stats.flows.created, 400U);
+    std::uint64_t packets = 0;
+    for (const auto& endpoint : table.endpoints()) {
+      packets += endpoint.counters.packets_out;
+    }
+    return std::make_pair(table.size(), packets);
+  };
+  EXPECT_EQ(run(1), run(3));
+}
+
+}  // namespace
+}  // namespace warden::engine

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "export/device_format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <ostream>
+#include <set>
+
+namespace warden::exporter {
+namespace {
+
+using proto::Attr;
+
+std::vector<std::string> values_of(const inventory::Device& device, Attr attr) {
+  std::vector<std::string> out;
+  for (const auto& attribute : device.attributes) {
+    if (attribute.attr == attr &&
+        std::find(out.begin(), out.end(), attribute.value) == out.end()) {
+      out.push_back(attribute.value);
+    }
+  }
+  return out;
+}
+
+nlohmann::json value_or_null(const std::vector<std::string>& values) {
+  return values.empty() ? nlohmann::json(nullptr) : nlohmann::json(values.front());
+}
+
+/// Addresses in a stable order: IPv4 first, then IPv6, each sorted.
+std::vector<std::string> addresses_of(const inventory::Device& device) {
+  std::set<IpAddress> addresses;
+  for (const auto& attribute : device.attributes) {
+    if (attribute.attr == Attr::Ipv4 || attribute.attr == Attr::Ipv6) {
+      if (auto ip = IpAddress::parse(attribute.value); ip && ip->is_assignable()) {
+        addresses.insert(*ip);
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const IpAddress& ip : addresses) {
+    if (ip.is_v4()) {
+      out.push_back(ip.to_string());
+    }
+  }
+  for (const IpAddress& ip : addresses) {
+    if (ip.is_v6()) {
+      out.push_back(ip.to_string());
+    }
+  }
+  return out;
+}
+
+/// Services as objects: "tcp/80 http" plus any banner seen on that port.
+nlohmann::json services_of(const inventory::Device& device) {
+  std::map<std::pair<std::string, int>, nlohmann::json> services;
+  auto split = [](const std::string& value, std::string& transport, int& port, std::string& rest) {
+    const std::size_t slash = value.find('/');
+    if (slash == std::string::npos) {
+      return false;
+    }
+    transport = value.substr(0, slash);
+    const std::size_t space = value.find(' ', slash);
+    const std::string number = value.substr(slash + 1, space == std::string::npos ? std::string::npos
+                                                                                 : space - slash - 1);
+    port = 0;
+    for (const char c : number) {
+      if (c < '0' || c > '9' || port > 65535) {
+        return false;
+      }
+      port = port * 10 + (c - '0');
+    }
+    rest = space == std::string::npos ? "" : value.substr(space + 1);
+    return true;
+  };
+  for (const auto& attribute : device.attributes) {
+    if (attribute.attr != Attr::Service && attribute.attr != Attr::ServiceBanner) {
+      continue;
+    }
+    std::string transport;
+    std::string rest;
+    int port = 0;
+    if (!split(attribute.value, transport, port, rest)) {
+      continue;
+    }
+    nlohmann::json& entry = services[{transport, port}];
+    if (entry.is_null()) {
+      entry = {{"transport", transport}, {"port", port}, {"protocol", nullptr}, {"banner", nullptr}};
+    }
+    if (attribute.attr == Attr::Service && !rest.empty()) {
+      entry["protocol"] = rest;
+    } else if (attribute.attr == Attr::ServiceBanner && entry["banner"].is_null()) {
+      entry["banner"] = rest;
+    }
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& [key, entry] : services) {
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& values, std::string_view separator) {
+  std::string out;
+  for (const std::string& value : values) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += value;
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& value) {
+  if (value.find_first_of(",\"\n") == std::string::npos) {
+    return value;
+  }
+  std::string out = "\"";
+  for (const char c : value) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
+std::string device_label(const inventory::Device& device) {
+  return device.mac ? device.mac->to_string() : (device.key_ip ? device.key_ip->to_string() : "");
+}
+
+}  // namespace
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "table") {
+    return Format::Table;
+  }
+  if (name == "json") {
+    return Format::Json;
+  }
+  if (name == "csv") {
+    return Format::Csv;
+  }
+  if (name == "ndjson") {
+    return Format::Ndjson;
+  }
+  return std::nullopt;
+}
+
+std::string format_time(std::int64_t us) {
+  const std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, us % 1'000'000);
+}
+
+nlohmann::json device_to_json(const inventory::Device& device) {
+  nlohmann::json out;
+  out["key"] = device.key;
+  out["mac"] = device.mac ? nlohmann::json(device.mac->to_string()) : nlohmann::json(nullptr);
+  out["ips"] = addresses_of(device);
+  out["hostnames"] = values_of(device, Attr::Hostname);
+  out["vendor"] = device.vendor ? nlohmann::json(*device.vendor) : nlohmann::json(nullptr);
+  out["locally_administered"] = device.locally_administered;
+  out["is_router"] = device.is_router;
+  out["first_seen"] = format_time(device.first_us);
+  out["last_seen"] = format_time(device.last_us);
+  out["packets_out"] = device.counters.packets_out;
+  out["packets_in"] = device.counters.packets_in;
+  out["bytes_out"] = device.counters.bytes_out;
+  out["bytes_in"] = device.counters.bytes_in;
+  out["dhcp"] = {{"fingerprints", values_of(device, Attr::DhcpFingerprint)},
+                 {"vendor_classes", values_of(device, Attr::DhcpVendorClass)},
+                 {"client_ids", values_of(device, Attr::DhcpClientId)},
+                 {"duids", values_of(device, Attr::DhcpDuid)}};
+  out["user_agents"] = values_of(device, Attr::HttpUserAgent);
+  out["http_servers"] = values_of(device, Attr::HttpServer);
+  out["mdns"] = {{"services", values_of(device, Attr::MdnsService)},
+                 {"service_types", values_of(device, Attr::MdnsServiceType)},
+                 {"txt", values_of(device, Attr::MdnsTxt)}};
+  out["netbios"] = {{"names", values_of(device, Attr::NetbiosName)},
+                    {"groups", values_of(device, Attr::NetbiosGroup)}};
+  out["ssdp"] = {{"servers", values_of(device, Attr::SsdpServer)},
+                 {"locations", values_of(device, Attr::SsdpLocation)},
+                 {"usns", values_of(device, Attr::SsdpUsn)},
+                 {"types", values_of(device, Attr::SsdpType)},
+                 {"user_agents", values_of(device, Attr::SsdpUserAgent)}};
+  out["upnp"] = {{"friendly_name", value_or_null(values_of(device, Attr::UpnpFriendlyName))},
+                 {"manufacturer", value_or_null(values_of(device, Attr::UpnpManufacturer))},
+                 {"model_name", value_or_null(values_of(device, Attr::UpnpModelName))},
+                 {"model_number", value_or_null(values_of(device, Attr::UpnpModelNumber))},
+                 {"serial_number", value_or_null(values_of(device, Attr::UpnpSerialNumber))},
+                 {"device_type", value_or_null(values_of(device, Attr::UpnpDeviceType))},
+                 {"udn", value_or_null(values_of(device, Attr::UpnpUdn))}};
+  out["tls"] = {{"sni", values_of(device, Attr::TlsSni)},
+                {"ja3", values_of(device, Attr::TlsJa3)},
+                {"ja4", values_of(device, Attr::TlsJa4)},
+                {"ja3s", values_of(device, Attr::TlsJa3s)},
+                {"alpn", values_of(device, Attr::TlsAlpn)},
+                {"versions", values_of(device, Attr::TlsVersion)},
+                {"cert_subjects", values_of(device, Attr::TlsCertSubject)},
+                {"cert_issuers", values_of(device, Attr::TlsCertIssuer)}};
+  out["lldp"] = {{"system_names", values_of(device, Attr::LldpSystemName)},
+                 {"system_descriptions", values_of(device, Attr::LldpSystemDescription)},
+                 {"platforms", values_of(device, Attr::LldpPlatform)},
+                 {"capabilities", values_of(device, Attr::LldpCapabilities)},
+                 {"management_addresses", values_of(device, Attr::LldpManagementAddress)},
+                 {"port_ids", values_of(device, Attr::LldpPortId)}};
+  out["services"] = services_of(device);
+  out["protocols"] = values_of(device, Attr::Protocol);
+  out["dns_queries"] = values_of(device, Attr::DnsQuery);
+  nlohmann::json internal = nlohmann::json::array();
+  nlohmann::json external = nlohmann::json::array();
+  for (const auto& peer : device.peers) {
+    (peer.ip.is_private() ? internal : external).push_back(peer.ip.to_string());
+  }
+  out["peers"] = {{"internal", internal}, {"external", external}};
+  return out;
+}
+
+nlohmann::json device_evidence_to_json(const inventory::Device& device) {
+  nlohmann::json out = device_to_json(device);
+  nlohmann::json evidence = nlohmann::json::array();
+  for (const auto& attribute : device.attributes) {
+    evidence.push_back({{"attribute", proto::attr_name(attribute.attr)},
+                        {"value", attribute.value},
+                        {"protocol", attribute.protocol},
+                        {"first_seen", format_time(attribute.first_us)},
+                        {"last_seen", format_time(attribute.last_us)},
+                        {"count", attribute.count}});
+  }
+  out["evidence"] = std::move(evidence);
+  nlohmann::json peers = nlohmann::json::array();
+  for (const auto& peer : device.peers) {
+    peers.push_back({{"ip", peer.ip.to_string()},
+                     {"external", !peer.ip.is_private()},
+                     {"flows", peer.flows},
+                     {"first_seen", format_time(peer.first_us)},
+                     {"last_seen", format_time(peer.last_us)}});
+  }
+  out["peer_detail"] = std::move(peers);
+  return out;
+}
+
+void write_devices(std::ostream& out, const std::vector<inventory::Device>& devices, Format format) {
+  switch (format) {
+    case Format::Json: {
+      nlohmann::json array = nlohmann::json::array();
+      for (const auto& device : devices) {
+        array.push_back(device_to_json(device));
+      }
+      out << array.dump(2) << '\n';
+      return;
+    }
+    case Format::Ndjson:
+      for (const auto& device : devices) {
+        out << device_to_json(device).dump() << '\n';
+      }
+      return;
+    case Format::Csv:
+      out << "key,mac,ips,hostnames,vendor,locally_administered,is_router,first_seen,last_seen,"
+             "packets_out,packets_in,bytes_out,bytes_in,services\n";
+      for (const auto& device : devices) {
+        std::vector<std::string> services;
+        for (const auto& service : services_of(device)) {
+          services.push_back(fmt::format("{}/{}", service["transport"].get<std::string>(),
+                                         service["port"].get<int>()));
+        }
+        out << csv_field(device.key) << ','
+            << (device.mac ? device.mac->to_string() : std::string()) << ','
+            << csv_field(join(addresses_of(device), " ")) << ','
+            << csv_field(join(values_of(device, Attr::Hostname), " ")) << ','
+            << csv_field(device.vendor.value_or("")) << ',' << (device.locally_administered ? 1 : 0)
+            << ',' << (device.is_router ? 1 : 0) << ',' << format_time(device.first_us) << ','
+            << format_time(device.last_us) << ',' << device.counters.packets_out << ','
+            << device.counters.packets_in << ',' << device.counters.bytes_out << ','
+            << device.counters.bytes_in << ',' << csv_field(join(services, " ")) << '\n';
+      }
+      return;
+    case Format::Table:
+      out << fmt::format("{:<17}  {:<24}  {:<24}  {:<28}  {}\n", "DEVICE", "IP", "HOSTNAME",
+                         "VENDOR", "SERVICES");
+      for (const auto& device : devices) {
+        const auto ips = addresses_of(device);
+        const auto names = values_of(device, Attr::Hostname);
+        std::vector<std::string> services;
+        for (const auto& service : services_of(device)) {
+          services.push_back(fmt::format("{}/{}", service["transport"].get<std::string>(),
+                                         service["port"].get<int>()));
+        }
+        std::string vendor = device.vendor.value_or(device.locally_administered ? "(randomized)" : "-");
+        if (vendor.size() > 28) {
+          vendor = vendor.substr(0, 27) + "~";
+        }
+        std::string label = device_label(device);
+        if (device.is_router) {
+          label += " R";
+        }
+        out << fmt::format("{:<17}  {:<24}  {:<24}  {:<28}  {}\n", label,
+                           ips.empty() ? "-" : ips.front() + (ips.size() > 1 ? " +" + std::to_string(ips.size() - 1) : ""),
+                           names.empty() ? "-" : names.front().substr(0, 24), vendor,
+                           services.empty() ? "-" : join(services, " "));
+      }
+      out << devices.size() << " devices\n";
+      return;
+  }
+}
+
+void write_device_detail(std::ostream& out, const inventory::Device& device, Format format) {
+  if (format != Format::Table) {
+    out << device_evidence_to_json(device).dump(format == Format::Ndjson ? -1 : 2) << '\n';
+    return;
+  }
+  out << "Device " << device.key << (device.is_router ? "  (router)" : "") << '\n';
+  out << "  vendor:    " << device.vendor.value_or(device.locally_administered ? "(locally administered MAC)" : "unknown")
+      << '\n';
+  out << "  seen:      " << format_time(device.first_us) << " .. " << format_time(device.last_us) << '\n';
+  out << fmt::format("  traffic:   {} packets / {} bytes out, {} packets / {} bytes in\n",
+                     device.counters.packets_out, device.counters.bytes_out, device.counters.packets_in,
+                     device.counters.bytes_in);
+  out << fmt::format("  {:<24} {:<40} {:<10} {:>7}  {:<27}  {}\n", "ATTRIBUTE", "VALUE", "SOURCE", "COUNT",
+                     "FIRST SEEN", "LAST SEEN");
+  std::vector<const inventory::AttributeValue*> sorted;
+  for (const auto& attribute : device.attributes) {
+    sorted.push_back(&attribute);
+  }
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return static_cast<int>(a->attr) < static_cast<int>(b->attr);
+  });
+  for (const auto* attribute : sorted) {
+    out << fmt::format("  {:<24} {:<40} {:<10} {:>7}  {:<27}  {}\n", proto::attr_name(attribute->attr),
+                       attribute->value, attribute->protocol, attribute->count,
+                       format_time(attribute->first_us), format_time(attribute->last_us));
+  }
+  if (!device.peers.empty()) {
+    out << "  peers (" << device.peers.size() << "):\n";
+    for (const auto& peer : device.peers) {
+      out << fmt::format("    {:<40} {:<8} {:>6} flows\n", peer.ip.to_string(),
+                         peer.ip.is_private() ? "internal" : "external", peer.flows);
+    }
+  }
+}
+
+}  // namespace warden::exporter

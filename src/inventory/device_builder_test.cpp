@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "inventory/device.hpp"
+
+namespace warden::inventory {
+namespace {
+
+const MacAddress kRouter = *MacAddress::parse("00:1b:21:00:00:01");   // Intel MA-L
+const MacAddress kCamera = *MacAddress::parse("44:19:b6:00:00:02");   // Hikvision MA-L
+const MacAddress kPhone = *MacAddress::parse("da:a1:19:00:00:03");    // randomized
+
+OuiDatabase test_oui() {
+  OuiDatabase oui;
+  oui.add_csv("Registry,Assignment,Organization Name,Organization Address\n"
+              "MA-L,001B21,Intel Corporate,Lot 8 Jalan Hi-Tech 2/3  Kulim Kedah MY 09000 \n"
+              "MA-L,4419B6,\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"No.555 Qianmo Road\"\n");
+  return oui;
+}
+
+IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+
+const Device* find(const std::vector<Device>& devices, const std::string& key) {
+  const auto found = std::find_if(devices.begin(), devices.end(),
+                                  [&](const Device& device) { return device.key == key; });
+  return found == devices.end() ? nullptr : &*found;
+}
+
+bool has_value(const Device& device, proto::Attr attr, const std::string& value) {
+  return std::any_of(device.attributes.begin(), device.attributes.end(), [&](const auto& a) {
+    return a.attr == attr && a.value == value;
+  });
+}
+
+TEST(BuildDevices, RouterMacDoesNotCollectTheInternet) {
+  EndpointTable table;
+  // The router's own address is bound by ARP; internet hosts and a routed LAN host arrive via it.
+  Endpoint* router_mac = table.resolve(table.get({kRouter, {}}, 1));
+  table.add_attribute(*router_mac, proto::Attr::Ipv4, "192.168.1.1", "arp", 1);
+  for (const char* address : {"192.168.1.1", "8.8.8.8", "1.1.1.1", "10.9.0.5", "93.184.216.34"}) {
+    Endpoint* endpoint = table.resolve(table.get({kRouter, ip(address)}, 2));
+    endpoint->counters.packets_out = 1;
+    endpoint->sent_traffic = true;
+  }
+  Endpoint* routed = table.resolve(table.get({kRouter, ip("10.9.0.5")}, 3));
+  table.add_attribute(*routed, proto::Attr::DnsQuery, "time.example.org", "dns", 3);
+  table.resolve(table.get({kCamera, ip("192.168.1.20")}, 4))->counters.packets_out = 9;
+
+  const std::vector<Device> devices = build_devices(table, test_oui());
+  const Device* router = find(devices, "mac:00:1b:21:00:00:01");
+  ASSERT_NE(router, nullptr);
+  EXPECT_TRUE(router->is_router);
+  EXPECT_EQ(router->vendor, "Intel Corporate");
+  EXPECT_TRUE(has_value(*router, proto::Attr::Ipv4, "192.168.1.1"));
+  EXPECT_FALSE(has_value(*router, proto::Attr::Ipv4, "8.8.8.8"));
+  EXPECT_FALSE(has_value(*router, proto::Attr::Ipv4, "10.9.0.5"));
+  EXPECT_EQ(find(devices, "ip:8.8.8.8"), nullptr);  // internet hosts are peers, not devices
+  const Device* routed_device = find(devices, "ip:10.9.0.5");
+  ASSERT_NE(routed_device, nullptr);
+  EXPECT_TRUE(has_value(*routed_device, proto::Attr::DnsQuery, "time.example.org"));
+  const Device* camera = find(devices, "mac:44:19:b6:00:00:02");
+  ASSERT_NE(camera, nullptr);
+  EXPECT_FALSE(camera->is_router);
+  EXPECT_EQ(camera->vendor, "Hangzhou Hikvision Digital Technology Co.,Ltd.");
+  EXPECT_TRUE(has_value(*camera, proto::Attr::Ipv4, "192.168.1.20"));
+}
+
+TEST(BuildDevices, FactsAboutAnIpJoinTheMacHoldingIt) {
+  EndpointTable table;
+  table.resolve(table.get({kCamera, ip("192.168.1.20")}, 1))->sent_traffic = true;
+  Endpoint* by_ip = table.resolve(table.get({{}, ip("192.168.1.20")}, 2));
+  table.add_attribute(*by_ip, proto::Attr::Hostname, "cam-kitchen", "mdns", 2);
+  const std::vector<Device> devices = build_devices(table, test_oui());
+  ASSERT_EQ(devices.size(), 1U);
+  EXPECT_TRUE(has_value(devices[0], proto::Attr::Hostname, "cam-kitchen"));
+}
+
+TEST(BuildDevices, FlagsRandomizedMacsWithoutVendor) {
+  EndpointTable table;
+  table.resolve(table.get({kPhone, ip("192.168.1.30")}, 1))->sent_traffic = true;
+  const std::vector<Device> devices = build_devices(table, test_oui());
+  ASSERT_EQ(devices.size(), 1U);
+  EXPECT_TRUE(devices[0].locally_administered);
+  EXPECT_FALSE(devices[0].vendor);
+}
+
+TEST(BuildDevices, ManyIpv6PrivacyAddressesDoNotMakeARouter) {
+  EndpointTable table;
+  for (const char* address : {"fe80::1", "2001:db8::a1", "2001:db8::a2", "2001:db8::a3", "2001:db8::a4"}) {
+    table.resolve(table.get({kCamera, ip(address)}, 1))->sent_traffic = true;
+  }
+  const std::vector<Device> devices = build_devices(table, test_oui());
+  ASSERT_EQ(devices.size(), 1U);
+  EXPECT_FALSE(devices[0].is_router);
+  EXPECT_TRUE(has_value(devices[0], proto::Attr::Ipv6, "2001:db8::a4"));
+}
+
+}  // namespace
+}  // namespace warden::inventory

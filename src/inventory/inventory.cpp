@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "inventory/inventory.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+
+namespace warden::inventory {
+namespace {
+/// Endpoints examined per eviction; the stalest of them goes (sampled LRU, no per-packet list).
+constexpr std::uint32_t kEvictionSample = 16;
+
+std::uint64_t hash_attribute(proto::Attr attr, std::string_view value, std::string_view protocol) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL ^ static_cast<std::uint64_t>(attr);
+  for (const char c : value) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  }
+  hash = (hash ^ 0xFFU) * 0x100000001b3ULL;
+  for (const char c : protocol) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+/// Host names are case-insensitive; store them lower-case so "Foo" and "foo" are one value.
+bool is_case_insensitive(proto::Attr attr) {
+  switch (attr) {
+    case proto::Attr::Hostname:
+    case proto::Attr::DnsQuery:
+    case proto::Attr::TlsSni:
+    case proto::Attr::HttpHost:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+void InventoryStats::add(const InventoryStats& other) {
+  endpoints_created += other.endpoints_created;
+  endpoints_evicted += other.endpoints_evicted;
+  attributes_dropped += other.attributes_dropped;
+  peers_dropped += other.peers_dropped;
+  observations += other.observations;
+}
+
+EndpointTable::EndpointTable(const InventoryConfig& config) : config_(config) {
+  if (config_.max_endpoints == 0) {
+    config_.max_endpoints = 1;
+  }
+  index_.reserve(std::min<std::size_t>(config_.max_endpoints, 4096));
+}
+
+std::uint32_t EndpointTable::evict_one() {
+  std::uint32_t victim = eviction_cursor_ % static_cast<std::uint32_t>(endpoints_.size());
+  for (std::uint32_t sample_idx = 0; sample_idx < kEvictionSample; ++sample_idx) {
+    const std::uint32_t candidate =
+        (eviction_cursor_ + sample_idx) % static_cast<std::uint32_t>(endpoints_.size());
+    if (endpoints_[candidate].last_us < endpoints_[victim].last_us) {
+      victim = candidate;
+    }
+  }
+  eviction_cursor_ += kEvictionSample;
+  Endpoint& old = endpoints_[victim];
+  index_.erase(old.key);
+  const std::uint32_t generation = old.generation + 1;
+  old = Endpoint{};
+  old.generation = generation;
+  ++stats_.endpoints_evicted;
+  return victim;
+}
+
+EndpointRef EndpointTable::get(const EndpointKey& key, std::int64_t ts_us) {
+  const auto found = index_.find(key);
+  if (found != index_.end()) {
+    Endpoint& endpoint = endpoints_[found->second];
+    if (ts_us > endpoint.last_us) {
+      endpoint.last_us = ts_us;
+    }
+    return {found->second, endpoint.generation};
+  }
+  std::uint32_t slot = 0;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else if (endpoints_.size() < config_.max_endpoints) {
+    slot = static_cast<std::uint32_t>(endpoints_.size());
+    endpoints_.emplace_back();
+  } else {
+    slot = evict_one();
+  }
+  Endpoint& endpoint = endpoints_[slot];
+  endpoint.key = key;
+  endpoint.first_us = ts_us;
+  endpoint.last_us = ts_us;
+  endpoint.in_use = true;
+  index_.emplace(key, slot);
+  ++stats_.endpoints_created;
+  return {slot, endpoint.generation};
+}
+
+Endpoint* EndpointTable::resolve(EndpointRef ref) {
+  if (ref.is_none() || ref.index >= endpoints_.size()) {
+    return nullptr;
+  }
+  Endpoint& endpoint = endpoints_[ref.index];
+  return endpoint.generation == ref.generation && endpoint.in_use ? &endpoint : nullptr;
+}
+
+void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
+                                  std::string_view protocol, std::int64_t ts_us,
+                                  std::uint64_t count) {
+  ++stats_.observations;
+  std::string value = sanitize(raw_value);
+  if (is_case_insensitive(attr)) {
+    value = to_lower(value);
+    while (!value.empty() && value.back() == '.') {
+      value.pop_back();
+    }
+  }
+  if (value.empty()) {
+    return;
+  }
+  const std::uint64_t hash = hash_attribute(attr, value, protocol);
+  for (AttributeValue& existing : endpoint.attributes) {
+    if (existing.hash == hash && existing.attr == attr && existing.value == value &&
+        existing.protocol == protocol) {
+      existing.count += count;
+      existing.first_us = std::min(existing.first_us, ts_us);
+      existing.last_us = std::max(existing.last_us, ts_us);
+      return;
+    }
+  }
+  if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
+    ++stats_.attributes_dropped;
+    return;
+  }
+  endpoint.attributes.push_back(
+      AttributeValue{attr, std::move(value), std::string(protocol), ts_us, ts_us, count, hash});
+}
+
+void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t ts_us) {
+  for (PeerValue& existing : endpoint.peers) {
+    if (existing.ip == peer) {
+      ++existing.flows;
+      existing.last_us = std::max(existing.last_us, ts_us);
+      return;
+    }
+  }
+  if (endpoint.peers.size() >= config_.max_peers_per_endpoint) {
+    ++stats_.peers_dropped;
+    return;
+  }
+  endpoint.peers.push_back(PeerValue{peer, ts_us, ts_us, 1});
+}
+
+void EndpointTable::merge_from(const EndpointTable& other) {
+  for (const Endpoint& source : other.endpoints_) {
+    if (!source.in_use) {
+      continue;
+    }
+    const EndpointRef ref = get(source.key, source.first_us);
+    Endpoint* target = resolve(ref);
+    if (target == nullptr) {
+      continue;
+    }
+    target->first_us = std::min(target->first_us, source.first_us);
+    target->last_us = std::max(target->last_us, source.last_us);
+    target->counters.add(source.counters);
+    target->sent_traffic = target->sent_traffic || source.sent_traffic;
+    for (const AttributeValue& attribute : source.attributes) {
+      add_attribute(*target, attribute.attr, attribute.value, attribute.protocol,
+                    attribute.first_us, attribute.count);
+      // add_attribute stamps first == last; widen to the source's range.
+      for (AttributeValue& merged : target->attributes) {
+        if (merged.hash == attribute.hash && merged.value == attribute.value) {
+          merged.last_us = std::max(merged.last_us, attribute.last_us);
+          break;
+        }
+      }
+    }
+    for (const PeerValue& peer : source.peers) {
+      bool merged = false;
+      for (PeerValue& existing : target->peers) {
+        if (existing.ip == peer.ip) {
+          existing.flows += peer.flows;
+          existing.first_us = std::min(existing.first_us, peer.first_us);
+          existing.last_us = std::max(existing.last_us, peer.last_us);
+          merged = true;
+          break;
+        }
+      }
+      if (!merged) {
+        if (target->peers.size() < config_.max_peers_per_endpoint) {
+          target->peers.push_back(peer);
+        } else {
+          ++stats_.peers_dropped;
+        }
+      }
+    }
+  }
+  stats_.add(other.stats_);
+}
+
+}  // namespace warden::inventory

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "protocols/tls/tls_analyzer.hpp"
+
+#include <string>
+#include <string_view>
+
+#include "protocols/tls/tls_fingerprint.hpp"
+#include "protocols/tls/tls_parser.hpp"
+#include "protocols/tls/tls_x509.hpp"
+
+namespace warden::proto::tls {
+namespace {
+
+constexpr std::string_view kProtocol = "tls";
+
+void observe(ObservationSink& sink, Attr attr, std::string_view value) {
+  if (!value.empty()) {
+    sink.observe({Subject::sender(), attr, value, kProtocol});
+  }
+}
+
+void report_client_hello(const ClientHello& hello, ObservationSink& sink) {
+  observe(sink, Attr::Protocol, kProtocol);
+  observe(sink, Attr::TlsSni, hello.server_name);
+  observe(sink, Attr::TlsJa3, ja3(hello).md5);
+  observe(sink, Attr::TlsJa4, ja4(hello));
+  std::string alpn;
+  for_each_alpn(hello.alpn, [&](std::string_view name) {
+    if (!alpn.empty()) {
+      alpn.push_back(',');
+    }
+    alpn.append(name);
+  });
+  observe(sink, Attr::TlsAlpn, alpn);
+  observe(sink, Attr::TlsVersion, version_name(highest_offered_version(hello)));
+}
+
+void report_server_hello(const ServerHello& hello, ObservationSink& sink) {
+  observe(sink, Attr::Protocol, kProtocol);
+  observe(sink, Attr::TlsJa3s, ja3s(hello).md5);
+  observe(sink, Attr::TlsVersion, version_name(hello.version()));
+}
+
+}  // namespace
+
+Result<std::size_t> TlsAnalyzer::on_data(Direction dir, Bytes bytes, ObservationSink& sink) {
+  Side& state = side(dir);
+  std::size_t offset = 0;
+  for (std::size_t record_idx = 0; record_idx < kMaxRecordsPerCall && offset < bytes.size();
+       ++record_idx) {
+    const Bytes rest = bytes.subspan(offset);
+    const auto header = parse_record_header(rest);
+    if (!header) {
+      if (header.error().code == ParseErrorCode::Incomplete) {
+        break;
+      }
+      if (state.done) {
+        return bytes.size();  // lost sync after the handshake: nothing left to learn
+      }
+      state.done = true;
+      sink.anomaly(header.error().name);
+      return tl::unexpected(header.error());
+    }
+    const std::size_t record_size = kRecordHeaderLength + header->length;
+    if (state.done || header->type != ContentType::Handshake) {
+      if (header->type == ContentType::ChangeCipherSpec ||
+          header->type == ContentType::ApplicationData) {
+        state.done = true;  // everything after this is encrypted
+      }
+      offset += record_size;  // may pass the end of `bytes`: the flow skips the rest unseen
+      continue;
+    }
+    if (rest.size() < record_size) {
+      break;
+    }
+    const auto handled =
+        on_handshake_fragment(dir, rest.subspan(kRecordHeaderLength, header->length), sink);
+    if (!handled) {
+      state.done = true;
+      state.pending = {};
+      sink.anomaly(handled.error().name);
+      return tl::unexpected(handled.error());
+    }
+    offset += record_size;
+  }
+  if (offset == 0) {
+    return fail(ParseErrorCode::Incomplete, 0, "tls.record_incomplete");
+  }
+  return offset;
+}
+
+bool TlsAnalyzer::is_done() const { return sides_[0].done && sides_[1].done; }
+
+Result<bool> TlsAnalyzer::on_handshake_fragment(Direction dir, Bytes fragment,
+                                                ObservationSink& sink) {
+  Side& state = side(dir);
+  if (state.pending.empty()) {
+    // Common case: the record holds whole messages, parsed in place without copying.
+    WARDEN_ASSIGN_OR_RETURN(const std::size_t used, handle_messages(dir, fragment, sink));
+    const Bytes leftover = fragment.subspan(used);
+    state.pending.assign(leftover.begin(), leftover.end());
+  } else {
+    state.pending.insert(state.pending.end(), fragment.begin(), fragment.end());
+    WARDEN_ASSIGN_OR_RETURN(const std::size_t used, handle_messages(dir, state.pending, sink));
+    state.pending.erase(state.pending.begin(),
+                        state.pending.begin() + static_cast<std::ptrdiff_t>(used));
+  }
+  if (state.done) {
+    state.pending = {};  // release the buffer; nothing more is read in this direction
+  }
+  return true;
+}
+
+Result<std::size_t> TlsAnalyzer::handle_messages(Direction dir, Bytes data,
+                                                 ObservationSink& sink) {
+  std::size_t used = 0;
+  for (std::size_t message_idx = 0; message_idx < kMaxMessagesPerFragment && !side(dir).done;
+       ++message_idx) {
+    const Bytes rest = data.subspan(used);
+    const auto header = parse_handshake_header(rest);
+    if (!header) {
+      break;  // the header itself continues in the next record
+    }
+    if (header->length > kMaxHandshakeBytes) {
+      return fail(ParseErrorCode::LimitExceeded, static_cast<std::uint32_t>(used),
+                  "tls.handshake_too_long");
+    }
+    const std::size_t message_size = kHandshakeHeaderLength + header->length;
+    if (rest.size() < message_size) {
+      break;  // the body continues in the next record
+    }
+    WARDEN_RETURN_IF_ERROR(
+        handle_message(dir, header->type, rest.subspan(kHandshakeHeaderLength, header->length),
+                       sink));
+    used += message_size;
+  }
+  return used;
+}
+
+Result<bool> TlsAnalyzer::handle_message(Direction dir, std::uint8_t type, Bytes body,
+                                         ObservationSink& sink) {
+  Side& state = side(dir);
+  if (dir == Direction::ToServer) {
+    state.done = true;  // only the client's first message, the ClientHello, matters
+    if (type != static_cast<std::uint8_t>(HandshakeType::ClientHello)) {
+      return true;
+    }
+    WARDEN_ASSIGN_OR_RETURN(const ClientHello hello, parse_client_hello(body));
+    report_client_hello(hello, sink);
+    return true;
+  }
+  if (!state.seen_hello) {
+    state.seen_hello = true;
+    if (type != static_cast<std::uint8_t>(HandshakeType::ServerHello)) {
+      state.done = true;
+      return true;
+    }
+    WARDEN_ASSIGN_OR_RETURN(const ServerHello hello, parse_server_hello(body));
+    report_server_hello(hello, sink);
+    state.done = hello.version() >= kTls13;  // TLS 1.3 encrypts the certificate
+    return true;
+  }
+  // After a TLS <= 1.2 ServerHello the Certificate comes next, if at all (RFC 5246 §7.3).
+  state.done = true;
+  if (type != static_cast<std::uint8_t>(HandshakeType::Certificate)) {
+    return true;
+  }
+  WARDEN_ASSIGN_OR_RETURN(const Bytes der, parse_first_certificate(body));
+  if (der.empty()) {
+    return true;
+  }
+  WARDEN_ASSIGN_OR_RETURN(const CertificateNames names, parse_certificate_names(der));
+  observe(sink, Attr::TlsCertSubject, names.subject);
+  observe(sink, Attr::TlsCertIssuer, names.issuer);
+  return true;
+}
+
+bool probe_tls(Bytes first_payload) {
+  const auto header = parse_record_header(first_payload);
+  if (!header || header->type != ContentType::Handshake) {
+    return false;
+  }
+  const auto handshake = parse_handshake_header(first_payload.subspan(kRecordHeaderLength));
+  return handshake && handshake->type == static_cast<std::uint8_t>(HandshakeType::ClientHello);
+}
+
+std::unique_ptr<StreamAnalyzer> make_tls_analyzer() { return std::make_unique<TlsAnalyzer>(); }
+
+}  // namespace warden::proto::tls

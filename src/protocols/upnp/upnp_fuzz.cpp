@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzz target: the UPnP device description scanner.
+#include <cstddef>
+#include <cstdint>
+
+#include "core/byte_reader.hpp"
+#include "protocols/upnp/upnp_parser.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  (void)warden::proto::upnp::parse_description(warden::as_chars({data, size}));
+  return 0;
+}

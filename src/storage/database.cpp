@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <filesystem>
+#include <string_view>
+#include <unordered_map>
+
+namespace warden::storage {
+namespace {
+
+/// Schema migrations, applied in order; index + 1 is the version they produce. Never edit a
+/// released entry: append a new one.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE devices (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  mac TEXT,
+  key_ip TEXT,
+  locally_administered INTEGER NOT NULL DEFAULT 0,
+  is_router INTEGER NOT NULL DEFAULT 0,
+  vendor TEXT,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL,
+  packets_out INTEGER NOT NULL DEFAULT 0,
+  packets_in INTEGER NOT NULL DEFAULT 0,
+  bytes_out INTEGER NOT NULL DEFAULT 0,
+  bytes_in INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE attributes (
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (device_id, name, value, protocol)
+) WITHOUT ROWID;
+CREATE INDEX attributes_by_value ON attributes(name, value);
+CREATE TABLE peers (
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  ip TEXT NOT NULL,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL,
+  flows INTEGER NOT NULL,
+  PRIMARY KEY (device_id, ip)
+) WITHOUT ROWID;
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_at_us INTEGER NOT NULL,
+  finished_at_us INTEGER NOT NULL,
+  inputs TEXT NOT NULL,
+  packets INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  stats TEXT NOT NULL
+);
+)sql",
+};
+
+/// RAII prepared statement.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      stmt_ = nullptr;
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  [[nodiscard]] bool ok() const { return stmt_ != nullptr; }
+  [[nodiscard]] std::string error() const { return sqlite3_errmsg(db_); }
+  void bind(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+  void bind(int index, std::uint64_t value) {
+    sqlite3_bind_int64(stmt_, index, static_cast<std::int64_t>(value));
+  }
+  void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  [[nodiscard]] std::int64_t column_int(int index) const {
+    return sqlite3_column_int64(stmt_, index);
+  }
+  [[nodiscard]] std::string column_text(int index) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, index);
+    return text == nullptr ? std::string()
+                           : std::string(reinterpret_cast<const char*>(text),  // NOLINT: sqlite API
+                                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+  }
+  [[nodiscard]] bool column_is_null(int index) const {
+    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+Error make_error(sqlite3* db, std::string_view what) {
+  return Error{std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
+}
+
+}  // namespace
+
+Database::~Database() {
+  if (db_ != nullptr) {
+    sqlite3_close_v2(db_);
+  }
+}
+
+Database::Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_ != nullptr) {
+      sqlite3_close_v2(db_);
+    }
+    db_ = other.db_;
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+Expected<Database> Database::open(const std::string& path) {
+  sqlite3* handle = nullptr;
+  const int status = sqlite3_open_v2(path.c_str(), &handle,
+                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                     nullptr);
+  Database database(handle);
+  if (status != SQLITE_OK) {
+    return tl::unexpected(make_error(handle, path));
+  }
+  sqlite3_busy_timeout(handle, 5000);
+  auto journal = database.exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                               "PRAGMA synchronous=NORMAL;");
+  if (!journal) {
+    return tl::unexpected(Error{path + ": " + journal.error().message});
+  }
+  if (auto migrated = database.migrate(); !migrated) {
+    return tl::unexpected(Error{path + ": " + migrated.error().message});
+  }
+  return database;
+}
+
+Expected<Database> Database::open_existing(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return tl::unexpected(Error{path + ": no such database (run `warden analyze` first)"});
+  }
+  return open(path);
+}
+
+Expected<void> Database::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    Error error{message != nullptr ? message : "sqlite error"};
+    sqlite3_free(message);
+    return tl::unexpected(error);
+  }
+  return {};
+}
+
+int Database::schema_version() const {
+  Statement statement(db_, "PRAGMA user_version");
+  if (!statement.ok() || statement.step() != SQLITE_ROW) {
+    return -1;
+  }
+  return static_cast<int>(statement.column_int(0));
+}
+
+Expected<void> Database::migrate() {
+  const int current = schema_version();
+  if (current < 0) {
+    return tl::unexpected(make_error(db_, "reading schema version"));
+  }
+  if (current > static_cast<int>(kMigrations.size())) {
+    return tl::unexpected(Error{"database schema version " + std::to_string(current) +
+                                " is newer than this warden understands (" +
+                                std::to_string(kMigrations.size()) + ")"});
+  }
+  for (auto version = static_cast<std::size_t>(current); version < kMigrations.size(); ++version) {
+    if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
+      return begun;
+    }
+    auto applied = exec(kMigrations[version]);
+    if (applied) {
+      const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
+      applied = exec(bump.c_str());
+    }
+    if (!applied) {
+      (void)exec("ROLLBACK");
+      return tl::unexpected(
+          Error{"migration " + std::to_string(version + 1) + ": " + applied.error().message});
+    }
+    if (auto committed = exec("COMMIT"); !committed) {
+      return committed;
+    }
+  }
+  return {};
+}
+
+Expected<void> Database::merge_devices(const std::vector<inventory::Device>& devices) {
+  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  Statement upsert_device(db_, R"sql(
+    INSERT INTO devices (key, mac, key_ip, locally_administered, is_router, vendor, first_seen_us,
+                         last_seen_us, packets_out, packets_in, bytes_out, bytes_in)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+    ON CONFLICT (key) DO UPDATE SET
+      is_router = max(is_router, excluded.is_router),
+      vendor = coalesce(excluded.vendor, vendor),
+      first_seen_us = min(first_seen_us, excluded.first_seen_us),
+      last_seen_us = max(last_seen_us, excluded.last_seen_us),
+      packets_out = packets_out + excluded.packets_out,
+      packets_in = packets_in + excluded.packets_in,
+      bytes_out = bytes_out + excluded.bytes_out,
+      bytes_in = bytes_in + excluded.bytes_in
+    RETURNING id)sql");
+  Statement upsert_attribute(db_, R"sql(
+    INSERT INTO attributes (device_id, name, value, protocol, first_seen_us, last_seen_us, count)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    ON CONFLICT (device_id, name, value, protocol) DO UPDATE SET
+      first_seen_us = min(first_seen_us, excluded.first_seen_us),
+      last_seen_us = max(last_seen_us, excluded.last_seen_us),
+      count = count + excluded.count)sql");
+  Statement upsert_peer(db_, R"sql(
+    INSERT INTO peers (device_id, ip, first_seen_us, last_seen_us, flows)
+    VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (device_id, ip) DO UPDATE SET
+      first_seen_us = min(first_seen_us, excluded.first_seen_us),
+      last_seen_us = max(last_seen_us, excluded.last_seen_us),
+      flows = flows + excluded.flows)sql");
+  if (!upsert_device.ok() || !upsert_attribute.ok() || !upsert_peer.ok()) {
+    Error error = make_error(db_, "preparing merge");
+    (void)exec("ROLLBACK");
+    return tl::unexpected(error);
+  }
+  for (const inventory::Device& device : devices) {
+    upsert_device.reset();
+    upsert_device.bind(1, device.key);
+    if (device.mac) {
+      upsert_device.bind(2, device.mac->to_string());
+    } else {
+      upsert_device.bind_null(2);
+    }
+    if (device.key_ip) {
+      upsert_device.bind(3, device.key_ip->to_string());
+    } else {
+      upsert_device.bind_null(3);
+    }
+    upsert_device.bind(4, std::int64_t{device.locally_administered ? 1 : 0});
+    upsert_device.bind(5, std::int64_t{device.is_router ? 1 : 0});
+    if (device.vendor) {
+      upsert_device.bind(6, *device.vendor);
+    } else {
+      upsert_device.bind_null(6);
+    }
+    upsert_device.bind(7, device.first_us);
+    upsert_device.bind(8, device.last_us);
+    upsert_device.bind(9, device.counters.packets_out);
+    upsert_device.bind(10, device.counters.packets_in);
+    upsert_device.bind(11, device.counters.bytes_out);
+    upsert_device.bind(12, device.counters.bytes_in);
+    if (upsert_device.step() != SQLITE_ROW) {
+      Error error = make_error(db_, "storing device " + device.key);
+      (void)exec("ROLLBACK");
+      return tl::unexpected(error);
+    }
+    const std::int64_t device_id = upsert_device.column_int(0);
+    (void)upsert_device.step();  // finish the RETURNING statement
+    for (const inventory::AttributeValue& attribute : device.attributes) {
+      upsert_attribute.reset();
+      upsert_attribute.bind(1, device_id);
+      upsert_attribute.bind(2, proto::attr_name(attribute.attr));
+      upsert_attribute.bind(3, attribute.value);
+      upsert_attribute.bind(4, attribute.protocol);
+      upsert_attribute.bind(5, attribute.first_us);
+      upsert_attribute.bind(6, attribute.last_us);
+      upsert_attribute.bind(7, attribute.count);
+      if (upsert_attribute.step() != SQLITE_DONE) {
+        Error error = make_error(db_, "storing attribute of " + device.key);
+        (void)exec("ROLLBACK");
+        return tl::unexpected(error);
+      }
+    }
+    for (const inventory::PeerValue& peer : device.peers) {
+      upsert_peer.reset();
+      upsert_peer.bind(1, device_id);
+      upsert_peer.bind(2, peer.ip.to_string());
+      upsert_peer.bind(3, peer.first_us);
+      upsert_peer.bind(4, peer.last_us);
+      upsert_peer.bind(5, peer.flows);
+      if (upsert_peer.step() != SQLITE_DONE) {
+        Error error = make_error(db_, "storing peer of " + device.key);
+        (void)exec("ROLLBACK");
+        return tl::unexpected(error);
+      }
+    }
+  }
+  return exec("COMMIT");
+}
+
+Expected<std::int64_t> Database::record_run(const RunRecord& run) {
+  Statement insert(db_,
+                   "INSERT INTO runs (started_at_us, finished_at_us, inputs, packets, status, stats) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert.ok()) {
+    return tl::unexpected(make_error(db_, "recording run"));
+  }
+  insert.bind(1, run.started_at_us);
+  insert.bind(2, run.finished_at_us);
+  insert.bind(3, run.inputs);
+  insert.bind(4, run.packets);
+  insert.bind(5, run.status);
+  insert.bind(6, run.stats_json);
+  if (insert.step() != SQLITE_DONE) {
+    return tl::unexpected(make_error(db_, "recording run"));
+  }
+  return sqlite3_last_insert_rowid(db_);
+}
+
+Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
+                                      const std::string& where) {
+  std::unordered_map<std::int64_t, std::size_t> by_id;
+  {
+    const std::string sql =
+        "SELECT id, key, mac, key_ip, locally_administered, is_router, vendor, first_seen_us, "
+        "last_seen_us, packets_out, packets_in, bytes_out, bytes_in FROM devices " +
+        where + " ORDER BY key";
+    Statement select(db_, sql.c_str());
+    if (!select.ok()) {
+      return tl::unexpected(make_error(db_, "loading devices"));
+    }
+    while (select.step() == SQLITE_ROW) {
+      inventory::Device device;
+      device.key = select.column_text(1);
+      if (!select.column_is_null(2)) {
+        device.mac = MacAddress::parse(select.column_text(2));
+      }
+      if (!select.column_is_null(3)) {
+        device.key_ip = IpAddress::parse(select.column_text(3));
+      }
+      device.locally_administered = select.column_int(4) != 0;
+      device.is_router = select.column_int(5) != 0;
+      if (!select.column_is_null(6)) {
+        device.vendor = select.column_text(6);
+      }
+      device.first_us = select.column_int(7);
+      device.last_us = select.column_int(8);
+      device.counters.packets_out = static_cast<std::uint64_t>(select.column_int(9));
+      device.counters.packets_in = static_cast<std::uint64_t>(select.column_int(10));
+      device.counters.bytes_out = static_cast<std::uint64_t>(select.column_int(11));
+      device.counters.bytes_in = static_cast<std::uint64_t>(select.column_int(12));
+      by_id.emplace(select.column_int(0), devices.size());
+      devices.push_back(std::move(device));
+    }
+  }
+  Statement attributes(db_,
+                       "SELECT device_id, name, value, protocol, first_seen_us, last_seen_us, count "
+                       "FROM attributes ORDER BY device_id, name, first_seen_us, value");
+  if (!attributes.ok()) {
+    return tl::unexpected(make_error(db_, "loading attributes"));
+  }
+  while (attributes.step() == SQLITE_ROW) {
+    const auto owner = by_id.find(attributes.column_int(0));
+    if (owner == by_id.end()) {
+      continue;
+    }
+    const auto attr = proto::attr_from_name(attributes.column_text(1));
+    if (!attr) {
+      continue;  // written by a newer warden: not ours to interpret
+    }
+    inventory::AttributeValue value;
+    value.attr = *attr;
+    value.value = attributes.column_text(2);
+    value.protocol = attributes.column_text(3);
+    value.first_us = attributes.column_int(4);
+    value.last_us = attributes.column_int(5);
+    value.count = static_cast<std::uint64_t>(attributes.column_int(6));
+    devices[owner->second].attributes.push_back(std::move(value));
+  }
+  Statement peers(db_,
+                  "SELECT device_id, ip, first_seen_us, last_seen_us, flows FROM peers "
+                  "ORDER BY device_id, flows DESC, ip");
+  if (!peers.ok()) {
+    return tl::unexpected(make_error(db_, "loading peers"));
+  }
+  while (peers.step() == SQLITE_ROW) {
+    const auto owner = by_id.find(peers.column_int(0));
+    const auto ip = IpAddress::parse(peers.column_text(1));
+    if (owner == by_id.end() || !ip) {
+      continue;
+    }
+    devices[owner->second].peers.push_back(
+        inventory::PeerValue{*ip, peers.column_int(2), peers.column_int(3),
+                             static_cast<std::uint64_t>(peers.column_int(4))});
+  }
+  return {};
+}
+
+Expected<std::vector<inventory::Device>> Database::load_devices() {
+  std::vector<inventory::Device> devices;
+  if (auto loaded = load_details(devices, ""); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  return devices;
+}
+
+Expected<std::optional<inventory::Device>> Database::find_device(const std::string& mac_or_ip) {
+  std::string where;
+  if (auto mac = MacAddress::parse(mac_or_ip)) {
+    where = "WHERE mac = '" + mac->to_string() + "'";
+  } else if (auto ip = IpAddress::parse(mac_or_ip)) {
+    // Canonical text from the parsed address: safe to inline, and matches how it was stored.
+    const std::string text = ip->to_string();
+    where = "WHERE key = 'ip:" + text + "' OR id IN (SELECT device_id FROM attributes WHERE name IN "
+            "('ipv4','ipv6') AND value = '" + text + "')";
+  } else {
+    return tl::unexpected(Error{"'" + mac_or_ip + "' is neither a MAC nor an IP address"});
+  }
+  std::vector<inventory::Device> devices;
+  if (auto loaded = load_details(devices, where); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  if (devices.empty()) {
+    return std::optional<inventory::Device>{};
+  }
+  // Prefer the MAC-keyed device when an address moved between devices.
+  return std::optional<inventory::Device>{std::move(devices.front())};
+}
+
+}  // namespace warden::storage

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "inventory/device.hpp"
+
+struct sqlite3;
+
+namespace warden::storage {
+
+/// An environment failure with context ("warden.db: database is locked").
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+using Expected = tl::expected<T, Error>;
+
+/// Summary of one `warden analyze` run, kept in the `runs` table.
+struct RunRecord {
+  std::int64_t started_at_us = 0;
+  std::int64_t finished_at_us = 0;
+  std::string inputs;  ///< newline-separated files or the interface
+  std::uint64_t packets = 0;
+  std::string status;      ///< "complete", "truncated", ...
+  std::string stats_json;  ///< counters of the run
+};
+
+/// The embedded SQLite store: WAL journal, versioned migrations (PRAGMA user_version).
+/// Merging devices is an upsert: counters add up, first/last seen widen, attribute counts add.
+class Database {
+ public:
+  /// Opens (creating if needed) and migrates the database at `path`.
+  static Expected<Database> open(const std::string& path);
+  /// Opens an existing database read-only; fails if it does not exist.
+  static Expected<Database> open_existing(const std::string& path);
+
+  ~Database();
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  /// Current schema version after migrations.
+  [[nodiscard]] int schema_version() const;
+
+  /// Merges `devices` into the stored inventory in one transaction.
+  Expected<void> merge_devices(const std::vector<inventory::Device>& devices);
+  Expected<std::int64_t> record_run(const RunRecord& run);
+
+  /// Every stored device with its attributes and peers, ordered by key.
+  Expected<std::vector<inventory::Device>> load_devices();
+  /// The device whose MAC or one of whose IP addresses is `mac_or_ip`, if any.
+  Expected<std::optional<inventory::Device>> find_device(const std::string& mac_or_ip);
+
+ private:
+  explicit Database(sqlite3* handle) : db_(handle) {}
+  Expected<void> exec(const char* sql);
+  Expected<void> migrate();
+  Expected<void> load_details(std::vector<inventory::Device>& devices, const std::string& where);
+
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace warden::storage

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Bad inputs get clear errors and distinct exit codes, never a crash (docs/cli.md).
+set -uo pipefail
+warden=$1
+source_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+expect() {  # expect CODE PATTERN CMD...
+  local code=$1 pattern=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" -ne "$code" ] || ! grep -q -- "$pattern" "$work/err" "$work/out"; then
+    echo "FAIL: $* -> exit $got (want $code, '$pattern')"; cat "$work/err"; fail=1
+  else
+    echo "ok: exit $code: $*"
+  fi
+}
+golden="$source_dir/golden/lab/input.pcap"
+echo "this is not a capture" >"$work/text.pcap"
+head -c 2000 "$golden" >"$work/cut.pcap"
+: >"$work/empty.pcap"
+mkdir "$work/dir"
+cp "$golden" "$work/dir/a.pcap"
+expect 0 "devices" "$warden" analyze --no-progress --db "$work/ok.db" "$golden"
+expect 3 "truncated or corrupt at byte" "$warden" analyze --no-progress -q --db "$work/t.db" "$work/cut.pcap"
+expect 4 "not a pcap/pcapng capture" "$warden" analyze --no-progress -q --db "$work/n.db" "$work/text.pcap"
+expect 4 "not a pcap/pcapng capture" "$warden" analyze --no-progress -q --db "$work/e.db" "$work/empty.pcap"
+expect 4 "no such file" "$warden" analyze --no-progress -q --db "$work/m.db" "$work/missing.pcap"
+expect 0 "analyzed" "$warden" analyze --no-progress -q --db "$work/d.db" "$work/dir"
+# One bad file among good ones: the good one is still analyzed, the exit code reports the bad one.
+expect 4 "not a pcap" "$warden" analyze --no-progress -q --db "$work/mix.db" "$work/text.pcap" "$golden"
+"$warden" devices --db "$work/mix.db" --format csv | grep -q "44:19:b6:77:00:02" || { echo "FAIL: good file skipped"; fail=1; }
+expect 2 "give capture files" "$warden" analyze
+expect 2 "" "$warden" devices --format yaml
+expect 7 "no such database" "$warden" devices --db "$work/none.db"
+expect 5 "no device" "$warden" device 10.1.2.3 --db "$work/ok.db"
+expect 0 "hostname" "$warden" device 44:19:b6:77:00:02 --db "$work/ok.db"
+expect 2 "neither a MAC nor an IP" "$warden" device "nonsense" --db "$work/ok.db"
+for cmd in analyze devices device; do
+  expect 0 "Usage" "$warden" "$cmd" --help
+done
+exit $fail
