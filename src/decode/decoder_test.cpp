@@ -42,7 +42,7 @@ TEST(Decoder, WalksQinQToArp) {
   EXPECT_EQ(packet.vlan, 200);
   EXPECT_EQ(packet.inner_vlan, 2001);
   EXPECT_EQ(packet.ether_type, 0x0806);
-  EXPECT_EQ(packet.l2_payload.size(), 46U);
+  EXPECT_EQ(packet.l2_payload.size(), 42U);  // 64-byte frame minus 22 bytes of headers
   EXPECT_EQ(stats.arp, 1U);
   EXPECT_FALSE(packet.has_ip());
 }
