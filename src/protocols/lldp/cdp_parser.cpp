@@ -15,8 +15,8 @@ constexpr std::uint8_t kNlpidIpv4 = 0xcc;
 constexpr std::array<std::uint8_t, 8> kSnapIpv6 = {0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x86, 0xdd};
 
 constexpr std::array<std::string_view, 11> kCapabilityNames = {
-    "router", "tb-bridge", "sr-bridge",      "switch", "host",     "igmp",
-    "repeater", "phone", "remote-managed", "cvta",   "mac-relay"};
+    "router",   "tb-bridge", "sr-bridge",      "switch", "host",     "igmp",
+    "repeater", "phone",     "remote-managed", "cvta",   "mac-relay"};
 
 bool same_address(const CdpAddress& a, const CdpAddress& b) {
   return a.protocol_type == b.protocol_type && std::ranges::equal(a.protocol, b.protocol) &&
@@ -36,8 +36,9 @@ Result<bool> parse_addresses(Bytes value, CdpPacket& packet) {
     WARDEN_ASSIGN_OR_RETURN(const std::uint16_t address_length, reader.read_u16_be());
     WARDEN_ASSIGN_OR_RETURN(entry.address, reader.read_bytes(address_length));
     const auto stored = std::span(packet.addresses).first(packet.address_count);
-    const bool seen = std::any_of(stored.begin(), stored.end(),
-                                  [&](const CdpAddress& other) { return same_address(entry, other); });
+    const bool seen = std::any_of(stored.begin(), stored.end(), [&](const CdpAddress& other) {
+      return same_address(entry, other);
+    });
     if (!seen && packet.address_count < kMaxCdpAddresses) {
       packet.addresses.at(packet.address_count++) = entry;
     }
@@ -107,7 +108,7 @@ Result<CdpPacket> parse(Bytes bytes) {
 Result<CdpPacket> parse_cdp(Bytes bytes) {
   auto packet = parse(bytes);
   if (!packet && packet.error().code == ParseErrorCode::Incomplete) {
-    return fail(ParseErrorCode::Malformed, packet.error().offset, "cdp.truncated_tlv");
+    return fail(ParseErrorCode::Malformed, packet.error().offset, "cdp.truncated");
   }
   return packet;
 }
@@ -117,8 +118,8 @@ std::optional<IpAddress> cdp_ip_address(const CdpAddress& address) {
       address.protocol.front() == kNlpidIpv4 && address.address.size() == 4) {
     return IpAddress::v4(address.address);
   }
-  if (address.protocol_type == kProtocolType8022 && std::ranges::equal(address.protocol, kSnapIpv6) &&
-      address.address.size() == 16) {
+  if (address.protocol_type == kProtocolType8022 &&
+      std::ranges::equal(address.protocol, kSnapIpv6) && address.address.size() == 16) {
     return IpAddress::v6(address.address);
   }
   return std::nullopt;

@@ -6,12 +6,12 @@
 namespace warden::proto::lldp {
 namespace {
 
-constexpr std::size_t kMinIdentifierLength = 2;        ///< subtype plus at least one byte
-constexpr std::size_t kMaxIdentifierLength = 256;      ///< subtype plus at most 255 bytes
+constexpr std::size_t kMinIdentifierLength = 2;    ///< subtype plus at least one byte
+constexpr std::size_t kMaxIdentifierLength = 256;  ///< subtype plus at most 255 bytes
 constexpr std::size_t kTtlLength = 2;
 constexpr std::size_t kCapabilitiesLength = 4;
 constexpr std::size_t kMinManagementAddressLength = 9;
-constexpr std::size_t kMinAddressStringLength = 2;     ///< family plus one address byte
+constexpr std::size_t kMinAddressStringLength = 2;  ///< family plus one address byte
 constexpr std::size_t kMaxAddressStringLength = 32;
 
 /// The mandatory TLVs, in the order 802.1AB-2016 §8.2 requires.
@@ -20,8 +20,8 @@ constexpr std::array<TlvType, 3> kMandatory = {TlvType::ChassisId, TlvType::Port
 
 /// Capability names in bit order (802.1AB-2016 Table 8-4).
 constexpr std::array<std::string_view, 11> kCapabilityNames = {
-    "other", "repeater", "bridge", "wlan-ap", "router", "telephone",
-    "docsis", "station", "c-vlan", "s-vlan", "tpmr"};
+    "other",  "repeater", "bridge", "wlan-ap", "router", "telephone",
+    "docsis", "station",  "c-vlan", "s-vlan",  "tpmr"};
 
 tl::unexpected<ParseError> malformed(const ByteReader& reader, const char* name) {
   return tl::unexpected(reader.error(ParseErrorCode::Malformed, name));

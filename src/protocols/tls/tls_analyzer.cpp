@@ -58,7 +58,6 @@ Result<std::size_t> TlsAnalyzer::on_data(Direction dir, Bytes bytes, Observation
         return bytes.size();  // lost sync after the handshake: nothing left to learn
       }
       state.done = true;
-      sink.anomaly(header.error().name);
       return tl::unexpected(header.error());
     }
     const std::size_t record_size = kRecordHeaderLength + header->length;
@@ -78,7 +77,6 @@ Result<std::size_t> TlsAnalyzer::on_data(Direction dir, Bytes bytes, Observation
     if (!handled) {
       state.done = true;
       state.pending = {};
-      sink.anomaly(handled.error().name);
       return tl::unexpected(handled.error());
     }
     offset += record_size;
@@ -89,7 +87,9 @@ Result<std::size_t> TlsAnalyzer::on_data(Direction dir, Bytes bytes, Observation
   return offset;
 }
 
-bool TlsAnalyzer::is_done() const { return sides_[0].done && sides_[1].done; }
+bool TlsAnalyzer::is_done() const {
+  return sides_[0].done && sides_[1].done;
+}
 
 Result<bool> TlsAnalyzer::on_handshake_fragment(Direction dir, Bytes fragment,
                                                 ObservationSink& sink) {
@@ -111,8 +111,7 @@ Result<bool> TlsAnalyzer::on_handshake_fragment(Direction dir, Bytes fragment,
   return true;
 }
 
-Result<std::size_t> TlsAnalyzer::handle_messages(Direction dir, Bytes data,
-                                                 ObservationSink& sink) {
+Result<std::size_t> TlsAnalyzer::handle_messages(Direction dir, Bytes data, ObservationSink& sink) {
   std::size_t used = 0;
   for (std::size_t message_idx = 0; message_idx < kMaxMessagesPerFragment && !side(dir).done;
        ++message_idx) {
@@ -129,9 +128,8 @@ Result<std::size_t> TlsAnalyzer::handle_messages(Direction dir, Bytes data,
     if (rest.size() < message_size) {
       break;  // the body continues in the next record
     }
-    WARDEN_RETURN_IF_ERROR(
-        handle_message(dir, header->type, rest.subspan(kHandshakeHeaderLength, header->length),
-                       sink));
+    WARDEN_RETURN_IF_ERROR(handle_message(
+        dir, header->type, rest.subspan(kHandshakeHeaderLength, header->length), sink));
     used += message_size;
   }
   return used;
@@ -175,15 +173,8 @@ Result<bool> TlsAnalyzer::handle_message(Direction dir, std::uint8_t type, Bytes
   return true;
 }
 
-bool probe_tls(Bytes first_payload) {
-  const auto header = parse_record_header(first_payload);
-  if (!header || header->type != ContentType::Handshake) {
-    return false;
-  }
-  const auto handshake = parse_handshake_header(first_payload.subspan(kRecordHeaderLength));
-  return handshake && handshake->type == static_cast<std::uint8_t>(HandshakeType::ClientHello);
+std::unique_ptr<StreamAnalyzer> make_tls_analyzer() {
+  return std::make_unique<TlsAnalyzer>();
 }
-
-std::unique_ptr<StreamAnalyzer> make_tls_analyzer() { return std::make_unique<TlsAnalyzer>(); }
 
 }  // namespace warden::proto::tls

@@ -28,7 +28,7 @@ inline constexpr std::size_t kMaxMessagesPerFragment = 64;
 /// beyond which the direction is given up. Records that are not needed are skipped unseen. A
 /// direction is finished after its hello (client), after the certificate or anything that shows
 /// there will be none (server), or at ChangeCipherSpec / application data; is_done() once both are.
-/// Parse failures are reported to the sink as anomalies and returned, which stops that direction.
+/// Parse failures are returned (the caller counts them as anomalies), which stops that direction.
 class TlsAnalyzer final : public StreamAnalyzer {
  public:
   // StreamAnalyzer
@@ -49,9 +49,6 @@ class TlsAnalyzer final : public StreamAnalyzer {
 
   std::array<Side, 2> sides_;
 };
-
-/// Recognises a flow's first client payload as TLS: a handshake record starting a ClientHello.
-[[nodiscard]] bool probe_tls(Bytes first_payload);
 
 /// Creates an analyzer for one flow.
 [[nodiscard]] std::unique_ptr<StreamAnalyzer> make_tls_analyzer();

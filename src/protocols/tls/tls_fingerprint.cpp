@@ -7,8 +7,8 @@
 #include <array>
 #include <cstdint>
 #include <iterator>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/text.hpp"
@@ -78,13 +78,20 @@ std::string hex_list(std::span<const std::uint16_t> values) {
 
 std::string_view ja4_version(std::uint16_t version) {
   switch (version) {
-    case 0x0304: return "13";
-    case 0x0303: return "12";
-    case 0x0302: return "11";
-    case 0x0301: return "10";
-    case 0x0300: return "s3";
-    case 0x0002: return "s2";
-    default: return "00";
+    case 0x0304:
+      return "13";
+    case 0x0303:
+      return "12";
+    case 0x0302:
+      return "11";
+    case 0x0301:
+      return "10";
+    case 0x0300:
+      return "s3";
+    case 0x0002:
+      return "s2";
+    default:
+      return "00";
   }
 }
 
@@ -127,9 +134,13 @@ std::string ja4_hash(std::string_view text) {
 
 }  // namespace
 
-std::string md5_hex(std::string_view text) { return digest_hex(EVP_md5(), text); }
+std::string md5_hex(std::string_view text) {
+  return digest_hex(EVP_md5(), text);
+}
 
-std::string sha256_hex(std::string_view text) { return digest_hex(EVP_sha256(), text); }
+std::string sha256_hex(std::string_view text) {
+  return digest_hex(EVP_sha256(), text);
+}
 
 Ja3 ja3(const ClientHello& hello) {
   Ja3 out;
@@ -142,8 +153,7 @@ Ja3 ja3(const ClientHello& hello) {
   append_decimal_list(out.text, non_grease(hello.supported_groups));
   out.text.push_back(',');
   ByteReader formats(hello.ec_point_formats);
-  for (std::size_t format_idx = 0; format_idx < kMaxListValues && !formats.empty();
-       ++format_idx) {
+  for (std::size_t format_idx = 0; format_idx < kMaxListValues && !formats.empty(); ++format_idx) {
     if (format_idx > 0) {
       out.text.push_back('-');
     }

@@ -63,7 +63,8 @@ std::string_view first_host_name(Bytes data) {
 /// Reads the extensions block that may end a hello. Calls `on_extension(Extension)` for each and
 /// records the types in order.
 template <typename OnExtension>
-Result<bool> read_extensions(ByteReader& reader, ExtensionTypes& types, OnExtension&& on_extension) {
+Result<bool> read_extensions(ByteReader& reader, ExtensionTypes& types,
+                             OnExtension&& on_extension) {
   if (reader.empty()) {
     return true;  // extensions are optional before TLS 1.3
   }
@@ -72,8 +73,7 @@ Result<bool> read_extensions(ByteReader& reader, ExtensionTypes& types, OnExtens
   ByteReader extensions(block);
   for (std::size_t ext_idx = 0; !extensions.empty(); ++ext_idx) {
     if (ext_idx == kMaxExtensions) {
-      return tl::unexpected(
-          reader.error(ParseErrorCode::LimitExceeded, "tls.too_many_extensions"));
+      return tl::unexpected(reader.error(ParseErrorCode::LimitExceeded, "tls.too_many_extensions"));
     }
     WARDEN_ASSIGN_OR_RETURN(const std::uint16_t type, extensions.read_u16_be());
     WARDEN_ASSIGN_OR_RETURN(const std::uint16_t length, extensions.read_u16_be());
@@ -230,12 +230,18 @@ std::uint16_t highest_offered_version(const ClientHello& hello) {
 
 std::string version_name(std::uint16_t version) {
   switch (version) {
-    case 0x0304: return "1.3";
-    case 0x0303: return "1.2";
-    case 0x0302: return "1.1";
-    case 0x0301: return "1.0";
-    case 0x0300: return "ssl3";
-    default: break;
+    case 0x0304:
+      return "1.3";
+    case 0x0303:
+      return "1.2";
+    case 0x0302:
+      return "1.1";
+    case 0x0301:
+      return "1.0";
+    case 0x0300:
+      return "ssl3";
+    default:
+      break;
   }
   const std::array<std::uint8_t, 2> raw = {static_cast<std::uint8_t>(version >> 8),
                                            static_cast<std::uint8_t>(version & 0xffU)};

@@ -105,7 +105,7 @@ struct ClientHello {
   bool has_server_name = false;  ///< the server_name extension was present (even if unusable)
   std::string_view server_name;  ///< first host_name entry (RFC 6066 §3), empty if none
   bool has_alpn = false;
-  Bytes alpn;                  ///< ProtocolNameList body: u8-length-prefixed names (RFC 7301)
+  Bytes alpn;  ///< ProtocolNameList body: u8-length-prefixed names (RFC 7301)
   bool has_supported_versions = false;
   Bytes supported_versions;    ///< big-endian uint16 values (RFC 8446 §4.2.1)
   Bytes supported_groups;      ///< big-endian uint16 values (RFC 8446 §4.2.7)

@@ -88,9 +88,9 @@ TEST(TlsClientHello, ParsesJa4TlsHello) {
   EXPECT_EQ(hello->extension_types.count, 10U);
   EXPECT_EQ(u16_values(hello->supported_groups), (std::vector<std::uint16_t>{23, 24, 25}));
   EXPECT_EQ(hello->ec_point_formats.size(), 1U);
-  EXPECT_EQ(u16_values(hello->signature_algorithms),
-            (std::vector<std::uint16_t>{0x0401, 0x0501, 0x0201, 0x0403, 0x0503, 0x0203, 0x0402,
-                                        0x0202}));
+  EXPECT_EQ(
+      u16_values(hello->signature_algorithms),
+      (std::vector<std::uint16_t>{0x0401, 0x0501, 0x0201, 0x0403, 0x0503, 0x0203, 0x0402, 0x0202}));
   EXPECT_FALSE(hello->has_supported_versions);
   EXPECT_EQ(highest_offered_version(*hello), 0x0303);
 }
@@ -167,9 +167,9 @@ TEST(TlsClientHello, LimitsExtensionCount) {
 
 TEST(TlsClientHello, ToleratesBadExtensionBodies) {
   // SNI with a lying inner length and ALPN with a truncated name: the hello still parses.
-  const auto hello = parse_client_hello(from_hex("0303" + std::string(64, '0') + "00" +
-                                                 "0002002f" + "0100" + "000e" +
-                                                 "000000030009ff" + "00100003000568"));
+  const auto hello =
+      parse_client_hello(from_hex("0303" + std::string(64, '0') + "00" + "0002002f" + "0100" +
+                                  "000e" + "000000030009ff" + "00100003000568"));
   ASSERT_TRUE(hello.has_value());
   EXPECT_TRUE(hello->has_server_name);
   EXPECT_TRUE(hello->server_name.empty());
@@ -322,11 +322,11 @@ TEST(TlsDer, RendersEscapesMultiValuedRdnsAndBmpStrings) {
   const std::vector<std::uint8_t> special = {'#', 'a', ',', 'b', '+', ' '};
   const std::vector<std::uint8_t> zurich_bmp = {0, 'Z', 0, 0xfc, 0, 'r', 0, 'i', 0, 'c', 0, 'h'};
   const auto name = concat({
-      tlv(0x31, attribute(0x03, 0x0c, special)),                           // CN
-      tlv(0x31, concat({attribute(0x0a, 0x1e, zurich_bmp),                 // O (BMPString)
-                        attribute(0x0b, 0x13, {'x'})})),                   // + OU
-      tlv(0x31, attribute(0x05, 0x13, {'1'})),                             // serialNumber: left out
-      tlv(0x31, attribute(0x06, 0x04, {'U', 'S'})),                        // C as OCTET STRING: left out
+      tlv(0x31, attribute(0x03, 0x0c, special)),            // CN
+      tlv(0x31, concat({attribute(0x0a, 0x1e, zurich_bmp),  // O (BMPString)
+                        attribute(0x0b, 0x13, {'x'})})),    // + OU
+      tlv(0x31, attribute(0x05, 0x13, {'1'})),              // serialNumber: left out
+      tlv(0x31, attribute(0x06, 0x04, {'U', 'S'})),         // C as OCTET STRING: left out
   });
   const auto rendered = render_distinguished_name(name);
   ASSERT_TRUE(rendered.has_value()) << rendered.error().name;

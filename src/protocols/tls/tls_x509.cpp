@@ -26,13 +26,13 @@ constexpr std::uint8_t kExplicitVersion = 0xa0;  ///< [0] EXPLICIT Version
 
 /// Attribute types rendered, keyed by the DER content octets of their OID.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kAttributeLabels{{
-    {"\x55\x04\x03", "CN"},                                  // 2.5.4.3
-    {"\x55\x04\x06", "C"},                                   // 2.5.4.6
-    {"\x55\x04\x07", "L"},                                   // 2.5.4.7
-    {"\x55\x04\x08", "ST"},                                  // 2.5.4.8
-    {"\x55\x04\x0a", "O"},                                   // 2.5.4.10
-    {"\x55\x04\x0b", "OU"},                                  // 2.5.4.11
-    {"\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x19", "DC"},      // 0.9.2342.19200300.100.1.25
+    {"\x55\x04\x03", "CN"},                                    // 2.5.4.3
+    {"\x55\x04\x06", "C"},                                     // 2.5.4.6
+    {"\x55\x04\x07", "L"},                                     // 2.5.4.7
+    {"\x55\x04\x08", "ST"},                                    // 2.5.4.8
+    {"\x55\x04\x0a", "O"},                                     // 2.5.4.10
+    {"\x55\x04\x0b", "OU"},                                    // 2.5.4.11
+    {"\x09\x92\x26\x89\x93\xf2\x2c\x64\x01\x19", "DC"},        // 0.9.2342.19200300.100.1.25
     {"\x2a\x86\x48\x86\xf7\x0d\x01\x09\x01", "emailAddress"},  // 1.2.840.113549.1.9.1
 }};
 
@@ -110,8 +110,8 @@ std::string bmp_to_utf8(Bytes ucs2) {
 
 /// Appends `value` with the escapes of RFC 4514 §2.4, stopping at kMaxRenderedNameLength.
 void append_escaped(std::string& out, std::string_view value) {
-  for (std::size_t char_idx = 0;
-       char_idx < value.size() && out.size() < kMaxRenderedNameLength; ++char_idx) {
+  for (std::size_t char_idx = 0; char_idx < value.size() && out.size() < kMaxRenderedNameLength;
+       ++char_idx) {
     const char c = value[char_idx];
     const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' ||
                          c == ';' || (char_idx == 0 && (c == '#' || c == ' ')) ||
