@@ -291,9 +291,16 @@ int run_analyze(const AnalyzeOptions& options) {
 
   engine::WorkerStats stats;
   const inventory::EndpointTable endpoints = engine.finish(stats);
+  std::vector<MacAddress> macs;
+  for (const inventory::Endpoint& endpoint : endpoints.endpoints()) {
+    if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
+      macs.push_back(endpoint.key.mac);
+    }
+  }
   const auto oui = inventory::OuiDatabase::load(options.oui_directories.empty()
                                                     ? inventory::OuiDatabase::default_directories()
-                                                    : options.oui_directories);
+                                                    : options.oui_directories,
+                                                &macs);
   if (oui.size() == 0) {
     std::cerr << "warden: warning: " << oui.error() << '\n';
   }

@@ -45,8 +45,11 @@ struct LiveOptions {
   int buffer_bytes = 64 << 20;  ///< kernel ring size: bursts on a busy mirror port need room
 };
 
-/// A packet source over libpcap: a pcap/pcapng file read through a large stdio buffer, or a live
-/// interface. The only code in Warden that calls libpcap.
+/// A packet source: a capture file or a live interface. The only code in Warden that reads
+/// captures. Classic pcap files are read through a sliding read-only memory map, so packets are
+/// handed out without copying (libpcap copies each one twice: kernel to stdio buffer to its own
+/// buffer, a fifth of the whole pipeline's time); pcapng files and live interfaces go through
+/// libpcap, files with a 1 MiB stdio buffer instead of its default 4 KiB.
 class PcapSource {
  public:
   ~PcapSource();
@@ -78,7 +81,10 @@ class PcapSource {
  private:
   PcapSource() = default;
   struct Handle;
+  struct MappedFile;
+  SourceStatus next_mapped(RawPacket& out);
   std::unique_ptr<Handle> handle_;
+  std::unique_ptr<MappedFile> mapped_;
   SourceError error_;
   std::string name_;
   int link_type_ = 0;

@@ -2,7 +2,6 @@
 #include "engine/worker.hpp"
 
 #include <array>
-#include <cstdio>
 
 #include "flow/tcp_reassembly.hpp"
 #include "protocols/registry.hpp"
@@ -27,11 +26,22 @@ constexpr std::uint32_t kUnresolved = 0xFFFFFFFEU;
 
 bool is_unicast_ip(const IpAddress& ip) { return ip.is_set() && ip.is_assignable(); }
 
-/// Text for "tcp/80" style service prefixes without allocation.
+/// Text for "tcp/80" style service prefixes, without allocation or printf (once per flow).
 std::string_view service_prefix(std::array<char, 16>& buffer, bool tcp, std::uint16_t port) {
-  const int length = std::snprintf(buffer.data(), buffer.size(), "%s/%u", tcp ? "tcp" : "udp",
-                                   static_cast<unsigned>(port));
-  return {buffer.data(), static_cast<std::size_t>(length)};
+  std::size_t length = 0;
+  for (const char c : std::string_view(tcp ? "tcp/" : "udp/")) {
+    buffer[length++] = c;
+  }
+  std::array<char, 5> digits{};
+  std::size_t count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + port % 10);
+    port = static_cast<std::uint16_t>(port / 10);
+  } while (port != 0);
+  while (count > 0) {
+    buffer[length++] = digits[--count];
+  }
+  return {buffer.data(), length};
 }
 
 }  // namespace
@@ -382,10 +392,10 @@ void Worker::handle_ip(const decode::Packet& packet) {
   const bool udp = packet.is_udp();
   if (is_new) {
     if (sender != nullptr) {
-      table_.add_peer(*sender, packet.dst_ip, packet.ts_us);
+      table_.add_peer(*sender, packet.dst_ip, packet.ts_us, packet.ts_us);
     }
     if (receiver != nullptr) {
-      table_.add_peer(*receiver, packet.src_ip, packet.ts_us);
+      table_.add_peer(*receiver, packet.src_ip, packet.ts_us, packet.ts_us);
     }
     if (tcp || udp) {
       const auto transport = tcp ? proto::Transport::Tcp : proto::Transport::Udp;

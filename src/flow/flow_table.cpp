@@ -68,11 +68,10 @@ FlowTable::FlowTable(const FlowConfig& config, EvictCallback on_evict)
   if (config_.max_flows == 0) {
     config_.max_flows = 1;
   }
-  pool_.resize(config_.max_flows);
+  // Address space for the whole pool now, pages as flows arrive: references to flows stay valid
+  // (no reallocation) and a small capture does not pay for zeroing a large table.
+  pool_.reserve(config_.max_flows);
   free_.reserve(config_.max_flows);
-  for (std::uint32_t index = config_.max_flows; index > 0; --index) {
-    free_.push_back(index - 1);
-  }
   const std::uint64_t slot_count = std::bit_ceil(std::uint64_t{config_.max_flows} * 2);
   slots_.resize(slot_count);
   mask_ = slot_count - 1;
@@ -169,6 +168,10 @@ void FlowTable::evict(std::uint32_t index, EvictReason reason) {
 }
 
 std::uint32_t FlowTable::allocate() {
+  if (free_.empty() && pool_.size() < config_.max_flows) {
+    pool_.emplace_back();
+    return static_cast<std::uint32_t>(pool_.size() - 1);
+  }
   if (free_.empty()) {
     evict(lru_head_, EvictReason::Capacity);
   }

@@ -48,6 +48,9 @@ EndpointTable::EndpointTable(const InventoryConfig& config) : config_(config) {
   if (config_.max_endpoints == 0) {
     config_.max_endpoints = 1;
   }
+  // Reserved once (address space only; pages are touched as endpoints arrive) so Endpoint pointers
+  // stay valid while other endpoints are created during the same packet.
+  endpoints_.reserve(config_.max_endpoints);
   index_.reserve(std::min<std::size_t>(config_.max_endpoints, 4096));
 }
 
@@ -107,54 +110,113 @@ Endpoint* EndpointTable::resolve(EndpointRef ref) {
   return endpoint.generation == ref.generation && endpoint.in_use ? &endpoint : nullptr;
 }
 
-void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
-                                  std::string_view protocol, std::int64_t ts_us,
-                                  std::uint64_t count) {
-  ++stats_.observations;
-  std::string value = sanitize(raw_value);
-  if (is_case_insensitive(attr)) {
-    value = to_lower(value);
-    while (!value.empty() && value.back() == '.') {
-      value.pop_back();
+namespace {
+/// True when `raw` would come out of sanitize() (and lower-casing, for `lower`) unchanged, so the
+/// common case needs no allocation to be compared.
+bool is_canonical(std::string_view raw, bool lower) {
+  if (raw.empty() || raw.size() > kMaxValueLength || raw.front() == ' ' || raw.back() == ' ' ||
+      (lower && raw.back() == '.')) {
+    return false;
+  }
+  for (const char c : raw) {
+    if (c < 0x20 || c > 0x7E || (lower && c >= 'A' && c <= 'Z')) {
+      return false;
     }
+  }
+  return true;
+}
+}  // namespace
+
+void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
+                                  std::string_view protocol, std::int64_t first_us,
+                                  std::int64_t last_us, std::uint64_t count) {
+  ++stats_.observations;
+  const bool lower = is_case_insensitive(attr);
+  std::string owned;
+  std::string_view value = raw_value;
+  if (!is_canonical(raw_value, lower)) {
+    owned = sanitize(raw_value);
+    if (lower) {
+      owned = to_lower(owned);
+      while (!owned.empty() && owned.back() == '.') {
+        owned.pop_back();
+      }
+    }
+    value = owned;
   }
   if (value.empty()) {
     return;
   }
   const std::uint64_t hash = hash_attribute(attr, value, protocol);
-  for (AttributeValue& existing : endpoint.attributes) {
-    if (existing.hash == hash && existing.attr == attr && existing.value == value &&
-        existing.protocol == protocol) {
-      existing.count += count;
-      existing.first_us = std::min(existing.first_us, ts_us);
-      existing.last_us = std::max(existing.last_us, ts_us);
-      return;
+  auto same = [&](std::size_t position) {
+    const AttributeValue& existing = endpoint.attributes[position];
+    return existing.hash == hash && existing.attr == attr && existing.value == value &&
+           existing.protocol == protocol;
+  };
+  std::int64_t found = -1;
+  if (endpoint.attribute_index.active()) {
+    found = endpoint.attribute_index.find(hash, same);
+  } else {
+    for (std::size_t position = 0; position < endpoint.attributes.size(); ++position) {
+      if (same(position)) {
+        found = static_cast<std::int64_t>(position);
+        break;
+      }
     }
+  }
+  if (found >= 0) {
+    AttributeValue& existing = endpoint.attributes[static_cast<std::size_t>(found)];
+    existing.count += count;
+    existing.first_us = std::min(existing.first_us, first_us);
+    existing.last_us = std::max(existing.last_us, last_us);
+    return;
   }
   if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
     ++stats_.attributes_dropped;
     return;
   }
-  endpoint.attributes.push_back(
-      AttributeValue{attr, std::move(value), std::string(protocol), ts_us, ts_us, count, hash});
+  endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
+                                               first_us, last_us, count, hash});
+  endpoint.attribute_hashes.push_back(hash);
+  endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(endpoint.attributes.size() - 1),
+                               config_.max_attributes_per_endpoint, endpoint.attribute_hashes);
 }
 
-void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t ts_us) {
-  for (PeerValue& existing : endpoint.peers) {
-    if (existing.ip == peer) {
-      ++existing.flows;
-      existing.last_us = std::max(existing.last_us, ts_us);
-      return;
+void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t first_us,
+                             std::int64_t last_us, std::uint64_t flows) {
+  const std::uint64_t hash = std::hash<IpAddress>{}(peer);
+  auto same = [&](std::size_t position) { return endpoint.peers[position].ip == peer; };
+  std::int64_t found = -1;
+  if (endpoint.peer_index.active()) {
+    found = endpoint.peer_index.find(hash, same);
+  } else {
+    for (std::size_t position = 0; position < endpoint.peers.size(); ++position) {
+      if (same(position)) {
+        found = static_cast<std::int64_t>(position);
+        break;
+      }
     }
+  }
+  if (found >= 0) {
+    PeerValue& existing = endpoint.peers[static_cast<std::size_t>(found)];
+    existing.flows += flows;
+    existing.first_us = std::min(existing.first_us, first_us);
+    existing.last_us = std::max(existing.last_us, last_us);
+    return;
   }
   if (endpoint.peers.size() >= config_.max_peers_per_endpoint) {
     ++stats_.peers_dropped;
     return;
   }
-  endpoint.peers.push_back(PeerValue{peer, ts_us, ts_us, 1});
+  endpoint.peers.push_back(PeerValue{peer, first_us, last_us, flows});
+  endpoint.peer_hashes.push_back(hash);
+  endpoint.peer_index.add(hash, static_cast<std::uint32_t>(endpoint.peers.size() - 1),
+                          config_.max_peers_per_endpoint, endpoint.peer_hashes);
 }
 
 void EndpointTable::merge_from(const EndpointTable& other) {
+  // add_attribute counts what it is given as observations; merged values were counted already.
+  const std::uint64_t observations = stats_.observations + other.stats_.observations;
   for (const Endpoint& source : other.endpoints_) {
     if (!source.in_use) {
       continue;
@@ -170,36 +232,14 @@ void EndpointTable::merge_from(const EndpointTable& other) {
     target->sent_traffic = target->sent_traffic || source.sent_traffic;
     for (const AttributeValue& attribute : source.attributes) {
       add_attribute(*target, attribute.attr, attribute.value, attribute.protocol,
-                    attribute.first_us, attribute.count);
-      // add_attribute stamps first == last; widen to the source's range.
-      for (AttributeValue& merged : target->attributes) {
-        if (merged.hash == attribute.hash && merged.value == attribute.value) {
-          merged.last_us = std::max(merged.last_us, attribute.last_us);
-          break;
-        }
-      }
+                    attribute.first_us, attribute.last_us, attribute.count);
     }
     for (const PeerValue& peer : source.peers) {
-      bool merged = false;
-      for (PeerValue& existing : target->peers) {
-        if (existing.ip == peer.ip) {
-          existing.flows += peer.flows;
-          existing.first_us = std::min(existing.first_us, peer.first_us);
-          existing.last_us = std::max(existing.last_us, peer.last_us);
-          merged = true;
-          break;
-        }
-      }
-      if (!merged) {
-        if (target->peers.size() < config_.max_peers_per_endpoint) {
-          target->peers.push_back(peer);
-        } else {
-          ++stats_.peers_dropped;
-        }
-      }
+      add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);
     }
   }
   stats_.add(other.stats_);
+  stats_.observations = observations;
 }
 
 }  // namespace warden::inventory

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/address.hpp"
+#include "inventory/hash_index.hpp"
 #include "protocols/observation.hpp"
 
 namespace warden::inventory {
@@ -70,7 +71,11 @@ struct Endpoint {
   Counters counters;
   bool sent_traffic = false;  ///< this (MAC, IP) pair appeared as a packet's source
   std::vector<AttributeValue> attributes;
+  std::vector<std::uint64_t> attribute_hashes;  ///< parallel to `attributes`
+  HashIndex attribute_index;
   std::vector<PeerValue> peers;
+  std::vector<std::uint64_t> peer_hashes;  ///< parallel to `peers`
+  HashIndex peer_index;
   std::uint32_t generation = 0;
   bool in_use = false;
 };
@@ -111,9 +116,18 @@ class EndpointTable {
   /// The endpoint behind `ref`, or nullptr if it was evicted since.
   Endpoint* resolve(EndpointRef ref);
 
+  /// Records `raw_value` (sanitized; host names lower-cased) with its evidence, or widens the
+  /// evidence of the same value already there. Bounded per endpoint; overflow is counted.
   void add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
-                     std::string_view protocol, std::int64_t ts_us, std::uint64_t count = 1);
-  void add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t ts_us);
+                     std::string_view protocol, std::int64_t first_us, std::int64_t last_us,
+                     std::uint64_t count);
+  void add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
+                     std::string_view protocol, std::int64_t ts_us) {
+    add_attribute(endpoint, attr, raw_value, protocol, ts_us, ts_us, 1);
+  }
+  /// Records a conversation partner (or widens the record of a known one). Bounded, counted.
+  void add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t first_us,
+                std::int64_t last_us, std::uint64_t flows = 1);
 
   /// Folds `other`'s endpoints into this table (attributes, peers, counters, times).
   void merge_from(const EndpointTable& other);

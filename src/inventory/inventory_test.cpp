@@ -49,7 +49,8 @@ TEST(EndpointTable, MemoryStaysBoundedUnderAMacFlood) {
     ASSERT_NE(endpoint, nullptr);
     for (int attr_idx = 0; attr_idx < 10; ++attr_idx) {
       table.add_attribute(*endpoint, proto::Attr::DnsQuery, std::to_string(attr_idx), "dns", mac_idx);
-      table.add_peer(*endpoint, IpAddress::v4_from_u32(static_cast<std::uint32_t>(attr_idx)), mac_idx);
+      table.add_peer(*endpoint, IpAddress::v4_from_u32(static_cast<std::uint32_t>(attr_idx)), mac_idx,
+                     mac_idx);
     }
     ASSERT_LE(table.size(), 1000U);
   }

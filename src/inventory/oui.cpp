@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "core/text.hpp"
 
@@ -48,7 +49,8 @@ std::vector<std::string> OuiDatabase::default_directories() {
   return {"/var/lib/ieee-data", "/usr/share/ieee-data"};
 }
 
-OuiDatabase OuiDatabase::load(const std::vector<std::string>& directories) {
+OuiDatabase OuiDatabase::load(const std::vector<std::string>& directories,
+                              const std::vector<MacAddress>* only) {
   OuiDatabase database;
   for (const std::string& directory : directories) {
     const std::filesystem::path root(directory);
@@ -63,7 +65,7 @@ OuiDatabase OuiDatabase::load(const std::vector<std::string>& directories) {
       }
       std::stringstream text;
       text << in.rdbuf();
-      database.add_csv(text.str());
+      database.add_csv(text.str(), only);
     }
     database.source_ = directory;
     return database;
@@ -72,7 +74,15 @@ OuiDatabase OuiDatabase::load(const std::vector<std::string>& directories) {
   return database;
 }
 
-std::size_t OuiDatabase::add_csv(std::string_view text) {
+std::size_t OuiDatabase::add_csv(std::string_view text, const std::vector<MacAddress>* only) {
+  std::unordered_set<std::uint64_t> wanted;  // (prefix << 8 | bits) of every MAC in `only`
+  if (only != nullptr) {
+    for (const MacAddress& mac : *only) {
+      for (const int bits : kPrefixBits) {
+        wanted.insert(make_key(mac.as_u64() >> (48 - bits), bits));
+      }
+    }
+  }
   std::size_t taken = 0;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -80,12 +90,16 @@ std::size_t OuiDatabase::add_csv(std::string_view text) {
     if (end == std::string_view::npos) {
       end = text.size();
     }
-    const std::vector<std::string> fields = split_csv(text.substr(start, end - start));
+    const std::string_view line = text.substr(start, end - start);
     start = end + 1;
-    if (fields.size() < 3) {
+    // "Registry,Assignment,...": the assignment never needs quoting, so find it before parsing.
+    const std::size_t first_comma = line.find(',');
+    const std::size_t second_comma =
+        first_comma == std::string_view::npos ? first_comma : line.find(',', first_comma + 1);
+    if (second_comma == std::string_view::npos) {
       continue;
     }
-    const std::string& assignment = fields[1];
+    const std::string_view assignment = line.substr(first_comma + 1, second_comma - first_comma - 1);
     const int bits = static_cast<int>(assignment.size()) * 4;
     if (bits != 24 && bits != 28 && bits != 36) {
       continue;  // the header row, or something unexpected
@@ -105,7 +119,11 @@ std::size_t OuiDatabase::add_csv(std::string_view text) {
       }
       prefix = (prefix << 4) | digit;
     }
-    if (!valid) {
+    if (!valid || (only != nullptr && wanted.count(make_key(prefix, bits)) == 0)) {
+      continue;
+    }
+    const std::vector<std::string> fields = split_csv(line);
+    if (fields.size() < 3) {
       continue;
     }
     names_.push_back(std::string(trim(fields[2])));

@@ -18,13 +18,16 @@ class OuiDatabase {
  public:
   /// Loads the CSV files found in the first directory of `directories` that has `oui.csv`.
   /// Returns an empty database (and `error()` says why) when none is found.
-  static OuiDatabase load(const std::vector<std::string>& directories);
+  /// With `only`, keeps just the entries that could match those MACs (a run looks up a few hundred
+  /// MACs; parsing all ~50,000 registry rows costs more than analyzing a large capture's devices).
+  static OuiDatabase load(const std::vector<std::string>& directories,
+                          const std::vector<MacAddress>* only = nullptr);
   /// Directories searched by default: the refreshed copy first, then the packaged one.
   static std::vector<std::string> default_directories();
 
   /// Adds one registry CSV ("Registry,Assignment,Organization Name,Organization Address").
   /// Returns the number of rows taken.
-  std::size_t add_csv(std::string_view text);
+  std::size_t add_csv(std::string_view text, const std::vector<MacAddress>* only = nullptr);
 
   /// The registered organization for `mac`, longest prefix first; nullopt when unregistered or
   /// locally administered (randomized MACs have no vendor).

@@ -40,7 +40,6 @@ CREATE TABLE attributes (
   count INTEGER NOT NULL,
   PRIMARY KEY (device_id, name, value, protocol)
 ) WITHOUT ROWID;
-CREATE INDEX attributes_by_value ON attributes(name, value);
 CREATE TABLE peers (
   device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
   ip TEXT NOT NULL,
@@ -143,7 +142,7 @@ Expected<Database> Database::open(const std::string& path) {
   }
   sqlite3_busy_timeout(handle, 5000);
   auto journal = database.exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                               "PRAGMA synchronous=NORMAL;");
+                               "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
   if (!journal) {
     return tl::unexpected(Error{path + ": " + journal.error().message});
   }
