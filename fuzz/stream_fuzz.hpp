@@ -24,7 +24,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -41,7 +40,7 @@ inline constexpr std::size_t kMaxChunks = 512;
 /// Most on_data calls after one chunk arrives.
 inline constexpr std::size_t kMaxCallsPerChunk = 16;
 /// Most bytes kept unconsumed per direction, as the flow layer caps its buffers.
-inline constexpr std::size_t kMaxBufferedBytes = 256 * 1024;
+inline constexpr std::size_t kMaxBufferedBytes = std::size_t{256} * 1024;
 
 /// Calls `fn(proto::Direction, Bytes)` for every non-empty chunk of `input`, in order. The
 /// chunks alias `input`.
@@ -105,10 +104,10 @@ class StreamFeeder {
     for (std::size_t call_idx = 0;
          call_idx < kMaxCallsPerChunk && !side.buffered.empty() && !analyzer_.is_done();
          ++call_idx) {
-      const std::size_t size = side.buffered.size();
-      const auto exact = std::make_unique<std::uint8_t[]>(size);
-      std::copy(side.buffered.begin(), side.buffered.end(), exact.get());
-      const auto used = analyzer_.on_data(dir, Bytes(exact.get(), size), sink_);
+      // Built from a range, the vector allocates exactly its size.
+      const std::vector<std::uint8_t> exact(side.buffered.begin(), side.buffered.end());
+      const std::size_t size = exact.size();
+      const auto used = analyzer_.on_data(dir, exact, sink_);
       if (!used) {
         if (used.error().code != ParseErrorCode::Incomplete) {
           stop(side);

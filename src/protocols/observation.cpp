@@ -59,7 +59,7 @@ std::string_view attr_name(Attr attr) {
 }
 
 std::optional<Attr> attr_from_name(std::string_view name) {
-  for (int value = 0; value <= static_cast<int>(Attr::Vendor); ++value) {
+  for (int value = 0; value <= static_cast<int>(kLastAttr); ++value) {
     const auto attr = static_cast<Attr>(value);
     if (attr_name(attr) == name) {
       return attr;

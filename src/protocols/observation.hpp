@@ -61,7 +61,9 @@ enum class Attr : std::uint8_t {
   ServiceBanner,          ///< first line a service sent: "tcp/22 SSH-2.0-OpenSSH_9.2p1"
   Vendor,                 ///< manufacturer from the IEEE registry (set by the inventory)
   Protocol,               ///< an application protocol it speaks: "dns", "tls"
+  // Keep Protocol last or move kLastAttr: attr_from_name() walks every value up to it.
 };
+inline constexpr Attr kLastAttr = Attr::Protocol;
 
 /// Stable lower-case name for `attr` ("hostname", "tls.ja3", ...).
 std::string_view attr_name(Attr attr);

@@ -94,7 +94,7 @@ const std::array<ProtocolInfo, 31> kProtocols = {{
     {"s7comm", Transport::Tcp, kS7Ports},
     {"enip", Transport::Tcp, kEnipPorts},
     {"dnp3", Transport::Tcp, kDnp3Ports},
-    {"dns", Transport::Tcp, kDnsTcpPorts},
+    {"dns", Transport::Tcp, kDnsTcpPorts, nullptr, dns::make_dns_tcp_analyzer},
     {"smb", Transport::Tcp, kSmbPorts},
     {"rdp", Transport::Tcp, kRdpPorts},
     {"vnc", Transport::Tcp, kVncPorts},

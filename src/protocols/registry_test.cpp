@@ -35,3 +35,18 @@ TEST(Registry, EveryProtocolHasANameAndPorts) {
 
 }  // namespace
 }  // namespace warden::proto
+
+namespace warden::proto {
+namespace {
+
+TEST(Attributes, EveryNameRoundTrips) {
+  for (int value = 0; value <= static_cast<int>(kLastAttr); ++value) {
+    const auto attr = static_cast<Attr>(value);
+    ASSERT_NE(attr_name(attr), "unknown") << value;
+    EXPECT_EQ(attr_from_name(attr_name(attr)), attr) << attr_name(attr);
+  }
+  EXPECT_FALSE(attr_from_name("no.such.attribute"));
+}
+
+}  // namespace
+}  // namespace warden::proto

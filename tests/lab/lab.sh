@@ -45,6 +45,9 @@ bg() {  # bg NAME HOST CMD...: run in the background, remember the pid
 }
 
 ip netns add "$prefix-sw"
+# The switch itself stays silent (no IPv6 autoconfiguration on its ports).
+in_ns sw sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 in_ns sw ip link add br0 type bridge
 in_ns sw ip link set br0 up
 in_ns sw ip link set lo up
@@ -147,6 +150,9 @@ in_ns phone busybox wget -q -O /dev/null -U "LabPhone/13 (Android)" "http://$cam
 in_ns phone python3 "$here/msearch.py" --ip "$phone_ip" >/dev/null 2>&1 || true
 in_ns speaker sh -c "echo | timeout 5 openssl s_client -connect 10.77.0.1:443 \
   -servername speaker.cloud.example -alpn h2,http/1.1" >/dev/null 2>&1 || true
+# TLS 1.2 as well: its certificate travels in the clear.
+in_ns speaker sh -c "echo | timeout 5 openssl s_client -connect 10.77.0.1:443 -tls1_2 \
+  -servername speaker.cloud.example" >/dev/null 2>&1 || true
 sleep 6
 kill "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
 sleep 0.5

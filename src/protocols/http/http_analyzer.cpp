@@ -109,8 +109,8 @@ Result<std::size_t> HttpAnalyzer::on_head(Direction dir, Bytes bytes, Observatio
   const auto body_length = static_cast<std::size_t>(length.value_or(0));
   // Which side sent it follows from the message, not the direction: a capture that starts
   // mid-flow may see the server first.
+  observe(sink, Attr::Protocol, kProtocol);
   if (head.is_request()) {
-    observe(sink, Attr::Protocol, kProtocol);
     observe(sink, Attr::HttpUserAgent, head.user_agent());
     observe(sink, Attr::HttpHost, head.host());
     observe(sink, Attr::HttpAuthScheme, head.authorization_scheme());
@@ -126,7 +126,6 @@ Result<std::size_t> HttpAnalyzer::on_head(Direction dir, Bytes bytes, Observatio
     begin_body(state, chunked ? Framing::Chunked : Framing::Length, body_length);
     return head.length;
   }
-  observe(sink, Attr::Protocol, kProtocol);
   observe(sink, Attr::HttpServer, head.server());
   if (head.status < 200) {
     done_ = head.status == 101;  // Switching Protocols: what follows is not HTTP/1.x

@@ -8,6 +8,7 @@
 #include "protocols/http/http_parser.hpp"
 #include "stream_fuzz.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the entry point name is fixed by libFuzzer.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace warden::proto::http;  // NOLINT(google-build-using-namespace): fuzz entry point
   const warden::Bytes input(data, size);

@@ -99,9 +99,8 @@ std::optional<Line> line_at(std::string_view text, std::size_t at, bool end_is_e
 /// Checks that a start line cut short can still become an HTTP/1.x start line, so that
 /// non-HTTP streams fail fast instead of being buffered up to kMaxHeadBytes.
 Result<bool> check_partial_start(std::string_view partial, std::size_t at) {
-  if (kHttpPrefix.substr(0, std::min(partial.size(), kHttpPrefix.size())) ==
-      partial.substr(0, std::min(partial.size(), kHttpPrefix.size()))) {
-    return true;
+  if (kHttpPrefix.starts_with(partial.substr(0, kHttpPrefix.size()))) {
+    return true;  // a status line so far
   }
   const std::size_t space = partial.find(' ');
   const std::string_view method = partial.substr(0, space);

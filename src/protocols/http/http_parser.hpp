@@ -15,7 +15,7 @@
 namespace warden::proto::http {
 
 /// Longest message head (start line, header lines and the blank line) accepted.
-inline constexpr std::size_t kMaxHeadBytes = 16 * 1024;
+inline constexpr std::size_t kMaxHeadBytes = std::size_t{16} * 1024;
 /// Most header fields kept per head; more is "http.too_many_headers".
 inline constexpr std::size_t kMaxHeaders = 64;
 /// Most lines after the start line, counting ignored and continuation lines.

@@ -7,6 +7,7 @@
 #include "protocols/ssdp/ssdp_parser.hpp"
 #include "stream_fuzz.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the entry point name is fixed by libFuzzer.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   warden::decode::Packet packet;
   packet.payload = warden::Bytes(data, size);

@@ -120,7 +120,7 @@ std::optional<std::uint32_t> char_ref(std::string_view body) {
 /// anything that is not a valid reference is kept literally.
 void append_decoded(std::string& out, std::string_view text) {
   std::size_t at = 0;
-  // Every round appends a byte or more, so kMaxFieldBytes rounds fill the field.
+  // A round takes one reference or run of text; a field holds no more than kMaxFieldBytes.
   for (std::size_t ref_idx = 0; ref_idx < kMaxFieldBytes && at < text.size(); ++ref_idx) {
     const std::size_t amp = text.find('&', at);
     append_bounded(out, text.substr(at, amp - at));

@@ -10,7 +10,7 @@
 namespace warden::proto::upnp {
 
 /// Longest description read; bytes past it are ignored (device fields come first).
-inline constexpr std::size_t kMaxDescriptionBytes = 64 * 1024;
+inline constexpr std::size_t kMaxDescriptionBytes = std::size_t{64} * 1024;
 /// Most markup constructs (tags, comments, CDATA sections, PIs) scanned in one description.
 inline constexpr std::size_t kMaxMarkup = 8192;
 /// Deepest element nesting accepted; deeper is "upnp.too_deep".
