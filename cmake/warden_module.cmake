@@ -35,6 +35,9 @@ function(warden_add_fuzzer name)
     add_executable(${name} ${ARG_SOURCE})
     target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    # scripts/fuzz.sh reads this list: "<binary> <corpus>" per line.
+    file(APPEND ${PROJECT_BINARY_DIR}/fuzz_targets.txt
+         "${CMAKE_CURRENT_BINARY_DIR}/${name} ${ARG_CORPUS}\n")
   else()
     if(NOT WARDEN_TESTS)
       return()

@@ -134,7 +134,7 @@ bool drop_privileges(const std::string& user, const std::string& database) {
 nlohmann::json stats_json(const engine::WorkerStats& stats) {
   nlohmann::json anomalies = nlohmann::json::object();
   for (const auto& [name, count] : stats.anomalies) {
-    anomalies[name] = count;
+    anomalies[std::string(name)] = count;
   }
   return {{"packets", stats.decode.packets},
           {"decode",
@@ -225,6 +225,9 @@ int run_analyze(const AnalyzeOptions& options) {
         ++packets;
         continue;
       }
+      if (next == capture::SourceStatus::Idle) {
+        continue;
+      }
       if (next == capture::SourceStatus::LiveError) {
         std::cerr << "warden: " << options.interface << ": " << source->error().reason << '\n';
         raise(kExitLiveError);
@@ -301,7 +304,7 @@ int run_analyze(const AnalyzeOptions& options) {
                                                     ? inventory::OuiDatabase::default_directories()
                                                     : options.oui_directories,
                                                 &macs);
-  if (oui.size() == 0) {
+  if (!oui.error().empty()) {
     std::cerr << "warden: warning: " << oui.error() << '\n';
   }
   const std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);

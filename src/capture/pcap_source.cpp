@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@ constexpr std::uint64_t kWindowBytes = 64ULL << 20;
 /// Largest record accepted (libpcap's own limit for most link types is 262144).
 constexpr std::uint32_t kMaxRecordBytes = 262144;
 constexpr std::uint32_t kMagicMicros = 0xA1B2C3D4U;
+/// How long a live capture waits for packets before returning Idle.
+constexpr int kLivePollMillis = 200;
 constexpr std::uint32_t kMagicNanos = 0xA1B23C4DU;
 
 std::uint32_t load_u32(const std::uint8_t* at, bool swapped) {
@@ -195,6 +198,12 @@ tl::expected<PcapSource, SourceError> PcapSource::open_live(const LiveOptions& o
       return tl::unexpected(error);
     }
   }
+  // Non-blocking, with our own poll in next(): libpcap's blocking read may wait past its timeout
+  // indefinitely on an idle interface, and then neither the duration nor a signal could stop it.
+  if (pcap_setnonblock(pcap, 1, errbuf.data()) != 0) {
+    error.reason = std::string("cannot set non-blocking mode: ") + errbuf.data();
+    return tl::unexpected(error);
+  }
   if (options.duration) {
     source.has_deadline_ = true;
     source.deadline_ = std::chrono::steady_clock::now() + *options.duration;
@@ -261,8 +270,12 @@ SourceStatus PcapSource::next(RawPacket& out) {
       out.data = Bytes(data, header->caplen);
       return SourceStatus::Ok;
     }
-    if (status == 0) {  // live timeout with no packet: check the deadline again
-      continue;
+    if (status == 0) {  // live, nothing waiting: wait a little, then let the caller check flags
+      pollfd descriptor{pcap_get_selectable_fd(handle_->pcap), POLLIN, 0};
+      if (descriptor.fd >= 0) {
+        ::poll(&descriptor, 1, kLivePollMillis);
+      }
+      return SourceStatus::Idle;
     }
     if (status == PCAP_ERROR_BREAK) {
       return SourceStatus::End;

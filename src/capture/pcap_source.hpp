@@ -21,6 +21,7 @@ struct RawPacket {
 /// Why a source stopped or could not start.
 enum class SourceStatus : std::uint8_t {
   Ok,            ///< a packet was returned
+  Idle,          ///< live capture: no packet within the poll interval (check stop flags, call again)
   End,           ///< clean end of file / live duration elapsed
   Truncated,     ///< the file ends inside a record or a record is corrupt: data up to it was read
   NotACapture,   ///< not a pcap or pcapng file

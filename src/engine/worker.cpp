@@ -91,7 +91,7 @@ WorkerStats Worker::stats() const {
   return out;
 }
 
-void Worker::anomaly(std::string_view name) { ++stats_.anomalies[std::string(name)]; }
+void Worker::anomaly(std::string_view name) { ++stats_.anomalies[name]; }
 
 inventory::Endpoint* Worker::current(inventory::EndpointRef& ref, const MacAddress& mac,
                                      const IpAddress& ip, bool use_mac) {

@@ -30,7 +30,8 @@ struct WorkerStats {
   std::uint64_t analyzed_streams = 0;
   std::uint64_t stream_gaps = 0;
   std::uint64_t stream_overflows = 0;
-  std::unordered_map<std::string, std::uint64_t> anomalies;
+  /// Keyed by the analyzers' anomaly names, which are string literals (static storage).
+  std::unordered_map<std::string_view, std::uint64_t> anomalies;
 
   void add(const WorkerStats& other);
 };
