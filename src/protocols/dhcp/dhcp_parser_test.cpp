@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -22,7 +23,7 @@ using testutil::RecordingSink;
 // options 53=REQUEST, 61=01b827ebb853c8, 57=1472, 161 (MUD URL),
 // 60="dhcpcd-6.11.5:Linux-4.1.18-v7+:armv7l:BCM2709", 12="raspberrypi", 145,
 // 55=1,121,33,3,6,12,15,28,42,51,54,58,59,100,101,119, end.
-constexpr std::uint8_t kRelayedRequest[] = {
+constexpr std::array<std::uint8_t, 394> kRelayedRequest = {
     0x01, 0x01, 0x06, 0x01, 0x06, 0x8c, 0x48, 0x47, 0x00, 0x00, 0x00, 0x00, 0x3e, 0x0c, 0xad, 0x7b,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3e, 0x0c, 0xad, 0x79, 0xb8, 0x27, 0xeb, 0xb8,
     0x53, 0xc8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -53,7 +54,7 @@ constexpr std::uint8_t kRelayedRequest[] = {
 // tcpdump/dhcp-mud.pcap frame 2: server 62.12.173.114 answers the relay with a DHCPACK,
 // yiaddr 62.12.173.123 for chaddr b8:27:eb:b8:53:c8; options 53=ACK, 54, 51, 1, 3, 6,
 // 15="ofcourseimright.com", 101, end.
-constexpr std::uint8_t kRelayedAck[] = {
+constexpr std::array<std::uint8_t, 310> kRelayedAck = {
     0x02, 0x01, 0x06, 0x01, 0x06, 0x8c, 0x48, 0x47, 0x00, 0x00, 0x00, 0x00, 0x3e, 0x0c, 0xad, 0x7b,
     0x3e, 0x0c, 0xad, 0x7b, 0x3e, 0x0c, 0xad, 0x72, 0x3e, 0x0c, 0xad, 0x79, 0xb8, 0x27, 0xeb, 0xb8,
     0x53, 0xc8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -79,7 +80,7 @@ constexpr std::uint8_t kRelayedAck[] = {
 // suricata-verify/dhcp-eve-extended__input.pcap frame 2: server 10.16.1.1 (a0:36:9f:4c:4c:28)
 // sends a DHCPACK to 00:11:32:17:49:f0, yiaddr 10.16.1.4; options 53=ACK, 54=10.16.1.1, 51, 58,
 // 59, 1, 28, 6, 15, 12="nas1" (the client's name echoed back), 3, end.
-constexpr std::uint8_t kAckWithHostname[] = {
+constexpr std::array<std::uint8_t, 308> kAckWithHostname = {
     0x02, 0x01, 0x06, 0x00, 0xef, 0x64, 0x57, 0x44, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x10, 0x01, 0x04,
     0x0a, 0x10, 0x01, 0x04, 0x0a, 0x10, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x32, 0x17,
     0x49, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -106,7 +107,7 @@ constexpr std::uint8_t kAckWithHostname[] = {
 // 28:cf:da:dc:8d:76, ciaddr 0.0.0.0; options 53=REQUEST, 61=0128cfdadc8d76, 50=192.168.1.111,
 // 12="NicksMacBook", 81 (flags 0, ASCII "NicksMacBook"), 60="MSFT 5.0",
 // 55=1,15,3,6,44,46,47,31,33,121,249,43, end.
-constexpr std::uint8_t kRequestWithFqdn[] = {
+constexpr std::array<std::uint8_t, 314> kRequestWithFqdn = {
     0x01, 0x01, 0x06, 0x00, 0xe0, 0x1c, 0xc7, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x28, 0xcf, 0xda, 0xdc,
     0x8d, 0x76, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -131,7 +132,7 @@ constexpr std::uint8_t kRequestWithFqdn[] = {
 
 // zeek/dhcp__dhcp_inform.pcap frame 1: DHCPINFORM from 90:b1:1c:99:49:29, ciaddr 128.2.6.122;
 // options 53=INFORM, 55=1, end.
-constexpr std::uint8_t kInform[] = {
+constexpr std::array<std::uint8_t, 247> kInform = {
     0x01, 0x01, 0x06, 0x00, 0xa4, 0x2c, 0xec, 0x51, 0x00, 0x00, 0x00, 0x00, 0x80, 0x02, 0x06, 0x7a,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x90, 0xb1, 0x1c, 0x99,
     0x49, 0x29, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -153,7 +154,7 @@ constexpr std::uint8_t kInform[] = {
 // tcpdump/dhcp-rfc3004.pcap frame 1: DHCPDISCOVER from 00:0c:29:1f:74:06; options 53=DISCOVER,
 // 50=192.168.1.4, 55=1,28,2,3,15,6,12, 77 = RFC 3004 instances "subopt1", "subopt2-123456789",
 // "subopt3-12"; end.
-constexpr std::uint8_t kDiscoverUserClass[] = {
+constexpr std::array<std::uint8_t, 300> kDiscoverUserClass = {
     0x01, 0x01, 0x06, 0x00, 0x06, 0xe3, 0x28, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x29, 0x1f,
     0x74, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -200,7 +201,7 @@ decode::Packet make_packet(Bytes payload, std::uint16_t src_port, std::uint16_t 
   return packet;
 }
 
-const MacAddress kRaspberry = *MacAddress::parse("b8:27:eb:b8:53:c8");
+constexpr MacAddress kRaspberry{{0xb8, 0x27, 0xeb, 0xb8, 0x53, 0xc8}};  // the relayed client
 
 TEST(DhcpParser, ParsesRelayedRequest) {
   const auto msg = parse_message(kRelayedRequest);
@@ -245,7 +246,7 @@ TEST(DhcpParser, RendersRfc3004UserClass) {
   const auto msg = parse_message(kDiscoverUserClass);
   ASSERT_TRUE(msg);
   EXPECT_EQ(render_user_class(msg->user_class), "subopt1,subopt2-123456789,subopt3-12");
-  const std::uint8_t raw[] = {'M', 'S', 'F', 'T', ' ', '5', '.', '0'};
+  const auto raw = std::to_array<std::uint8_t>({'M', 'S', 'F', 'T', ' ', '5', '.', '0'});
   EXPECT_EQ(render_user_class(raw), "MSFT 5.0");
 }
 
@@ -261,11 +262,11 @@ TEST(DhcpParser, DecodesWireEncodedFqdn) {
 }
 
 TEST(DhcpParser, DecodesPartialAndRejectsCompressedWireNames) {
-  const std::uint8_t partial[] = {4, 'h', 'o', 's', 't'};
+  const auto partial = std::to_array<std::uint8_t>({4, 'h', 'o', 's', 't'});
   EXPECT_EQ(decode_wire_name(partial).value(), "host");
-  const std::uint8_t compressed[] = {4, 'h', 'o', 's', 't', 0xC0, 0x00};
+  const auto compressed = std::to_array<std::uint8_t>({4, 'h', 'o', 's', 't', 0xC0, 0x00});
   EXPECT_STREQ(decode_wire_name(compressed).error().name, "dhcp.name_compressed");
-  const std::uint8_t cut[] = {9, 'h', 'o'};
+  const auto cut = std::to_array<std::uint8_t>({9, 'h', 'o'});
   EXPECT_STREQ(decode_wire_name(cut).error().name, "dhcp.name_truncated");
   std::vector<std::uint8_t> long_name;
   for (int label_idx = 0; label_idx < 10; ++label_idx) {
@@ -427,7 +428,7 @@ TEST(DhcpAnalyzer, NonEthernetChaddrEmitsNoMacFacts) {
 
 TEST(DhcpAnalyzer, ReportsParseFailureAsAnomaly) {
   RecordingSink sink;
-  const std::uint8_t junk[] = {1, 2, 3};
+  const auto junk = std::to_array<std::uint8_t>({1, 2, 3});
   analyze_dhcp(make_packet(junk, kClientPort, kServerPort), sink);
   EXPECT_TRUE(sink.records.empty());
   EXPECT_EQ(sink.anomalies, (std::vector<std::string>{"dhcp.truncated"}));

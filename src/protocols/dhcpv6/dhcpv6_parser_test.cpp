@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -20,7 +21,7 @@ using testutil::RecordingSink;
 // xid 0x6633dc; options 8 (elapsed), 1 = DUID-LLT 000100011774d607525400a014b8 (MAC
 // 52:54:00:a0:14:b8, not the Ethernet source: a cloned VM), 3 (IA_NA, no address),
 // 39 = flags 0, partial name "Endian-PC", 16 = enterprise 311 "MSFT 5.0", 6 = 24,23,17,39.
-constexpr std::uint8_t kSolicitWindows[] = {
+constexpr std::array<std::uint8_t, 89> kSolicitWindows = {
     0x01, 0x66, 0x33, 0xdc, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x0e, 0x00,
     0x01, 0x00, 0x01, 0x17, 0x74, 0xd6, 0x07, 0x52, 0x54, 0x00, 0xa0, 0x14, 0xb8, 0x00, 0x03,
     0x00, 0x0c, 0x0e, 0x52, 0x54, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -34,7 +35,7 @@ constexpr std::uint8_t kSolicitWindows[] = {
 // a SOLICIT, xid 0x78244b: 1 = DUID-LLT 000100011e62770bb827ebb853c8, 8, 16 = enterprise 40712
 // "dhcpcd-6.11.5:Linux-4.1.18-v7+:armv7l:BCM2709", 14, 3, 39 = flags 1 "raspberrypi", 112 (MUD
 // URL), 20, 6 = 23,24,31,39,82,83; then option 18 (interface-id).
-constexpr std::uint8_t kRelayForwSolicit[] = {
+constexpr std::array<std::uint8_t, 244> kRelayForwSolicit = {
     0x0c, 0x00, 0x20, 0x01, 0x08, 0xa8, 0x10, 0x06, 0x00, 0x03, 0x02, 0x25, 0x84, 0xff, 0xfe, 0xdb,
     0x23, 0x80, 0xfe, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xba, 0x27, 0xeb, 0xff, 0xfe, 0xb8,
     0x53, 0xc8, 0x00, 0x09, 0x00, 0xc6, 0x01, 0x78, 0x24, 0x4b, 0x00, 0x01, 0x00, 0x0e, 0x00, 0x01,
@@ -57,7 +58,7 @@ constexpr std::uint8_t kRelayForwSolicit[] = {
 // hop 1, peer fc00:502:411:1::1; options 18, 17 (CableLabs), 9 = REQUEST xid 0xd98c5d: 20,
 // 16 = enterprise 4491 "docsis3.0", 6 = 17, 17 (device info), 1 = DUID-LL 0003000154d46ffa109a,
 // 2, 3 = IA_NA with address fc00:502:411:1::31, 8.
-constexpr std::uint8_t kRelayForwRequestDocsis[] = {
+constexpr std::array<std::uint8_t, 587> kRelayForwRequestDocsis = {
     0x0c, 0x01, 0xfc, 0x00, 0x05, 0x02, 0x04, 0x11, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x01, 0xfc, 0x00, 0x05, 0x02, 0x04, 0x11, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x01, 0x00, 0x12, 0x00, 0x06, 0x54, 0xd4, 0x6f, 0xfa, 0x10, 0x9a, 0x00, 0x11, 0x00, 0x16,
@@ -100,7 +101,7 @@ constexpr std::uint8_t kRelayForwRequestDocsis[] = {
 // tcpdump/dhcpv6-ia-na.pcap frame 4: server fe80::211:22ff:fe33:4455 sends REPLY xid 0x2ffdd1:
 // 3 = IA_NA 02030405 with IA Address 2a00:1:1:200:38e6:b22e:c440:acdf (preferred 4500, valid
 // 7200), 1 = DUID-LL 00030001000102030405 (MAC 00:01:02:03:04:05), 2 = DUID-LLT of the server.
-constexpr std::uint8_t kReplyIaNa[] = {
+constexpr std::array<std::uint8_t, 80> kReplyIaNa = {
     0x07, 0x2f, 0xfd, 0xd1, 0x00, 0x03, 0x00, 0x28, 0x02, 0x03, 0x04, 0x05, 0x00, 0x00, 0x0e, 0x10,
     0x00, 0x00, 0x15, 0x18, 0x00, 0x05, 0x00, 0x18, 0x2a, 0x00, 0x00, 0x01, 0x00, 0x01, 0x02, 0x00,
     0x38, 0xe6, 0xb2, 0x2e, 0xc4, 0x40, 0xac, 0xdf, 0x00, 0x00, 0x11, 0x94, 0x00, 0x00, 0x1c, 0x20,
@@ -172,30 +173,30 @@ TEST(Dhcpv6Parser, ParsesIaNaAddresses) {
 }
 
 TEST(Dhcpv6Parser, DuidMacOnlyForEthernetLltAndLl) {
-  const std::uint8_t ll[] = {0, 3, 0, 1, 1, 2, 3, 4, 5, 6};
+  const auto ll = std::to_array<std::uint8_t>({0, 3, 0, 1, 1, 2, 3, 4, 5, 6});
   EXPECT_EQ(duid_mac(ll), MacAddress::parse("01:02:03:04:05:06"));
-  const std::uint8_t en[] = {0, 2, 0, 0, 0, 9, 1, 2, 3, 4};  // DUID-EN
+  const auto en = std::to_array<std::uint8_t>({0, 2, 0, 0, 0, 9, 1, 2, 3, 4});  // DUID-EN
   EXPECT_FALSE(duid_mac(en));
-  const std::uint8_t token_ring[] = {0, 3, 0, 6, 1, 2, 3, 4, 5, 6};
+  const auto token_ring = std::to_array<std::uint8_t>({0, 3, 0, 6, 1, 2, 3, 4, 5, 6});
   EXPECT_FALSE(duid_mac(token_ring));
-  const std::uint8_t short_llt[] = {0, 1, 0, 1, 0, 0, 0, 0, 1, 2};
+  const auto short_llt = std::to_array<std::uint8_t>({0, 1, 0, 1, 0, 0, 0, 0, 1, 2});
   EXPECT_FALSE(duid_mac(short_llt));
   EXPECT_FALSE(duid_mac(Bytes{}));
 }
 
 TEST(Dhcpv6Parser, RendersClassInstances) {
-  const std::uint8_t user_class[] = {0, 2, 'a', 'b', 0, 1, 'c'};
+  const auto user_class = std::to_array<std::uint8_t>({0, 2, 'a', 'b', 0, 1, 'c'});
   EXPECT_EQ(render_user_class(user_class), "ab,c");
-  const std::uint8_t raw[] = {'r', 'a', 'w'};
+  const auto raw = std::to_array<std::uint8_t>({'r', 'a', 'w'});
   EXPECT_EQ(render_user_class(raw), "raw");
   EXPECT_EQ(render_vendor_class({9, Bytes{}}), "enterprise:9");
   EXPECT_EQ(render_vendor_class({9, raw}), "enterprise:9 raw");
-  const std::uint8_t odd_oro[] = {0, 23, 0};
+  const auto odd_oro = std::to_array<std::uint8_t>({0, 23, 0});
   EXPECT_EQ(render_oro(odd_oro), "23");
 }
 
 TEST(Dhcpv6Parser, BoundsRelayDepth) {
-  std::vector<std::uint8_t> nested(std::begin(kSolicitWindows), std::end(kSolicitWindows));
+  std::vector<std::uint8_t> nested(kSolicitWindows.begin(), kSolicitWindows.end());
   for (std::size_t depth = 0; depth < kMaxRelayDepth; ++depth) {
     nested = wrap_in_relay(12, nested);
   }
@@ -229,7 +230,7 @@ TEST(Dhcpv6Parser, SurvivesTruncationAtEveryLength) {
 }
 
 TEST(Dhcpv6Parser, FlagsHugeOptionLength) {
-  const std::uint8_t bytes[] = {1, 0, 0, 1, 0, 1, 0xff, 0xff, 0, 3};
+  const auto bytes = std::to_array<std::uint8_t>({1, 0, 0, 1, 0, 1, 0xff, 0xff, 0, 3});
   const auto msg = parse_message(bytes);
   ASSERT_TRUE(msg);
   EXPECT_STREQ(msg->options_anomaly, "dhcpv6.option_overflow");
@@ -317,10 +318,10 @@ TEST(Dhcpv6Analyzer, ReplyBindsAddressToDuidMac) {
 }
 
 TEST(Dhcpv6Analyzer, ReplyWithoutMacDuidBindsNothing) {
-  std::vector<std::uint8_t> bytes(std::begin(kReplyIaNa), std::end(kReplyIaNa));
+  std::vector<std::uint8_t> bytes(kReplyIaNa.begin(), kReplyIaNa.end());
   // Turn the client DUID-LL (type 3) into DUID-EN (type 2): no MAC to bind to.
-  const std::uint8_t duid_ll[] = {0, 1, 0, 10, 0, 3};
-  const auto at = std::search(bytes.begin(), bytes.end(), std::begin(duid_ll), std::end(duid_ll));
+  const auto duid_ll = std::to_array<std::uint8_t>({0, 1, 0, 10, 0, 3});
+  const auto at = std::search(bytes.begin(), bytes.end(), duid_ll.begin(), duid_ll.end());
   ASSERT_NE(at, bytes.end());
   at[5] = 2;
   RecordingSink sink;
@@ -330,7 +331,7 @@ TEST(Dhcpv6Analyzer, ReplyWithoutMacDuidBindsNothing) {
 
 TEST(Dhcpv6Analyzer, ReportsParseFailureAsAnomaly) {
   RecordingSink sink;
-  const std::uint8_t junk[] = {1, 2};
+  const auto junk = std::to_array<std::uint8_t>({1, 2});
   analyze_dhcpv6(make_packet(junk, kClientPort, kServerPort), sink);
   EXPECT_TRUE(sink.records.empty());
   EXPECT_EQ(sink.anomalies, (std::vector<std::string>{"dhcpv6.truncated"}));

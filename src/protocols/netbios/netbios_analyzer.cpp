@@ -31,6 +31,10 @@ void report_name(const Name& name, bool is_group, const Subject& subject, Observ
     sink.observe({subject, Attr::NetbiosGroup, text, kProtocol});
   } else if (!is_group && (name.suffix == kSuffixWorkstation || name.suffix == kSuffixServer)) {
     sink.observe({subject, Attr::NetbiosName, text, kProtocol});
+    if (name.suffix == kSuffixWorkstation) {
+      // The unique workstation name is the machine's own name.
+      sink.observe({subject, Attr::Hostname, text, kProtocol});
+    }
   }
 }
 

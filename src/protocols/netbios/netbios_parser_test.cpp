@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ using testutil::RecordingSink;
 // ndpi/gnutella.pcap frame 33: 10.0.2.15 -> 10.0.2.255, registration request (flags 0x2910:
 // opcode 5, RD, B), id 0x9c29; question MSEDGEWIN10<00> NB IN; additional record via pointer
 // 0xc00c, NB IN, TTL 300000, NB_FLAGS 0x0000 (unique, B-node), address 10.0.2.15.
-constexpr std::uint8_t kRegistration[] = {
+constexpr std::array<std::uint8_t, 68> kRegistration = {
     0x9c, 0x29, 0x29, 0x10, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x45,
     0x4e, 0x46, 0x44, 0x45, 0x46, 0x45, 0x45, 0x45, 0x48, 0x45, 0x46, 0x46, 0x48, 0x45,
     0x4a, 0x45, 0x4f, 0x44, 0x42, 0x44, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43,
@@ -28,7 +29,7 @@ constexpr std::uint8_t kRegistration[] = {
 };
 
 // ndpi/gnutella.pcap frame 34: as above for WORKGROUP<00> with NB_FLAGS 0x8000 (group).
-constexpr std::uint8_t kGroupRegistration[] = {
+constexpr std::array<std::uint8_t, 68> kGroupRegistration = {
     0x9c, 0x2a, 0x29, 0x10, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x46,
     0x48, 0x45, 0x50, 0x46, 0x43, 0x45, 0x4c, 0x45, 0x48, 0x46, 0x43, 0x45, 0x50, 0x46,
     0x46, 0x46, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43,
@@ -38,7 +39,7 @@ constexpr std::uint8_t kGroupRegistration[] = {
 
 // ndpi/zoom.pcap frame 22: 192.168.1.117 -> 192.168.1.255, refresh (flags 0x4010: opcode 8, B),
 // id 0x4599; LUCAS-IMAC<20> NB IN, TTL 900, NB_FLAGS 0x6000 (unique, H-node), 192.168.1.117.
-constexpr std::uint8_t kRefreshServer[] = {
+constexpr std::array<std::uint8_t, 68> kRefreshServer = {
     0x45, 0x99, 0x40, 0x10, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x45,
     0x4d, 0x46, 0x46, 0x45, 0x44, 0x45, 0x42, 0x46, 0x44, 0x43, 0x4e, 0x45, 0x4a, 0x45,
     0x4e, 0x45, 0x42, 0x45, 0x44, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43,
@@ -49,7 +50,7 @@ constexpr std::uint8_t kRefreshServer[] = {
 // ndpi/netbios.pcap frame 69: 10.0.4.24 -> 10.0.4.165, positive name query response (flags
 // 0x8500: response, AA, RD, rcode 0), id 0x8486; answer GUNNAR<00> NB IN, TTL 300000,
 // NB_FLAGS 0x0000, address 10.0.4.24.
-constexpr std::uint8_t kQueryResponse[] = {
+constexpr std::array<std::uint8_t, 62> kQueryResponse = {
     0x84, 0x86, 0x85, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x20, 0x45, 0x48, 0x46,
     0x46, 0x45, 0x4f, 0x45, 0x4f, 0x45, 0x42, 0x46, 0x43, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43,
     0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x41, 0x41, 0x00, 0x00, 0x20,
@@ -59,7 +60,7 @@ constexpr std::uint8_t kQueryResponse[] = {
 // ndpi/netbios.pcap frame 129: 10.0.4.24 -> 10.0.5.233, node status response (flags 0x8400),
 // id 0x9a2f; answer *<00..> NBSTAT IN, 4 names: GUNNAR<00> 0x0400, VIGILANT_GROUP<00> 0x8400
 // (group), GUNNAR<20> 0x0400, VIGILANT_GROUP<1e> 0x8400; unit ID 00:1c:c4:10:79:0f.
-constexpr std::uint8_t kNodeStatusResponse[] = {
+constexpr std::array<std::uint8_t, 175> kNodeStatusResponse = {
     0x9a, 0x2f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x20, 0x43, 0x4b, 0x41,
     0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41,
     0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x00, 0x00, 0x21,
@@ -75,7 +76,7 @@ constexpr std::uint8_t kNodeStatusResponse[] = {
 
 // ndpi/netbios.pcap frame 1: 10.0.4.131 -> 10.0.5.255, broadcast name query (flags 0x0110),
 // id 0xa749, question XSTREAM_HY<00> NB IN.
-constexpr std::uint8_t kQuery[] = {
+constexpr std::array<std::uint8_t, 50> kQuery = {
     0xa7, 0x49, 0x01, 0x10, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20,
     0x46, 0x49, 0x46, 0x44, 0x46, 0x45, 0x46, 0x43, 0x45, 0x46, 0x45, 0x42, 0x45,
     0x4e, 0x46, 0x50, 0x45, 0x49, 0x46, 0x4a, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41,
@@ -84,7 +85,7 @@ constexpr std::uint8_t kQuery[] = {
 
 // ndpi/dos_win98_smb_netbeui.pcap frame 9: 192.168.239.129 -> 192.168.239.2, registration
 // (flags 0x2900) of MDJR98<03> (messenger service), NB_FLAGS 0x0000, 192.168.239.129.
-constexpr std::uint8_t kMessengerRegistration[] = {
+constexpr std::array<std::uint8_t, 68> kMessengerRegistration = {
     0x00, 0x04, 0x29, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x20, 0x45,
     0x4e, 0x45, 0x45, 0x45, 0x4b, 0x46, 0x43, 0x44, 0x4a, 0x44, 0x49, 0x43, 0x41, 0x43,
     0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43, 0x41, 0x43,
@@ -155,7 +156,7 @@ TEST(NetbiosParser, ParsesNodeStatus) {
 
 TEST(NetbiosParser, BoundsNodeStatusNames) {
   std::vector<std::uint8_t> rdata = {255};
-  rdata.insert(rdata.end(), 255 * 18, 'A');
+  rdata.insert(rdata.end(), std::size_t{255} * 18, 'A');
   const auto status = parse_node_status(rdata);
   ASSERT_TRUE(status);
   EXPECT_EQ(status->count, kMaxNodeNames);
@@ -177,7 +178,7 @@ TEST(NetbiosParser, SurvivesTruncationAtEveryLength) {
 }
 
 TEST(NetbiosParser, RejectsForwardAndSelfPointers) {
-  std::vector<std::uint8_t> bytes(kRegistration, kRegistration + sizeof(kRegistration));
+  std::vector<std::uint8_t> bytes(kRegistration.begin(), kRegistration.end());
   bytes[51] = 0x3c;  // the record's pointer now targets itself
   EXPECT_STREQ(parse_message(bytes).error().name, "netbios.bad_pointer");
   bytes[51] = 0x40;  // forward, past itself
@@ -185,7 +186,7 @@ TEST(NetbiosParser, RejectsForwardAndSelfPointers) {
 }
 
 TEST(NetbiosParser, RejectsBadNames) {
-  std::vector<std::uint8_t> bytes(kQuery, kQuery + sizeof(kQuery));
+  std::vector<std::uint8_t> bytes(kQuery.begin(), kQuery.end());
   bytes[13] = 'Z';  // not a first-level letter
   EXPECT_STREQ(parse_message(bytes).error().name, "netbios.bad_name");
   bytes[13] = 'E';
@@ -209,7 +210,7 @@ TEST(NetbiosParser, SkipsScopeLabelsAndBoundsThem) {
 }
 
 TEST(NetbiosParser, RejectsHugeCounts) {
-  std::vector<std::uint8_t> bytes(kQuery, kQuery + sizeof(kQuery));
+  std::vector<std::uint8_t> bytes(kQuery.begin(), kQuery.end());
   bytes[6] = 0xff;  // ANCOUNT
   EXPECT_STREQ(parse_message(bytes).error().name, "netbios.too_many_records");
 }
@@ -273,7 +274,7 @@ TEST(NetbiosAnalyzer, ResponseForAnotherHostGoesToItsAddress) {
 }
 
 TEST(NetbiosAnalyzer, NegativeResponseNamesNobody) {
-  std::vector<std::uint8_t> bytes(kQueryResponse, kQueryResponse + sizeof(kQueryResponse));
+  std::vector<std::uint8_t> bytes(kQueryResponse.begin(), kQueryResponse.end());
   bytes[3] |= 0x03;  // RCODE NAM_ERR
   RecordingSink sink;
   analyze_netbios(make_packet(bytes, "10.0.4.24"), sink);
@@ -292,7 +293,7 @@ TEST(NetbiosAnalyzer, NodeStatusListsResponderNames) {
 
 TEST(NetbiosAnalyzer, ReportsParseFailureAsAnomaly) {
   RecordingSink sink;
-  const std::uint8_t junk[] = {1, 2, 3};
+  const auto junk = std::to_array<std::uint8_t>({1, 2, 3});
   analyze_netbios(make_packet(junk, "10.0.0.1"), sink);
   EXPECT_TRUE(sink.records.empty());
   EXPECT_EQ(sink.anomalies, std::vector<std::string>{"netbios.truncated"});
