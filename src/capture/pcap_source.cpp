@@ -68,7 +68,8 @@ struct PcapSource::MappedFile {
     const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
     window_start = start - start % page;
     window_length = std::min(size - window_start, std::max(kWindowBytes, start + length - window_start));
-    void* mapped = mmap(nullptr, window_length, PROT_READ, MAP_PRIVATE, fd,
+    // MAP_POPULATE maps the whole window in one go instead of one page fault per 16 pages.
+    void* mapped = mmap(nullptr, window_length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
                         static_cast<off_t>(window_start));
     if (mapped == MAP_FAILED) {
       return false;

@@ -21,7 +21,7 @@ class HashIndex {
   template <typename Matches>
   [[nodiscard]] std::int64_t find(std::uint64_t hash, Matches&& matches) const {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t at = hash & mask;
+    std::size_t at = spread(hash) & mask;
     for (std::size_t probe = 0; probe <= mask && slots_[at] != 0; ++probe) {
       if (matches(slots_[at] - 1U)) {
         return slots_[at] - 1;
@@ -53,9 +53,17 @@ class HashIndex {
   }
 
  private:
+  /// FNV-style hashes keep poorly mixed low bits; linear probing needs them mixed (murmur3 fmix).
+  static std::size_t spread(std::uint64_t hash) {
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdULL;
+    hash ^= hash >> 33;
+    return static_cast<std::size_t>(hash);
+  }
+
   void insert(std::uint64_t hash, std::uint32_t position) {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t at = hash & mask;
+    std::size_t at = spread(hash) & mask;
     for (std::size_t probe = 0; probe <= mask && slots_[at] != 0; ++probe) {
       at = (at + 1) & mask;
     }

@@ -154,9 +154,16 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
            existing.protocol == protocol;
   };
   std::int64_t found = -1;
-  if (endpoint.attribute_index.active()) {
+  for (const std::uint32_t recent : endpoint.recent_attributes) {
+    if (recent < endpoint.attribute_hashes.size() && endpoint.attribute_hashes[recent] == hash &&
+        same(recent)) {
+      found = recent;
+      break;
+    }
+  }
+  if (found < 0 && endpoint.attribute_index.active()) {
     found = endpoint.attribute_index.find(hash, same);
-  } else {
+  } else if (found < 0) {
     for (std::size_t position = 0; position < endpoint.attributes.size(); ++position) {
       if (same(position)) {
         found = static_cast<std::int64_t>(position);
@@ -164,7 +171,17 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
       }
     }
   }
+  auto remember = [&endpoint](std::uint32_t position) {
+    auto& recent = endpoint.recent_attributes;
+    if (recent[0] != position) {
+      recent[3] = recent[2];
+      recent[2] = recent[1];
+      recent[1] = recent[0];
+      recent[0] = position;
+    }
+  };
   if (found >= 0) {
+    remember(static_cast<std::uint32_t>(found));
     AttributeValue& existing = endpoint.attributes[static_cast<std::size_t>(found)];
     existing.count += count;
     existing.first_us = std::min(existing.first_us, first_us);
@@ -178,6 +195,7 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
   endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
                                                first_us, last_us, count, hash});
   endpoint.attribute_hashes.push_back(hash);
+  remember(static_cast<std::uint32_t>(endpoint.attributes.size() - 1));
   endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(endpoint.attributes.size() - 1),
                                config_.max_attributes_per_endpoint, endpoint.attribute_hashes);
 }

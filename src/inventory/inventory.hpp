@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,6 +74,9 @@ struct Endpoint {
   std::vector<AttributeValue> attributes;
   std::vector<std::uint64_t> attribute_hashes;  ///< parallel to `attributes`
   HashIndex attribute_index;
+  /// The attributes most recently added to, by position: devices repeat the same few values
+  /// (their SSDP announcement, their service), and this avoids the index's cache misses.
+  std::array<std::uint32_t, 4> recent_attributes{};
   std::vector<PeerValue> peers;
   std::vector<std::uint64_t> peer_hashes;  ///< parallel to `peers`
   HashIndex peer_index;

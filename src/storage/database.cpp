@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <string_view>
@@ -40,14 +41,13 @@ CREATE TABLE attributes (
   count INTEGER NOT NULL,
   PRIMARY KEY (device_id, name, value, protocol)
 ) WITHOUT ROWID;
-CREATE TABLE peers (
-  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
-  ip TEXT NOT NULL,
-  first_seen_us INTEGER NOT NULL,
-  last_seen_us INTEGER NOT NULL,
-  flows INTEGER NOT NULL,
-  PRIMARY KEY (device_id, ip)
-) WITHOUT ROWID;
+-- One row per device: its peers as packed records (see encode_peers), not one row per peer. A
+-- device keeps up to a few hundred peers; a row each made writing them most of the cost of storing
+-- an inventory, and peers are read per device, never searched across devices.
+CREATE TABLE device_peers (
+  device_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  peers BLOB NOT NULL
+);
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
   started_at_us INTEGER NOT NULL,
@@ -74,6 +74,15 @@ class Statement {
 
   [[nodiscard]] bool ok() const { return stmt_ != nullptr; }
   [[nodiscard]] std::string error() const { return sqlite3_errmsg(db_); }
+  void bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
+  [[nodiscard]] std::string column_blob(int index) const {
+    const void* data = sqlite3_column_blob(stmt_, index);
+    return data == nullptr ? std::string()
+                           : std::string(static_cast<const char*>(data),
+                                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+  }
   void bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
@@ -105,6 +114,57 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+/// Packed peer record: family (1), address (16), first seen (8), last seen (8), flows (8), all
+/// integers little-endian.
+constexpr std::size_t kPeerRecordBytes = 41;
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int byte_idx = 0; byte_idx < 8; ++byte_idx) {
+    out.push_back(static_cast<char>((value >> (8 * byte_idx)) & 0xFFU));
+  }
+}
+
+std::uint64_t get_u64(std::string_view in, std::size_t at) {
+  std::uint64_t value = 0;
+  for (int byte_idx = 7; byte_idx >= 0; --byte_idx) {
+    value = (value << 8) | static_cast<unsigned char>(in[at + static_cast<std::size_t>(byte_idx)]);
+  }
+  return value;
+}
+
+std::string encode_peers(const std::vector<inventory::PeerValue>& peers) {
+  std::string out;
+  out.reserve(peers.size() * kPeerRecordBytes);
+  for (const inventory::PeerValue& peer : peers) {
+    out.push_back(static_cast<char>(peer.ip.family));
+    out.append(peer.ip.bytes.begin(), peer.ip.bytes.end());
+    put_u64(out, static_cast<std::uint64_t>(peer.first_us));
+    put_u64(out, static_cast<std::uint64_t>(peer.last_us));
+    put_u64(out, peer.flows);
+  }
+  return out;
+}
+
+/// Decodes what encode_peers wrote; a damaged tail is ignored rather than trusted.
+std::vector<inventory::PeerValue> decode_peers(std::string_view blob) {
+  std::vector<inventory::PeerValue> peers;
+  for (std::size_t at = 0; at + kPeerRecordBytes <= blob.size(); at += kPeerRecordBytes) {
+    inventory::PeerValue peer;
+    peer.ip.family = static_cast<std::uint8_t>(blob[at]);
+    if (peer.ip.family != 4 && peer.ip.family != 6) {
+      break;
+    }
+    for (std::size_t byte_idx = 0; byte_idx < 16; ++byte_idx) {
+      peer.ip.bytes[byte_idx] = static_cast<std::uint8_t>(blob[at + 1 + byte_idx]);
+    }
+    peer.first_us = static_cast<std::int64_t>(get_u64(blob, at + 17));
+    peer.last_us = static_cast<std::int64_t>(get_u64(blob, at + 25));
+    peer.flows = get_u64(blob, at + 33);
+    peers.push_back(peer);
+  }
+  return peers;
+}
 
 Error make_error(sqlite3* db, std::string_view what) {
   return Error{std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
@@ -234,14 +294,9 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       first_seen_us = min(first_seen_us, excluded.first_seen_us),
       last_seen_us = max(last_seen_us, excluded.last_seen_us),
       count = count + excluded.count)sql");
-  Statement upsert_peer(db_, R"sql(
-    INSERT INTO peers (device_id, ip, first_seen_us, last_seen_us, flows)
-    VALUES (?1, ?2, ?3, ?4, ?5)
-    ON CONFLICT (device_id, ip) DO UPDATE SET
-      first_seen_us = min(first_seen_us, excluded.first_seen_us),
-      last_seen_us = max(last_seen_us, excluded.last_seen_us),
-      flows = flows + excluded.flows)sql");
-  if (!upsert_device.ok() || !upsert_attribute.ok() || !upsert_peer.ok()) {
+  Statement select_peers(db_, "SELECT peers FROM device_peers WHERE device_id = ?1");
+  Statement upsert_peers(db_, "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
+  if (!upsert_device.ok() || !upsert_attribute.ok() || !select_peers.ok() || !upsert_peers.ok()) {
     Error error = make_error(db_, "preparing merge");
     (void)exec("ROLLBACK");
     return tl::unexpected(error);
@@ -294,15 +349,32 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
         return tl::unexpected(error);
       }
     }
-    for (const inventory::PeerValue& peer : device.peers) {
-      upsert_peer.reset();
-      upsert_peer.bind(1, device_id);
-      upsert_peer.bind(2, peer.ip.to_string());
-      upsert_peer.bind(3, peer.first_us);
-      upsert_peer.bind(4, peer.last_us);
-      upsert_peer.bind(5, peer.flows);
-      if (upsert_peer.step() != SQLITE_DONE) {
-        Error error = make_error(db_, "storing peer of " + device.key);
+    if (!device.peers.empty()) {
+      // Merge with what earlier runs stored: flows add up, first/last seen widen.
+      select_peers.reset();
+      select_peers.bind(1, device_id);
+      std::vector<inventory::PeerValue> merged;
+      if (select_peers.step() == SQLITE_ROW) {
+        merged = decode_peers(select_peers.column_blob(0));
+      }
+      const std::size_t stored = merged.size();
+      for (const inventory::PeerValue& peer : device.peers) {
+        const auto stored_end = merged.begin() + static_cast<std::ptrdiff_t>(stored);
+        auto existing = std::find_if(merged.begin(), stored_end,
+                                     [&](const inventory::PeerValue& p) { return p.ip == peer.ip; });
+        if (existing == stored_end) {
+          merged.push_back(peer);  // device.peers holds each address once
+        } else {
+          existing->flows += peer.flows;
+          existing->first_us = std::min(existing->first_us, peer.first_us);
+          existing->last_us = std::max(existing->last_us, peer.last_us);
+        }
+      }
+      upsert_peers.reset();
+      upsert_peers.bind(1, device_id);
+      upsert_peers.bind_blob(2, encode_peers(merged));
+      if (upsert_peers.step() != SQLITE_DONE) {
+        Error error = make_error(db_, "storing peers of " + device.key);
         (void)exec("ROLLBACK");
         return tl::unexpected(error);
       }
@@ -390,21 +462,21 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
     value.count = static_cast<std::uint64_t>(attributes.column_int(6));
     devices[owner->second].attributes.push_back(std::move(value));
   }
-  Statement peers(db_,
-                  "SELECT device_id, ip, first_seen_us, last_seen_us, flows FROM peers "
-                  "ORDER BY device_id, flows DESC, ip");
+  Statement peers(db_, "SELECT device_id, peers FROM device_peers");
   if (!peers.ok()) {
     return tl::unexpected(make_error(db_, "loading peers"));
   }
   while (peers.step() == SQLITE_ROW) {
     const auto owner = by_id.find(peers.column_int(0));
-    const auto ip = IpAddress::parse(peers.column_text(1));
-    if (owner == by_id.end() || !ip) {
+    if (owner == by_id.end()) {
       continue;
     }
-    devices[owner->second].peers.push_back(
-        inventory::PeerValue{*ip, peers.column_int(2), peers.column_int(3),
-                             static_cast<std::uint64_t>(peers.column_int(4))});
+    std::vector<inventory::PeerValue> decoded = decode_peers(peers.column_blob(1));
+    // Busiest first, then by address: a stable order for output.
+    std::sort(decoded.begin(), decoded.end(), [](const auto& a, const auto& b) {
+      return a.flows != b.flows ? a.flows > b.flows : a.ip < b.ip;
+    });
+    devices[owner->second].peers = std::move(decoded);
   }
   return {};
 }
