@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace warden {
 
@@ -53,10 +52,13 @@ std::optional<MacAddress> MacAddress::parse(std::string_view text) {
 }
 
 std::string MacAddress::to_string() const {
-  std::array<char, 18> out{};
-  std::snprintf(out.data(), out.size(), "%02x:%02x:%02x:%02x:%02x:%02x", octets[0], octets[1],
-                octets[2], octets[3], octets[4], octets[5]);
-  return {out.data(), 17};
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  std::string out(17, ':');
+  for (std::size_t octet_idx = 0; octet_idx < octets.size(); ++octet_idx) {
+    out[octet_idx * 3] = kDigits[octets[octet_idx] >> 4];
+    out[octet_idx * 3 + 1] = kDigits[octets[octet_idx] & 0x0FU];
+  }
+  return out;
 }
 
 bool MacAddress::is_zero() const {
@@ -126,10 +128,27 @@ std::uint32_t IpAddress::v4_u32() const {
 }
 
 std::string IpAddress::to_string() const {
-  std::array<char, 64> out{};
   if (family == 4) {
-    inet_ntop(AF_INET, bytes.data(), out.data(), out.size());
-  } else if (family == 6) {
+    // Dotted quad by hand: inet_ntop goes through printf machinery.
+    std::string out;
+    out.reserve(15);
+    for (std::size_t octet_idx = 0; octet_idx < 4; ++octet_idx) {
+      if (octet_idx > 0) {
+        out.push_back('.');
+      }
+      const std::uint8_t octet = bytes[octet_idx];
+      if (octet >= 100) {
+        out.push_back(static_cast<char>('0' + octet / 100));
+      }
+      if (octet >= 10) {
+        out.push_back(static_cast<char>('0' + octet / 10 % 10));
+      }
+      out.push_back(static_cast<char>('0' + octet % 10));
+    }
+    return out;
+  }
+  std::array<char, 64> out{};
+  if (family == 6) {
     inet_ntop(AF_INET6, bytes.data(), out.data(), out.size());
   } else {
     return "";

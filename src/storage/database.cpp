@@ -201,7 +201,7 @@ Expected<Database> Database::open(const std::string& path) {
     return tl::unexpected(make_error(handle, path));
   }
   sqlite3_busy_timeout(handle, 5000);
-  auto journal = database.exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+  auto journal = database.exec("PRAGMA journal_mode=WAL; "
                                "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
   if (!journal) {
     return tl::unexpected(Error{path + ": " + journal.error().message});

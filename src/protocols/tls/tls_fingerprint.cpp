@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <cstdint>
 #include <iterator>
 #include <span>
@@ -23,13 +24,38 @@ constexpr std::size_t kMaxJa4Count = 99;
 /// JA4's stand-in for the hash of an empty list.
 constexpr std::string_view kJa4EmptyHash = "000000000000";
 
-std::string digest_hex(const EVP_MD* md, std::string_view text) {
+/// Digests remembered per thread; cleared when full. Devices repeat the same TLS stack, so the
+/// same cipher and extension lists recur on every connection.
+constexpr std::size_t kMaxMemoizedDigests = 4096;
+
+/// Explicitly fetched digests: OpenSSL 3 otherwise re-fetches the implementation on every call,
+/// which costs more than hashing a ClientHello's lists.
+const EVP_MD* fetched(const char* name) {
+  static const EVP_MD* const kMd5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return std::string_view(name) == "MD5" ? kMd5 : kSha256;
+}
+
+std::string digest_hex(const char* name, std::string_view text) {
+  thread_local std::unordered_map<std::string, std::string> memo;
+  std::string key(name);
+  key.push_back(':');
+  key.append(text);
+  if (const auto found = memo.find(key); found != memo.end()) {
+    return found->second;
+  }
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest.data(), &length, md, nullptr) != 1) {
+  const EVP_MD* md = fetched(name);
+  if (md == nullptr || EVP_Digest(text.data(), text.size(), digest.data(), &length, md, nullptr) != 1) {
     return {};
   }
-  return to_hex(Bytes(digest.data(), length));
+  std::string hex = to_hex(Bytes(digest.data(), length));
+  if (memo.size() >= kMaxMemoizedDigests) {
+    memo.clear();
+  }
+  memo.emplace(std::move(key), hex);
+  return hex;
 }
 
 std::vector<std::uint16_t> non_grease(Bytes list) {
@@ -135,11 +161,11 @@ std::string ja4_hash(std::string_view text) {
 }  // namespace
 
 std::string md5_hex(std::string_view text) {
-  return digest_hex(EVP_md5(), text);
+  return digest_hex("MD5", text);
 }
 
 std::string sha256_hex(std::string_view text) {
-  return digest_hex(EVP_sha256(), text);
+  return digest_hex("SHA256", text);
 }
 
 Ja3 ja3(const ClientHello& hello) {
