@@ -292,8 +292,10 @@ int run_analyze(const AnalyzeOptions& options) {
   }
   progress.clear();
 
+  const std::int64_t read_done = now_us();
   engine::WorkerStats stats;
   const inventory::EndpointTable endpoints = engine.finish(stats);
+  const std::int64_t finish_done = now_us();
   std::vector<MacAddress> macs;
   for (const inventory::Endpoint& endpoint : endpoints.endpoints()) {
     if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
@@ -308,18 +310,26 @@ int run_analyze(const AnalyzeOptions& options) {
     std::cerr << "warden: warning: " << oui.error() << '\n';
   }
   const std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
+  const std::int64_t build_done = now_us();
 
   if (auto merged = database->merge_devices(devices); !merged) {
     std::cerr << "warden: database " << options.database << ": " << merged.error().message << '\n';
     return kExitDatabase;
   }
+  const std::int64_t store_done = now_us();
   storage::RunRecord run;
   run.started_at_us = started;
   run.finished_at_us = now_us();
   run.inputs = inputs_text;
   run.packets = packets;
   run.status = status;
-  run.stats_json = stats_json(stats).dump();
+  nlohmann::json run_stats = stats_json(stats);
+  // Wall-clock phases, in milliseconds: where a run spends its time.
+  run_stats["phases_ms"] = {{"read_and_analyze", (read_done - started) / 1000},
+                            {"finish_and_merge_workers", (finish_done - read_done) / 1000},
+                            {"build_devices", (build_done - finish_done) / 1000},
+                            {"store", (store_done - build_done) / 1000}};
+  run.stats_json = run_stats.dump();
   if (auto recorded = database->record_run(run); !recorded) {
     std::cerr << "warden: database " << options.database << ": " << recorded.error().message << '\n';
     return kExitDatabase;

@@ -369,24 +369,69 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out,
   return DecodeStatus::Unsupported;
 }
 
-std::uint64_t flow_hash(const Packet& packet) {
-  if (!packet.has_ip()) {
-    return 0;
-  }
-  // XOR of both endpoints makes the hash symmetric; mix afterwards so low bits spread.
+namespace {
+/// Symmetric combination of two (address, port) endpoints; addresses are 16 bytes, IPv4 in the
+/// first four and zeros after, as IpAddress stores them.
+std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_t dst_port,
+                      std::uint8_t proto, std::uint16_t vlan) {
   std::uint64_t a = 0;
   std::uint64_t b = 0;
   for (std::size_t byte_idx = 0; byte_idx < 16; ++byte_idx) {
-    a = a * 131 + packet.src_ip.bytes[byte_idx];
-    b = b * 131 + packet.dst_ip.bytes[byte_idx];
+    a = a * 131 + (byte_idx < src.size() ? src[byte_idx] : 0U);
+    b = b * 131 + (byte_idx < dst.size() ? dst[byte_idx] : 0U);
   }
-  a = a * 65599 + packet.src_port;
-  b = b * 65599 + packet.dst_port;
-  std::uint64_t hash = (a ^ b) + (a + b) + packet.ip_proto_raw + (std::uint64_t{packet.vlan} << 32);
+  a = a * 65599 + src_port;
+  b = b * 65599 + dst_port;
+  // XOR and sum of both endpoints make the hash symmetric; mix afterwards so low bits spread.
+  std::uint64_t hash = (a ^ b) + (a + b) + proto + (std::uint64_t{vlan} << 32);
   hash ^= hash >> 33;
   hash *= 0xff51afd7ed558ccdULL;
   hash ^= hash >> 33;
   return hash;
+}
+}  // namespace
+
+std::uint64_t flow_hash(const Packet& packet) {
+  if (!packet.has_ip()) {
+    return 0;
+  }
+  return combine(packet.src_ip.bytes, packet.dst_ip.bytes, packet.src_port, packet.dst_port,
+                 packet.ip_proto_raw, packet.vlan);
+}
+
+std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& scratch,
+                         DecodeStats& scratch_stats) {
+  const Bytes frame = raw.data;
+  if (link_type == static_cast<int>(LinkType::Ethernet) && frame.size() >= 14) {
+    std::size_t at = 12;
+    std::uint16_t vlan = 0;
+    std::uint16_t ether_type = static_cast<std::uint16_t>((frame[12] << 8) | frame[13]);
+    if (ether_type == kEtherTypeVlan && frame.size() >= 18) {
+      vlan = static_cast<std::uint16_t>(((frame[14] << 8) | frame[15]) & 0x0FFF);
+      ether_type = static_cast<std::uint16_t>((frame[16] << 8) | frame[17]);
+      at = 16;
+    }
+    const Bytes l3 = frame.subspan(at + 2);
+    if (ether_type == kEtherTypeIpv4 && l3.size() >= 20 && (l3[0] >> 4) == 4) {
+      const std::size_t header_length = static_cast<std::size_t>(l3[0] & 0x0FU) * 4;
+      const bool fragment = ((l3[6] & 0x3FU) | l3[7]) != 0;
+      const std::uint8_t proto = l3[9];
+      if (!fragment && header_length >= 20 && (proto == 6 || proto == 17) &&
+          l3.size() >= header_length + 4) {
+        const Bytes ports = l3.subspan(header_length, 4);
+        return combine(l3.subspan(12, 4), l3.subspan(16, 4),
+                       static_cast<std::uint16_t>((ports[0] << 8) | ports[1]),
+                       static_cast<std::uint16_t>((ports[2] << 8) | ports[3]), proto, vlan);
+      }
+    } else if (ether_type == kEtherTypeIpv6 && l3.size() >= 44 && (l3[0] >> 4) == 6 &&
+               (l3[6] == 6 || l3[6] == 17)) {
+      return combine(l3.subspan(8, 16), l3.subspan(24, 16),
+                     static_cast<std::uint16_t>((l3[40] << 8) | l3[41]),
+                     static_cast<std::uint16_t>((l3[42] << 8) | l3[43]), l3[6], vlan);
+    }
+  }
+  (void)decode(link_type, raw, scratch, scratch_stats);
+  return flow_hash(scratch);
 }
 
 }  // namespace warden::decode

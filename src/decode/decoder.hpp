@@ -60,4 +60,10 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out,
 /// Symmetric hash of the packet's flow (same for both directions); 0 for packets without IPs.
 std::uint64_t flow_hash(const Packet& packet);
 
+/// The same hash as decoding `raw` and calling flow_hash(), computed from the headers directly for
+/// the common Ethernet / 802.1Q / IPv4 / IPv6 TCP and UDP frames (a fraction of a full decode: the
+/// engine's dispatcher needs only this). Other frames fall back to a full decode into `scratch`.
+std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& scratch,
+                         DecodeStats& scratch_stats);
+
 }  // namespace warden::decode

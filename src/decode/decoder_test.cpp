@@ -138,6 +138,24 @@ TEST(Decoder, RejectsUnknownLinkTypes) {
   EXPECT_TRUE(is_supported_link_type(276));
 }
 
+TEST(FlowHash, ShardHashMatchesAFullDecode) {
+  // The SYN as Ethernet, untagged and 802.1Q-tagged, and a truncated copy (full-decode fallback).
+  std::vector<std::uint8_t> ethernet = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66,
+                                        0x77, 0x88, 0x99, 0xaa, 0x08, 0x00};
+  ethernet.insert(ethernet.end(), kSllSyn.begin() + 16, kSllSyn.end());
+  std::vector<std::uint8_t> tagged(ethernet.begin(), ethernet.begin() + 12);
+  tagged.insert(tagged.end(), {0x81, 0x00, 0x00, 0x2a});
+  tagged.insert(tagged.end(), ethernet.begin() + 12, ethernet.end());
+  const std::vector<std::uint8_t> cut(ethernet.begin(), ethernet.begin() + 40);
+  for (const auto* frame : {&ethernet, &tagged, &cut}) {
+    Packet packet;
+    DecodeStats stats;
+    (void)decode(1, raw_of(*frame), packet, stats);
+    Packet scratch;
+    EXPECT_EQ(shard_hash(1, raw_of(*frame), scratch, stats), flow_hash(packet));
+  }
+}
+
 TEST(FlowHash, IsSymmetric) {
   Packet forward;
   DecodeStats stats;

@@ -8,8 +8,8 @@
 
 namespace warden::engine {
 namespace {
-constexpr std::size_t kBatchBytes = 256 * 1024;
-constexpr std::size_t kBatchPackets = 2048;
+constexpr std::size_t kBatchBytes = 1024 * 1024;
+constexpr std::size_t kBatchPackets = 4096;
 constexpr std::size_t kBatchesPerShard = 8;  ///< bounds memory and back-pressures the reader
 
 struct PacketMeta {
@@ -153,8 +153,8 @@ void Engine::process(int link_type, const capture::RawPacket& raw) {
 }
 
 void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
-  (void)decode::decode(link_type, raw, scratch_, scratch_stats_);
-  std::uint64_t hash = decode::flow_hash(scratch_);
+  scratch_.src_mac = MacAddress{};
+  std::uint64_t hash = decode::shard_hash(link_type, raw, scratch_, scratch_stats_);
   if (hash == 0) {
     // No IP: keep a MAC's layer-2 frames together.
     hash = std::hash<MacAddress>{}(scratch_.src_mac);

@@ -115,6 +115,9 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+/// Attribute rows per INSERT statement (7 parameters each, well under SQLite's limit).
+constexpr std::size_t kAttributeBatch = 64;
+
 /// Packed peer record: family (1), address (16), first seen (8), last seen (8), flows (8), all
 /// integers little-endian.
 constexpr std::size_t kPeerRecordBytes = 41;
@@ -287,16 +290,27 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       bytes_out = bytes_out + excluded.bytes_out,
       bytes_in = bytes_in + excluded.bytes_in
     RETURNING id)sql");
-  Statement upsert_attribute(db_, R"sql(
-    INSERT INTO attributes (device_id, name, value, protocol, first_seen_us, last_seen_us, count)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-    ON CONFLICT (device_id, name, value, protocol) DO UPDATE SET
+  // Attributes go in batches of kAttributeBatch rows per statement: SQLite's per-statement work
+  // (program start, conflict bookkeeping, reset) was a large share of storing an inventory.
+  auto attribute_sql = [](std::size_t rows) {
+    std::string sql =
+        "INSERT INTO attributes (device_id, name, value, protocol, first_seen_us, last_seen_us, "
+        "count) VALUES ";
+    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+      sql += row_idx == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
+    }
+    sql += R"sql( ON CONFLICT (device_id, name, value, protocol) DO UPDATE SET
       first_seen_us = min(first_seen_us, excluded.first_seen_us),
       last_seen_us = max(last_seen_us, excluded.last_seen_us),
-      count = count + excluded.count)sql");
+      count = count + excluded.count)sql";
+    return sql;
+  };
+  Statement upsert_attributes(db_, attribute_sql(kAttributeBatch).c_str());
+  Statement upsert_attribute(db_, attribute_sql(1).c_str());
   Statement select_peers(db_, "SELECT peers FROM device_peers WHERE device_id = ?1");
   Statement upsert_peers(db_, "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
-  if (!upsert_device.ok() || !upsert_attribute.ok() || !select_peers.ok() || !upsert_peers.ok()) {
+  if (!upsert_device.ok() || !upsert_attributes.ok() || !upsert_attribute.ok() ||
+      !select_peers.ok() || !upsert_peers.ok()) {
     Error error = make_error(db_, "preparing merge");
     (void)exec("ROLLBACK");
     return tl::unexpected(error);
@@ -334,20 +348,29 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     }
     const std::int64_t device_id = upsert_device.column_int(0);
     (void)upsert_device.step();  // finish the RETURNING statement
-    for (const inventory::AttributeValue& attribute : device.attributes) {
-      upsert_attribute.reset();
-      upsert_attribute.bind(1, device_id);
-      upsert_attribute.bind(2, proto::attr_name(attribute.attr));
-      upsert_attribute.bind(3, attribute.value);
-      upsert_attribute.bind(4, attribute.protocol);
-      upsert_attribute.bind(5, attribute.first_us);
-      upsert_attribute.bind(6, attribute.last_us);
-      upsert_attribute.bind(7, attribute.count);
-      if (upsert_attribute.step() != SQLITE_DONE) {
-        Error error = make_error(db_, "storing attribute of " + device.key);
+    const auto& attributes = device.attributes;
+    for (std::size_t start = 0; start < attributes.size();) {
+      const bool full_batch = attributes.size() - start >= kAttributeBatch;
+      Statement& statement = full_batch ? upsert_attributes : upsert_attribute;
+      const std::size_t rows = full_batch ? kAttributeBatch : 1;
+      statement.reset();
+      for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+        const inventory::AttributeValue& attribute = attributes[start + row_idx];
+        const int base = static_cast<int>(row_idx) * 7;
+        statement.bind(base + 1, device_id);
+        statement.bind(base + 2, proto::attr_name(attribute.attr));
+        statement.bind(base + 3, attribute.value);
+        statement.bind(base + 4, attribute.protocol);
+        statement.bind(base + 5, attribute.first_us);
+        statement.bind(base + 6, attribute.last_us);
+        statement.bind(base + 7, attribute.count);
+      }
+      if (statement.step() != SQLITE_DONE) {
+        Error error = make_error(db_, "storing attributes of " + device.key);
         (void)exec("ROLLBACK");
         return tl::unexpected(error);
       }
+      start += rows;
     }
     if (!device.peers.empty()) {
       // Merge with what earlier runs stored: flows add up, first/last seen widen.
