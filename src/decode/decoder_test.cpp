@@ -147,7 +147,7 @@ TEST(FlowHash, ShardHashMatchesAFullDecode) {
   tagged.insert(tagged.end(), {0x81, 0x00, 0x00, 0x2a});
   tagged.insert(tagged.end(), ethernet.begin() + 12, ethernet.end());
   const std::vector<std::uint8_t> cut(ethernet.begin(), ethernet.begin() + 40);
-  for (const auto* frame : {&ethernet, &tagged, &cut}) {
+  for (const std::vector<std::uint8_t>* frame : {&ethernet, &tagged, &cut}) {
     Packet packet;
     DecodeStats stats;
     (void)decode(1, raw_of(*frame), packet, stats);
