@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <vector>
 
 namespace warden::decode {
@@ -147,7 +148,8 @@ TEST(FlowHash, ShardHashMatchesAFullDecode) {
   tagged.insert(tagged.end(), {0x81, 0x00, 0x00, 0x2a});
   tagged.insert(tagged.end(), ethernet.begin() + 12, ethernet.end());
   const std::vector<std::uint8_t> cut(ethernet.begin(), ethernet.begin() + 40);
-  for (const std::vector<std::uint8_t>* frame : {&ethernet, &tagged, &cut}) {
+  const std::array<const std::vector<std::uint8_t>*, 3> frames = {&ethernet, &tagged, &cut};
+  for (const std::vector<std::uint8_t>* frame : frames) {
     Packet packet;
     DecodeStats stats;
     (void)decode(1, raw_of(*frame), packet, stats);
