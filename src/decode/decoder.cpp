@@ -416,15 +416,24 @@ std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& s
       const std::size_t header_length = static_cast<std::size_t>(l3[0] & 0x0FU) * 4;
       const bool fragment = ((l3[6] & 0x3FU) | l3[7]) != 0;
       const std::uint8_t proto = l3[9];
+      // Take the fast path only where decode() would read the ports too (whole L4 header).
+      std::size_t end = l3.size();
+      const std::size_t total_length = static_cast<std::size_t>((l3[2] << 8) | l3[3]);
+      if (total_length >= header_length && total_length < end) {
+        end = total_length;
+      }
+      const std::size_t l4_header = proto == 6 ? 20 : 8;
       if (!fragment && header_length >= 20 && (proto == 6 || proto == 17) &&
-          l3.size() >= header_length + 4) {
+          end >= header_length + l4_header &&
+          (proto != 6 || static_cast<std::size_t>(l3[header_length + 12] >> 4) * 4 >= 20)) {
         const Bytes ports = l3.subspan(header_length, 4);
         return combine(l3.subspan(12, 4), l3.subspan(16, 4),
                        static_cast<std::uint16_t>((ports[0] << 8) | ports[1]),
                        static_cast<std::uint16_t>((ports[2] << 8) | ports[3]), proto, vlan);
       }
-    } else if (ether_type == kEtherTypeIpv6 && l3.size() >= 44 && (l3[0] >> 4) == 6 &&
-               (l3[6] == 6 || l3[6] == 17)) {
+    } else if (ether_type == kEtherTypeIpv6 && l3.size() >= 60 && (l3[0] >> 4) == 6 &&
+               (l3[6] == 6 || l3[6] == 17) &&
+               static_cast<std::size_t>((l3[4] << 8) | l3[5]) >= (l3[6] == 6 ? 20U : 8U)) {
       return combine(l3.subspan(8, 16), l3.subspan(24, 16),
                      static_cast<std::uint16_t>((l3[40] << 8) | l3[41]),
                      static_cast<std::uint16_t>((l3[42] << 8) | l3[43]), l3[6], vlan);
