@@ -13,9 +13,8 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/exit_codes.hpp"
 #include "capture/pcap_source.hpp"
@@ -30,7 +29,9 @@ namespace {
 
 volatile std::sig_atomic_t g_stop_requested = 0;  // NOLINT: written by the signal handler
 
-extern "C" void on_stop_signal(int /*signal*/) { g_stop_requested = 1; }
+extern "C" void on_stop_signal(int /*signal*/) {
+  g_stop_requested = 1;
+}
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -85,11 +86,13 @@ class Progress {
       return;
     }
     last_ = now;
-    const double fraction = total_ == 0 ? 0.0 : std::min(1.0, static_cast<double>(done_bytes) /
-                                                                  static_cast<double>(total_));
+    const double fraction =
+        total_ == 0 ? 0.0
+                    : std::min(1.0, static_cast<double>(done_bytes) / static_cast<double>(total_));
     const int filled = static_cast<int>(fraction * 30);
-    std::cerr << fmt::format("\r[{:<30}] {:5.1f}%  {} packets", std::string(static_cast<std::size_t>(filled), '#'),
-                             fraction * 100.0, packets)
+    std::cerr << fmt::format("\r[{:<30}] {:5.1f}%  {} packets",
+                             std::string(static_cast<std::size_t>(filled), '#'), fraction * 100.0,
+                             packets)
               << std::flush;
     drawn_ = true;
   }
@@ -331,7 +334,8 @@ int run_analyze(const AnalyzeOptions& options) {
                             {"store", (store_done - build_done) / 1000}};
   run.stats_json = run_stats.dump();
   if (auto recorded = database->record_run(run); !recorded) {
-    std::cerr << "warden: database " << options.database << ": " << recorded.error().message << '\n';
+    std::cerr << "warden: database " << options.database << ": " << recorded.error().message
+              << '\n';
     return kExitDatabase;
   }
 
@@ -339,7 +343,8 @@ int run_analyze(const AnalyzeOptions& options) {
   std::cerr << fmt::format(
       "warden: analyzed {} packets from {} in {:.2f} s: {} devices; {} flows ({} evicted for "
       "capacity), {} endpoints evicted, {} anomalies\n",
-      packets, options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
+      packets,
+      options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
       seconds, devices.size(), stats.flows.created, stats.flows.evicted_capacity,
       stats.inventory.endpoints_evicted, [&] {
         std::uint64_t total = 0;
@@ -352,7 +357,8 @@ int run_analyze(const AnalyzeOptions& options) {
   if (!options.quiet) {
     auto stored = database->load_devices();
     if (!stored) {
-      std::cerr << "warden: database " << options.database << ": " << stored.error().message << '\n';
+      std::cerr << "warden: database " << options.database << ": " << stored.error().message
+                << '\n';
       return kExitDatabase;
     }
     std::set<std::string> seen;
@@ -365,7 +371,8 @@ int run_analyze(const AnalyzeOptions& options) {
         shown.push_back(std::move(device));
       }
     }
-    const auto format = exporter::parse_format(options.output_format).value_or(exporter::Format::Table);
+    const auto format =
+        exporter::parse_format(options.output_format).value_or(exporter::Format::Table);
     exporter::write_devices(std::cout, shown, format);
   }
   return exit_code;

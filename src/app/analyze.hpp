@@ -19,8 +19,8 @@ struct AnalyzeOptions {
   std::string drop_user = "nobody";  ///< live capture as root: switch to this user after opening
   engine::EngineConfig engine;
   std::string output_format = "table";
-  bool quiet = false;      ///< no inventory printout
-  bool progress = true;    ///< progress bar when stderr is a terminal
+  bool quiet = false;    ///< no inventory printout
+  bool progress = true;  ///< progress bar when stderr is a terminal
   std::vector<std::string> oui_directories;
 };
 

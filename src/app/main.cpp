@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // warden: passive IoT device inventory. Subcommands: analyze, devices, device.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "app/analyze.hpp"
@@ -77,26 +76,31 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   analyze_cmd->add_option("-i,--interface", analyze.interface, "Capture live from this interface");
   analyze_cmd->add_option("-f,--filter", analyze.bpf_filter, "BPF filter for live capture");
-  analyze_cmd->add_option("-d,--duration", analyze.duration_seconds,
-                          "Stop a live capture after this many seconds")
+  analyze_cmd
+      ->add_option("-d,--duration", analyze.duration_seconds,
+                   "Stop a live capture after this many seconds")
       ->check(CLI::Range(1U, 31U * 24U * 3600U));
-  analyze_cmd->add_option("--user", analyze.drop_user,
-                          "Unprivileged user to switch to after opening a live interface as root "
-                          "('' keeps root)")
+  analyze_cmd
+      ->add_option("--user", analyze.drop_user,
+                   "Unprivileged user to switch to after opening a live interface as root "
+                   "('' keeps root)")
       ->capture_default_str();
   analyze_cmd->add_option("-t,--threads", analyze.engine.threads, "Worker threads")
       ->check(CLI::Range(1U, 64U))
       ->capture_default_str();
-  analyze_cmd->add_option("--max-flows", analyze.engine.flows.max_flows,
-                          "Flow table capacity per worker (oldest flows are evicted, counted)")
+  analyze_cmd
+      ->add_option("--max-flows", analyze.engine.flows.max_flows,
+                   "Flow table capacity per worker (oldest flows are evicted, counted)")
       ->check(CLI::Range(1024U, 1U << 26))
       ->capture_default_str();
-  analyze_cmd->add_option("--max-endpoints", analyze.engine.inventory.max_endpoints,
-                          "Address pairs kept per worker (stalest evicted, counted)")
+  analyze_cmd
+      ->add_option("--max-endpoints", analyze.engine.inventory.max_endpoints,
+                   "Address pairs kept per worker (stalest evicted, counted)")
       ->check(CLI::Range(256U, 1U << 24))
       ->capture_default_str();
-  analyze_cmd->add_option("--format", analyze.output_format,
-                          "Inventory printed at the end: table, json, csv, ndjson")
+  analyze_cmd
+      ->add_option("--format", analyze.output_format,
+                   "Inventory printed at the end: table, json, csv, ndjson")
       ->check(CLI::IsMember({"table", "json", "csv", "ndjson"}))
       ->capture_default_str();
   analyze_cmd->add_flag("-q,--quiet", analyze.quiet, "Do not print the inventory");

@@ -67,7 +67,8 @@ struct PcapSource::MappedFile {
     }
     const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
     window_start = start - start % page;
-    window_length = std::min(size - window_start, std::max(kWindowBytes, start + length - window_start));
+    window_length =
+        std::min(size - window_start, std::max(kWindowBytes, start + length - window_start));
     // MAP_POPULATE maps the whole window in one go instead of one page fault per 16 pages.
     void* mapped = mmap(nullptr, window_length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
                         static_cast<off_t>(window_start));
@@ -121,13 +122,13 @@ tl::expected<PcapSource, SourceError> PcapSource::open_file(const std::string& p
     auto mapped = std::make_unique<MappedFile>();
     mapped->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     std::array<std::uint8_t, 24> header{};
-    if (mapped->fd >= 0 &&
-        ::pread(mapped->fd, header.data(), header.size(), 0) == static_cast<ssize_t>(header.size())) {
+    if (mapped->fd >= 0 && ::pread(mapped->fd, header.data(), header.size(), 0) ==
+                               static_cast<ssize_t>(header.size())) {
       std::uint32_t magic = 0;
       std::memcpy(&magic, header.data(), sizeof(magic));
       const bool native = magic == kMagicMicros || magic == kMagicNanos;
-      const bool swapped = __builtin_bswap32(magic) == kMagicMicros ||
-                           __builtin_bswap32(magic) == kMagicNanos;
+      const bool swapped =
+          __builtin_bswap32(magic) == kMagicMicros || __builtin_bswap32(magic) == kMagicNanos;
       if (native || swapped) {
         mapped->swapped = swapped;
         mapped->nanos = (swapped ? __builtin_bswap32(magic) : magic) == kMagicNanos;
@@ -231,12 +232,12 @@ SourceStatus PcapSource::next_mapped(RawPacket& out) {
   }
   const std::uint8_t* header = file.at(file.offset);
   const std::uint32_t seconds = load_u32(header, file.swapped);
-  const std::uint32_t fraction = load_u32(header + 4, file.swapped);   // NOLINT: pointer math
-  const std::uint32_t caplen = load_u32(header + 8, file.swapped);     // NOLINT: pointer math
+  const std::uint32_t fraction = load_u32(header + 4, file.swapped);      // NOLINT: pointer math
+  const std::uint32_t caplen = load_u32(header + 8, file.swapped);        // NOLINT: pointer math
   const std::uint32_t wire_length = load_u32(header + 12, file.swapped);  // NOLINT: pointer math
   if (caplen > kMaxRecordBytes) {
-    return truncated("corrupt record: captured length " + std::to_string(caplen) +
-                     " exceeds " + std::to_string(kMaxRecordBytes));
+    return truncated("corrupt record: captured length " + std::to_string(caplen) + " exceeds " +
+                     std::to_string(kMaxRecordBytes));
   }
   if (file.offset + 16 + caplen > file.size) {
     return truncated("truncated record: " + std::to_string(file.size - file.offset - 16) + " of " +
@@ -245,8 +246,8 @@ SourceStatus PcapSource::next_mapped(RawPacket& out) {
   if (!file.ensure(file.offset, 16 + std::uint64_t{caplen})) {
     return truncated(std::string("cannot map file: ") + std::strerror(errno));  // NOLINT
   }
-  out.ts_us = static_cast<std::int64_t>(seconds) * 1'000'000 +
-              (file.nanos ? fraction / 1000 : fraction);
+  out.ts_us =
+      static_cast<std::int64_t>(seconds) * 1'000'000 + (file.nanos ? fraction / 1000 : fraction);
   out.wire_length = wire_length;
   out.data = Bytes(file.at(file.offset + 16), caplen);
   file.offset += 16 + std::uint64_t{caplen};

@@ -20,19 +20,19 @@ struct RawPacket {
 
 /// Why a source stopped or could not start.
 enum class SourceStatus : std::uint8_t {
-  Ok,            ///< a packet was returned
-  Idle,          ///< live capture: no packet within the poll interval (check stop flags, call again)
-  End,           ///< clean end of file / live duration elapsed
-  Truncated,     ///< the file ends inside a record or a record is corrupt: data up to it was read
-  NotACapture,   ///< not a pcap or pcapng file
-  Unreadable,    ///< missing, a directory, permission denied, ...
-  LiveError,     ///< the interface could not be opened or failed while capturing
+  Ok,           ///< a packet was returned
+  Idle,         ///< live capture: no packet within the poll interval (check stop flags, call again)
+  End,          ///< clean end of file / live duration elapsed
+  Truncated,    ///< the file ends inside a record or a record is corrupt: data up to it was read
+  NotACapture,  ///< not a pcap or pcapng file
+  Unreadable,   ///< missing, a directory, permission denied, ...
+  LiveError,    ///< the interface could not be opened or failed while capturing
 };
 
 /// An error with the context a person needs: which file, where, why.
 struct SourceError {
   SourceStatus status = SourceStatus::Ok;
-  std::string input;       ///< file path or interface name
+  std::string input;         ///< file path or interface name
   std::uint64_t offset = 0;  ///< byte offset in the file where reading stopped (files only)
   std::string reason;
 };

@@ -179,9 +179,9 @@ bool IpAddress::is_assignable() const {
   if (family == 6) {
     const bool unspecified =
         std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
-    const bool loopback = std::all_of(bytes.begin(), bytes.end() - 1,
-                                      [](std::uint8_t b) { return b == 0; }) &&
-                          bytes[15] == 1;
+    const bool loopback =
+        std::all_of(bytes.begin(), bytes.end() - 1, [](std::uint8_t b) { return b == 0; }) &&
+        bytes[15] == 1;
     return !unspecified && !loopback && !is_multicast();
   }
   return false;

@@ -2,8 +2,8 @@
 #pragma once
 
 #include <array>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,8 +39,8 @@ struct IpAddress {
   std::array<std::uint8_t, 16> bytes{};
   std::uint8_t family = 0;  ///< 0 = none, 4, or 6
 
-  static IpAddress v4(Bytes four);      ///< requires 4 bytes
-  static IpAddress v6(Bytes sixteen);   ///< requires 16 bytes
+  static IpAddress v4(Bytes four);     ///< requires 4 bytes
+  static IpAddress v6(Bytes sixteen);  ///< requires 16 bytes
   static IpAddress v4_from_u32(std::uint32_t host_order);
   static std::optional<IpAddress> parse(std::string_view text);
 
@@ -51,7 +51,8 @@ struct IpAddress {
   [[nodiscard]] std::string to_string() const;
   /// Unspecified (0.0.0.0, ::), multicast, broadcast, loopback: never a device's address.
   [[nodiscard]] bool is_assignable() const;
-  /// RFC 1918, RFC 6598 CGN, link-local, ULA, loopback: addresses that do not route on the internet.
+  /// RFC 1918, RFC 6598 CGN, link-local, ULA, loopback: addresses that do not route on the
+  /// internet.
   [[nodiscard]] bool is_private() const;
   [[nodiscard]] bool is_link_local() const;
   [[nodiscard]] bool is_multicast() const;

@@ -90,10 +90,9 @@ class ByteReader {
     if (remaining() < 4) {
       return incomplete();
     }
-    const std::uint32_t value = std::uint32_t{bytes_[pos_]} |
-                                (std::uint32_t{bytes_[pos_ + 1]} << 8) |
-                                (std::uint32_t{bytes_[pos_ + 2]} << 16) |
-                                (std::uint32_t{bytes_[pos_ + 3]} << 24);
+    const std::uint32_t value =
+        std::uint32_t{bytes_[pos_]} | (std::uint32_t{bytes_[pos_ + 1]} << 8) |
+        (std::uint32_t{bytes_[pos_ + 2]} << 16) | (std::uint32_t{bytes_[pos_ + 3]} << 24);
     pos_ += 4;
     return value;
   }

@@ -41,10 +41,10 @@ inline tl::unexpected<ParseError> fail(ParseErrorCode code, std::uint32_t offset
 #define WARDEN_ASSIGN_OR_RETURN(lhs, expr) \
   WARDEN_ASSIGN_OR_RETURN_IMPL(WARDEN_CONCAT(warden_result_, __LINE__), lhs, expr)
 /// Evaluate a Result<void>-like expression and return its error if it failed.
-#define WARDEN_RETURN_IF_ERROR(expr)                                \
-  do {                                                              \
-    auto warden_status = (expr);                                    \
-    if (!warden_status) {                                           \
-      return tl::unexpected(warden_status.error());                 \
-    }                                                               \
+#define WARDEN_RETURN_IF_ERROR(expr)                \
+  do {                                              \
+    auto warden_status = (expr);                    \
+    if (!warden_status) {                           \
+      return tl::unexpected(warden_status.error()); \
+    }                                               \
   } while (false)

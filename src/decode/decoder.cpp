@@ -82,11 +82,16 @@ DecodeStatus decode_transport(Packet& out, Bytes l4, DecodeStats& stats) {
 
 IpProto classify_proto(std::uint8_t raw) {
   switch (raw) {
-    case 1: return IpProto::Icmp;
-    case 6: return IpProto::Tcp;
-    case 17: return IpProto::Udp;
-    case 58: return IpProto::Icmpv6;
-    default: return IpProto::None;
+    case 1:
+      return IpProto::Icmp;
+    case 6:
+      return IpProto::Tcp;
+    case 17:
+      return IpProto::Udp;
+    case 58:
+      return IpProto::Icmpv6;
+    default:
+      return IpProto::None;
   }
 }
 
@@ -244,7 +249,8 @@ DecodeStatus decode_ethertype_chain(Bytes frame, std::size_t at, Packet& out, De
       ++stats.truncated;
       return DecodeStatus::Truncated;
     }
-    const std::uint16_t vid = static_cast<std::uint16_t>(((frame[at] << 8) | frame[at + 1]) & 0x0FFF);
+    const std::uint16_t vid =
+        static_cast<std::uint16_t>(((frame[at] << 8) | frame[at + 1]) & 0x0FFF);
     if (depth == 0) {
       out.vlan = vid;
       ++stats.vlan_tagged;
@@ -303,8 +309,7 @@ bool is_supported_link_type(int dlt) {
   return false;
 }
 
-DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out,
-                    DecodeStats& stats) {
+DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, DecodeStats& stats) {
   out = Packet{};
   out.ts_us = raw.ts_us;
   out.wire_length = raw.wire_length;

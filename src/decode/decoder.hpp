@@ -10,11 +10,11 @@ namespace warden::decode {
 
 /// Link types the decoder understands (libpcap DLT_ numbers, stable across platforms).
 enum class LinkType : std::uint16_t {
-  Null = 0,            ///< BSD loopback, 4-byte host-order family
+  Null = 0,  ///< BSD loopback, 4-byte host-order family
   Ethernet = 1,
-  Raw = 12,            ///< DLT_RAW on Linux: IPv4 or IPv6 by version nibble
-  Loop = 108,          ///< OpenBSD loopback, 4-byte network-order family
-  RawLinktype = 101,   ///< LINKTYPE_RAW as written in some files
+  Raw = 12,           ///< DLT_RAW on Linux: IPv4 or IPv6 by version nibble
+  Loop = 108,         ///< OpenBSD loopback, 4-byte network-order family
+  RawLinktype = 101,  ///< LINKTYPE_RAW as written in some files
   LinuxSll = 113,
   Ipv4 = 228,
   Ipv6 = 229,
@@ -26,10 +26,10 @@ bool is_supported_link_type(int dlt);
 
 /// What became of a frame; counters are kept per outcome.
 enum class DecodeStatus : std::uint8_t {
-  Ok,             ///< decoded as far as it goes (even non-IP)
-  Truncated,      ///< a header was cut short by the snap length or the frame
-  Malformed,      ///< impossible header values (IHL < 5, bad version, ...)
-  Unsupported,    ///< link type not handled
+  Ok,           ///< decoded as far as it goes (even non-IP)
+  Truncated,    ///< a header was cut short by the snap length or the frame
+  Malformed,    ///< impossible header values (IHL < 5, bad version, ...)
+  Unsupported,  ///< link type not handled
 };
 
 /// Counters the decoder bumps; owned by the caller (one per worker).
@@ -54,8 +54,7 @@ inline constexpr int kMaxVlanDepth = 4;
 inline constexpr int kMaxIpv6ExtensionHeaders = 8;
 
 /// Decodes one frame into `out` (reset first). Stateless, never throws, never reads past `raw`.
-DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out,
-                    DecodeStats& stats);
+DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, DecodeStats& stats);
 
 /// Symmetric hash of the packet's flow (same for both directions); 0 for packets without IPs.
 std::uint64_t flow_hash(const Packet& packet);

@@ -91,7 +91,8 @@ TEST(Decoder, ReadsLinuxCookedV2) {
 TEST(Decoder, SurvivesEveryTruncation) {
   for (const auto* frame : {&kQinQArp, &kSllSyn}) {
     for (std::size_t length = 0; length < frame->size(); ++length) {
-      const std::vector<std::uint8_t> cut(frame->begin(), frame->begin() + static_cast<std::ptrdiff_t>(length));
+      const std::vector<std::uint8_t> cut(frame->begin(),
+                                          frame->begin() + static_cast<std::ptrdiff_t>(length));
       Packet packet;
       DecodeStats stats;
       (void)decode(frame == &kQinQArp ? 1 : 113, raw_of(cut), packet, stats);
@@ -141,8 +142,8 @@ TEST(Decoder, RejectsUnknownLinkTypes) {
 
 TEST(FlowHash, ShardHashMatchesAFullDecode) {
   // The SYN as Ethernet, untagged and 802.1Q-tagged, and a truncated copy (full-decode fallback).
-  std::vector<std::uint8_t> ethernet = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00, 0x66,
-                                        0x77, 0x88, 0x99, 0xaa, 0x08, 0x00};
+  std::vector<std::uint8_t> ethernet = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00,
+                                        0x66, 0x77, 0x88, 0x99, 0xaa, 0x08, 0x00};
   ethernet.insert(ethernet.end(), kSllSyn.begin() + 16, kSllSyn.end());
   std::vector<std::uint8_t> tagged(ethernet.begin(), ethernet.begin() + 12);
   tagged.insert(tagged.end(), {0x81, 0x00, 0x00, 0x2a});

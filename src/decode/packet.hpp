@@ -23,9 +23,9 @@ inline constexpr std::uint8_t kAck = 0x10;
 /// One decoded frame. All spans alias the capture buffer and are valid only during the callback
 /// that delivered the packet. Fields of layers that were absent keep their defaults.
 struct Packet {
-  std::int64_t ts_us = 0;          ///< capture time, microseconds since the Unix epoch
-  std::uint32_t wire_length = 0;   ///< original length on the wire
-  Bytes frame;                     ///< captured bytes from the link layer on
+  std::int64_t ts_us = 0;         ///< capture time, microseconds since the Unix epoch
+  std::uint32_t wire_length = 0;  ///< original length on the wire
+  Bytes frame;                    ///< captured bytes from the link layer on
 
   // Layer 2 (absent for raw-IP link types).
   bool has_l2 = false;

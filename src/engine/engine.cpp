@@ -50,8 +50,9 @@ class Engine::Shard {
 
   void add(int link_type, const capture::RawPacket& raw) {
     Batch& batch = *current_;
-    batch.packets.push_back(PacketMeta{batch.data.size(), static_cast<std::uint32_t>(raw.data.size()),
-                                       raw.wire_length, raw.ts_us, link_type});
+    batch.packets.push_back(PacketMeta{batch.data.size(),
+                                       static_cast<std::uint32_t>(raw.data.size()), raw.wire_length,
+                                       raw.ts_us, link_type});
     batch.data.insert(batch.data.end(), raw.data.begin(), raw.data.end());
     if (batch.data.size() >= kBatchBytes || batch.packets.size() >= kBatchPackets) {
       submit();

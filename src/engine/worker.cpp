@@ -24,7 +24,9 @@ constexpr std::uint8_t kStreamDone = 0x08;
 
 constexpr std::uint32_t kUnresolved = 0xFFFFFFFEU;
 
-bool is_unicast_ip(const IpAddress& ip) { return ip.is_set() && ip.is_assignable(); }
+bool is_unicast_ip(const IpAddress& ip) {
+  return ip.is_set() && ip.is_assignable();
+}
 
 /// Text for "tcp/80" style service prefixes, without allocation or printf (once per flow).
 std::string_view service_prefix(std::array<char, 16>& buffer, bool tcp, std::uint16_t port) {
@@ -52,7 +54,8 @@ struct Worker::StreamState final : flow::FlowExtension {
   std::array<flow::TcpStream, 2> streams;  // by side: initiator (to server), responder
 
   StreamState(std::unique_ptr<proto::StreamAnalyzer> owned, std::size_t max_buffer)
-      : analyzer(std::move(owned)), streams{flow::TcpStream(max_buffer), flow::TcpStream(max_buffer)} {}
+      : analyzer(std::move(owned)),
+        streams{flow::TcpStream(max_buffer), flow::TcpStream(max_buffer)} {}
 };
 
 void WorkerStats::add(const WorkerStats& other) {
@@ -69,17 +72,19 @@ void WorkerStats::add(const WorkerStats& other) {
 }
 
 Worker::Worker(const EngineConfig& config)
-    : config_(config), flows_(config.flows, [this](flow::Flow& flow, flow::EvictReason) {
-        if (auto* state = dynamic_cast<StreamState*>(flow.extension.get())) {
-          for (const flow::TcpStream& stream : state->streams) {
-            if (stream.end() == flow::StreamEnd::Gap) {
-              ++stats_.stream_gaps;
-            } else if (stream.end() == flow::StreamEnd::BufferFull) {
-              ++stats_.stream_overflows;
-            }
-          }
-        }
-      }),
+    : config_(config),
+      flows_(config.flows,
+             [this](flow::Flow& flow, flow::EvictReason) {
+               if (auto* state = dynamic_cast<StreamState*>(flow.extension.get())) {
+                 for (const flow::TcpStream& stream : state->streams) {
+                   if (stream.end() == flow::StreamEnd::Gap) {
+                     ++stats_.stream_gaps;
+                   } else if (stream.end() == flow::StreamEnd::BufferFull) {
+                     ++stats_.stream_overflows;
+                   }
+                 }
+               }
+             }),
       table_(config.inventory) {}
 
 Worker::~Worker() = default;
@@ -91,7 +96,9 @@ WorkerStats Worker::stats() const {
   return out;
 }
 
-void Worker::anomaly(std::string_view name) { ++stats_.anomalies[name]; }
+void Worker::anomaly(std::string_view name) {
+  ++stats_.anomalies[name];
+}
 
 inventory::Endpoint* Worker::current(inventory::EndpointRef& ref, const MacAddress& mac,
                                      const IpAddress& ip, bool use_mac) {
@@ -286,13 +293,15 @@ void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet
         side == 0 && (flow.user_flags & kProbed) == 0) {
       // Unknown port: recognise HTTP and TLS by content (UPnP descriptions live on high ports).
       flow.user_flags |= kProbed;
-      if (const proto::ProtocolId probed = proto::probe_protocol(proto::Transport::Tcp, packet.payload)) {
+      if (const proto::ProtocolId probed =
+              proto::probe_protocol(proto::Transport::Tcp, packet.payload)) {
         flow.app = probed;
         info = proto::protocol_info(probed);
       }
     }
     if (info != nullptr && info->create_stream != nullptr && (syn || !packet.payload.empty())) {
-      auto owned = std::make_unique<StreamState>(info->create_stream(), config_.stream_buffer_bytes);
+      auto owned =
+          std::make_unique<StreamState>(info->create_stream(), config_.stream_buffer_bytes);
       state = owned.get();
       flow.extension = std::move(owned);
       ++stats_.analyzed_streams;
@@ -428,8 +437,8 @@ void Worker::handle_ip(const decode::Packet& packet) {
       if (!has_analyzer) {
         // The first line a server sends (SSH, FTP, SMTP, telnet prompts) names its software.
         Bytes text = packet.payload;
-        for (int option_idx = 0; option_idx < kMaxTelnetOptions && text.size() >= 3 && text[0] == 0xFF;
-             ++option_idx) {
+        for (int option_idx = 0;
+             option_idx < kMaxTelnetOptions && text.size() >= 3 && text[0] == 0xFF; ++option_idx) {
           text = text.subspan(3);  // telnet IAC option negotiation
         }
         std::size_t length = 0;
@@ -467,6 +476,8 @@ void Worker::handle_ip(const decode::Packet& packet) {
   }
 }
 
-void Worker::finish() { flows_.flush(); }
+void Worker::finish() {
+  flows_.flush();
+}
 
 }  // namespace warden::engine

@@ -17,15 +17,33 @@ std::vector<std::uint8_t> tcp_frame(const MacAddress& src_mac, const MacAddress&
                                     std::uint16_t dport, std::uint8_t flags) {
   std::vector<std::uint8_t> frame(dst_mac.octets.begin(), dst_mac.octets.end());
   frame.insert(frame.end(), src_mac.octets.begin(), src_mac.octets.end());
-  frame.insert(frame.end(), {0x08, 0x00, 0x45, 0x00, 0x00, 40, 0x00, 0x01, 0x40, 0x00, 64, 6, 0, 0});
+  frame.insert(frame.end(),
+               {0x08, 0x00, 0x45, 0x00, 0x00, 40, 0x00, 0x01, 0x40, 0x00, 64, 6, 0, 0});
   for (const std::uint32_t address : {src_ip, dst_ip}) {
     for (int shift = 24; shift >= 0; shift -= 8) {
       frame.push_back(static_cast<std::uint8_t>(address >> shift));
     }
   }
-  frame.insert(frame.end(), {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
-                             static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport),
-                             0, 0, 0, 1, 0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0});
+  frame.insert(frame.end(), {static_cast<std::uint8_t>(sport >> 8),
+                             static_cast<std::uint8_t>(sport),
+                             static_cast<std::uint8_t>(dport >> 8),
+                             static_cast<std::uint8_t>(dport),
+                             0,
+                             0,
+                             0,
+                             1,
+                             0,
+                             0,
+                             0,
+                             0,
+                             0x50,
+                             flags,
+                             0xff,
+                             0xff,
+                             0,
+                             0,
+                             0,
+                             0});
   return frame;
 }
 
@@ -60,8 +78,10 @@ bool has(const inventory::Endpoint& endpoint, proto::Attr attr, const std::strin
 
 TEST(Worker, RecordsServicesOfTheResponderOnly) {
   Worker worker(EngineConfig{});
-  worker.process(1, raw_of(tcp_frame(kClient, kServer, 0xC0A80110, 0xC0A80120, 40000, 22, 0x02), 1));
-  worker.process(1, raw_of(tcp_frame(kServer, kClient, 0xC0A80120, 0xC0A80110, 22, 40000, 0x12), 2));
+  worker.process(1,
+                 raw_of(tcp_frame(kClient, kServer, 0xC0A80110, 0xC0A80120, 40000, 22, 0x02), 1));
+  worker.process(1,
+                 raw_of(tcp_frame(kServer, kClient, 0xC0A80120, 0xC0A80110, 22, 40000, 0x12), 2));
   worker.finish();
   const auto& endpoints = worker.endpoints().endpoints();
   const auto server = std::find_if(endpoints.begin(), endpoints.end(),

@@ -17,8 +17,7 @@ using proto::Attr;
 std::vector<std::string> values_of(const inventory::Device& device, Attr attr) {
   std::vector<std::string> out;
   for (const auto& attribute : device.attributes) {
-    if (attribute.attr == attr &&
-        std::find(out.begin(), out.end(), attribute.value) == out.end()) {
+    if (attribute.attr == attr && std::find(out.begin(), out.end(), attribute.value) == out.end()) {
       out.push_back(attribute.value);
     }
   }
@@ -63,8 +62,8 @@ nlohmann::json services_of(const inventory::Device& device) {
     }
     transport = value.substr(0, slash);
     const std::size_t space = value.find(' ', slash);
-    const std::string number = value.substr(slash + 1, space == std::string::npos ? std::string::npos
-                                                                                 : space - slash - 1);
+    const std::string number =
+        value.substr(slash + 1, space == std::string::npos ? std::string::npos : space - slash - 1);
     port = 0;
     for (const char c : number) {
       if (c < '0' || c > '9' || port > 65535) {
@@ -87,7 +86,8 @@ nlohmann::json services_of(const inventory::Device& device) {
     }
     nlohmann::json& entry = services[{transport, port}];
     if (entry.is_null()) {
-      entry = {{"transport", transport}, {"port", port}, {"protocol", nullptr}, {"banner", nullptr}};
+      entry = {
+          {"transport", transport}, {"port", port}, {"protocol", nullptr}, {"banner", nullptr}};
     }
     if (attribute.attr == Attr::Service && !rest.empty()) {
       entry["protocol"] = rest;
@@ -153,8 +153,9 @@ std::string format_time(std::int64_t us) {
   const std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, us % 1'000'000);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                     us % 1'000'000);
 }
 
 nlohmann::json device_to_json(const inventory::Device& device) {
@@ -245,7 +246,8 @@ nlohmann::json device_evidence_to_json(const inventory::Device& device) {
   return out;
 }
 
-void write_devices(std::ostream& out, const std::vector<inventory::Device>& devices, Format format) {
+void write_devices(std::ostream& out, const std::vector<inventory::Device>& devices,
+                   Format format) {
   switch (format) {
     case Format::Json: {
       nlohmann::json array = nlohmann::json::array();
@@ -291,7 +293,8 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
           services.push_back(fmt::format("{}/{}", service["transport"].get<std::string>(),
                                          service["port"].get<int>()));
         }
-        std::string vendor = device.vendor.value_or(device.locally_administered ? "(randomized)" : "-");
+        std::string vendor =
+            device.vendor.value_or(device.locally_administered ? "(randomized)" : "-");
         if (vendor.size() > 28) {
           vendor = vendor.substr(0, 27) + "~";
         }
@@ -299,10 +302,13 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
         if (device.is_router) {
           label += " R";
         }
-        out << fmt::format("{:<17}  {:<24}  {:<24}  {:<28}  {}\n", label,
-                           ips.empty() ? "-" : ips.front() + (ips.size() > 1 ? " +" + std::to_string(ips.size() - 1) : ""),
-                           names.empty() ? "-" : names.front().substr(0, 24), vendor,
-                           services.empty() ? "-" : join(services, " "));
+        out << fmt::format(
+            "{:<17}  {:<24}  {:<24}  {:<28}  {}\n", label,
+            ips.empty()
+                ? "-"
+                : ips.front() + (ips.size() > 1 ? " +" + std::to_string(ips.size() - 1) : ""),
+            names.empty() ? "-" : names.front().substr(0, 24), vendor,
+            services.empty() ? "-" : join(services, " "));
       }
       out << devices.size() << " devices\n";
       return;
@@ -315,14 +321,17 @@ void write_device_detail(std::ostream& out, const inventory::Device& device, For
     return;
   }
   out << "Device " << device.key << (device.is_router ? "  (router)" : "") << '\n';
-  out << "  vendor:    " << device.vendor.value_or(device.locally_administered ? "(locally administered MAC)" : "unknown")
+  out << "  vendor:    "
+      << device.vendor.value_or(device.locally_administered ? "(locally administered MAC)"
+                                                            : "unknown")
       << '\n';
-  out << "  seen:      " << format_time(device.first_us) << " .. " << format_time(device.last_us) << '\n';
+  out << "  seen:      " << format_time(device.first_us) << " .. " << format_time(device.last_us)
+      << '\n';
   out << fmt::format("  traffic:   {} packets / {} bytes out, {} packets / {} bytes in\n",
-                     device.counters.packets_out, device.counters.bytes_out, device.counters.packets_in,
-                     device.counters.bytes_in);
-  out << fmt::format("  {:<24} {:<40} {:<10} {:>7}  {:<27}  {}\n", "ATTRIBUTE", "VALUE", "SOURCE", "COUNT",
-                     "FIRST SEEN", "LAST SEEN");
+                     device.counters.packets_out, device.counters.bytes_out,
+                     device.counters.packets_in, device.counters.bytes_in);
+  out << fmt::format("  {:<24} {:<40} {:<10} {:>7}  {:<27}  {}\n", "ATTRIBUTE", "VALUE", "SOURCE",
+                     "COUNT", "FIRST SEEN", "LAST SEEN");
   std::vector<const inventory::AttributeValue*> sorted;
   for (const auto& attribute : device.attributes) {
     sorted.push_back(&attribute);
@@ -331,9 +340,10 @@ void write_device_detail(std::ostream& out, const inventory::Device& device, For
     return static_cast<int>(a->attr) < static_cast<int>(b->attr);
   });
   for (const auto* attribute : sorted) {
-    out << fmt::format("  {:<24} {:<40} {:<10} {:>7}  {:<27}  {}\n", proto::attr_name(attribute->attr),
-                       attribute->value, attribute->protocol, attribute->count,
-                       format_time(attribute->first_us), format_time(attribute->last_us));
+    out << fmt::format("  {:<24} {:<40} {:<10} {:>7}  {:<27}  {}\n",
+                       proto::attr_name(attribute->attr), attribute->value, attribute->protocol,
+                       attribute->count, format_time(attribute->first_us),
+                       format_time(attribute->last_us));
   }
   if (!device.peers.empty()) {
     out << "  peers (" << device.peers.size() << "):\n";

@@ -133,7 +133,8 @@ void FlowTable::erase_from_index(std::uint32_t index) {
   for (std::uint64_t probe = 0; probe <= mask_ && slots_[next].index != kNil; ++probe) {
     const std::uint64_t home = pool_[slots_[next].index].hash & mask_;
     // Move `next` into the hole if its home does not lie cyclically in (hole, next].
-    const bool movable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
+    const bool movable =
+        hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
     if (movable) {
       slots_[hole] = slots_[next];
       hole = next;
@@ -239,8 +240,8 @@ Flow& FlowTable::track(const decode::Packet& packet, bool& is_a_to_b, bool& is_n
     // privileged port to an ephemeral one: a reply whose request was not captured.
     const bool syn = packet.is_tcp() && (packet.tcp_flags & decode::tcp_flag::kSyn) != 0;
     const bool syn_ack = syn && (packet.tcp_flags & decode::tcp_flag::kAck) != 0;
-    const bool looks_like_reply = !syn && packet.src_port != 0 && packet.src_port < 1024 &&
-                                  packet.dst_port >= 1024;
+    const bool looks_like_reply =
+        !syn && packet.src_port != 0 && packet.src_port < 1024 && packet.dst_port >= 1024;
     flow.initiator_is_a = (syn_ack || looks_like_reply) ? !is_a_to_b : is_a_to_b;
     lru_push_back(found);
     ++active_;

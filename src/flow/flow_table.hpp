@@ -47,10 +47,10 @@ struct Flow {
   std::uint64_t bytes[2] = {0, 0};    // NOLINT(modernize-avoid-c-arrays): fixed pair, hot path
   bool initiator_is_a = true;         ///< endpoint a sent the first packet (or the SYN)
   TcpState tcp_state = TcpState::None;
-  std::uint8_t fin_seen = 0;          ///< bit 0: initiator sent FIN, bit 1: responder
-  std::uint16_t app = 0;              ///< application protocol id assigned by the pipeline
-  std::uint8_t user_flags = 0;        ///< pipeline bookkeeping bits, cleared on creation
-  std::uint32_t endpoint[2] = {0, 0};  // NOLINT(modernize-avoid-c-arrays): inventory handles
+  std::uint8_t fin_seen = 0;               ///< bit 0: initiator sent FIN, bit 1: responder
+  std::uint16_t app = 0;                   ///< application protocol id assigned by the pipeline
+  std::uint8_t user_flags = 0;             ///< pipeline bookkeeping bits, cleared on creation
+  std::uint32_t endpoint[2] = {0, 0};      // NOLINT(modernize-avoid-c-arrays): inventory handles
   std::uint32_t endpoint_gen[2] = {0, 0};  // NOLINT(modernize-avoid-c-arrays): handle checks
   std::unique_ptr<FlowExtension> extension;
 

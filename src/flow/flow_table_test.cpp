@@ -29,9 +29,9 @@ TEST(FlowTable, BothDirectionsShareOneFlow) {
                           a_to_b, is_new);
   EXPECT_TRUE(is_new);
   EXPECT_EQ(syn.side_of(a_to_b), 0);
-  Flow& reply = table.track(
-      tcp_packet(0x0A000001, 80, 0x0A000002, 40000, decode::tcp_flag::kSyn | decode::tcp_flag::kAck, 2),
-      a_to_b, is_new);
+  Flow& reply = table.track(tcp_packet(0x0A000001, 80, 0x0A000002, 40000,
+                                       decode::tcp_flag::kSyn | decode::tcp_flag::kAck, 2),
+                            a_to_b, is_new);
   EXPECT_FALSE(is_new);
   EXPECT_EQ(&syn, &reply);
   EXPECT_EQ(reply.side_of(a_to_b), 1);
@@ -44,8 +44,8 @@ TEST(FlowTable, MissedSynReplyStillFindsTheInitiator) {
   FlowTable table(FlowConfig{});
   bool a_to_b = false;
   bool is_new = false;
-  Flow& flow = table.track(tcp_packet(0x0A000001, 443, 0x0A000002, 51000, decode::tcp_flag::kAck, 1),
-                           a_to_b, is_new);
+  Flow& flow = table.track(
+      tcp_packet(0x0A000001, 443, 0x0A000002, 51000, decode::tcp_flag::kAck, 1), a_to_b, is_new);
   EXPECT_EQ(flow.side_of(a_to_b), 1);  // sent by the responder
 }
 

@@ -79,7 +79,8 @@ void TcpStream::add(std::uint32_t seq, Bytes payload, Consumer&& consume) {
     }
     payload = payload.subspan(overlap);
   } else if (offset > 0) {
-    if (pending_.size() >= kMaxPendingSegments || pending_bytes_ + payload.size() > kMaxPendingBytes) {
+    if (pending_.size() >= kMaxPendingSegments ||
+        pending_bytes_ + payload.size() > kMaxPendingBytes) {
       end_ = StreamEnd::Gap;
       buffer_.clear();
       pending_.clear();
@@ -97,7 +98,8 @@ template <typename Consumer>
 void TcpStream::deliver_in_order(Bytes payload, Consumer& consume) {
   next_seq_ += static_cast<std::uint32_t>(payload.size());
   if (skip_ > 0) {
-    const std::size_t skipped = skip_ < payload.size() ? static_cast<std::size_t>(skip_) : payload.size();
+    const std::size_t skipped =
+        skip_ < payload.size() ? static_cast<std::size_t>(skip_) : payload.size();
     skip_ -= skipped;
     payload = payload.subspan(skipped);
     if (payload.empty()) {

@@ -40,7 +40,7 @@ TEST(TcpStream, ReordersAndDropsRetransmissions) {
   stream.on_syn(0);
   stream.add(5, as_bytes("two\n"), std::ref(consumer));  // early
   stream.add(1, as_bytes("one\n"), std::ref(consumer));
-  stream.add(1, as_bytes("one\n"), std::ref(consumer));  // retransmitted
+  stream.add(1, as_bytes("one\n"), std::ref(consumer));            // retransmitted
   stream.add(3, as_bytes("e\ntwo\nthree\n"), std::ref(consumer));  // overlaps
   EXPECT_EQ(consumer.lines, "one\ntwo\nthree\n");
 }

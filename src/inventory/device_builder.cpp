@@ -103,7 +103,7 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
     }
   }
 
-  std::map<std::string, Device> devices;  // ordered by key: stable output
+  std::map<std::string, Device> devices;                // ordered by key: stable output
   std::unordered_map<IpAddress, std::string> ip_owner;  // IP -> key of the MAC device holding it
   auto mac_device = [&](const MacAddress& mac) -> Device& {
     Device& device = devices["mac:" + mac.to_string()];

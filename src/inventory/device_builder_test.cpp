@@ -8,19 +8,22 @@
 namespace warden::inventory {
 namespace {
 
-const MacAddress kRouter = *MacAddress::parse("00:1b:21:00:00:01");   // Intel MA-L
-const MacAddress kCamera = *MacAddress::parse("44:19:b6:00:00:02");   // Hikvision MA-L
-const MacAddress kPhone = *MacAddress::parse("da:a1:19:00:00:03");    // randomized
+const MacAddress kRouter = *MacAddress::parse("00:1b:21:00:00:01");  // Intel MA-L
+const MacAddress kCamera = *MacAddress::parse("44:19:b6:00:00:02");  // Hikvision MA-L
+const MacAddress kPhone = *MacAddress::parse("da:a1:19:00:00:03");   // randomized
 
 OuiDatabase test_oui() {
   OuiDatabase oui;
-  oui.add_csv("Registry,Assignment,Organization Name,Organization Address\n"
-              "MA-L,001B21,Intel Corporate,Lot 8 Jalan Hi-Tech 2/3  Kulim Kedah MY 09000 \n"
-              "MA-L,4419B6,\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"No.555 Qianmo Road\"\n");
+  oui.add_csv(
+      "Registry,Assignment,Organization Name,Organization Address\n"
+      "MA-L,001B21,Intel Corporate,Lot 8 Jalan Hi-Tech 2/3  Kulim Kedah MY 09000 \n"
+      "MA-L,4419B6,\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"No.555 Qianmo Road\"\n");
   return oui;
 }
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+IpAddress ip(const char* text) {
+  return *IpAddress::parse(text);
+}
 
 const Device* find(const std::vector<Device>& devices, const std::string& key) {
   const auto found = std::find_if(devices.begin(), devices.end(),
@@ -29,9 +32,8 @@ const Device* find(const std::vector<Device>& devices, const std::string& key) {
 }
 
 bool has_value(const Device& device, proto::Attr attr, const std::string& value) {
-  return std::any_of(device.attributes.begin(), device.attributes.end(), [&](const auto& a) {
-    return a.attr == attr && a.value == value;
-  });
+  return std::any_of(device.attributes.begin(), device.attributes.end(),
+                     [&](const auto& a) { return a.attr == attr && a.value == value; });
 }
 
 TEST(BuildDevices, RouterMacDoesNotCollectTheInternet) {
@@ -88,7 +90,8 @@ TEST(BuildDevices, FlagsRandomizedMacsWithoutVendor) {
 
 TEST(BuildDevices, ManyIpv6PrivacyAddressesDoNotMakeARouter) {
   EndpointTable table;
-  for (const char* address : {"fe80::1", "2001:db8::a1", "2001:db8::a2", "2001:db8::a3", "2001:db8::a4"}) {
+  for (const char* address :
+       {"fe80::1", "2001:db8::a1", "2001:db8::a2", "2001:db8::a3", "2001:db8::a4"}) {
     table.resolve(table.get({kCamera, ip(address)}, 1))->sent_traffic = true;
   }
   const std::vector<Device> devices = build_devices(table, test_oui());

@@ -8,8 +8,12 @@ namespace {
 
 MacAddress mac_of(std::uint32_t value) {
   MacAddress mac;
-  mac.octets = {0x00, 0x11, static_cast<std::uint8_t>(value >> 24), static_cast<std::uint8_t>(value >> 16),
-                static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
+  mac.octets = {0x00,
+                0x11,
+                static_cast<std::uint8_t>(value >> 24),
+                static_cast<std::uint8_t>(value >> 16),
+                static_cast<std::uint8_t>(value >> 8),
+                static_cast<std::uint8_t>(value)};
   return mac;
 }
 
@@ -48,9 +52,10 @@ TEST(EndpointTable, MemoryStaysBoundedUnderAMacFlood) {
     Endpoint* endpoint = table.resolve(ref);
     ASSERT_NE(endpoint, nullptr);
     for (int attr_idx = 0; attr_idx < 10; ++attr_idx) {
-      table.add_attribute(*endpoint, proto::Attr::DnsQuery, std::to_string(attr_idx), "dns", mac_idx);
-      table.add_peer(*endpoint, IpAddress::v4_from_u32(static_cast<std::uint32_t>(attr_idx)), mac_idx,
-                     mac_idx);
+      table.add_attribute(*endpoint, proto::Attr::DnsQuery, std::to_string(attr_idx), "dns",
+                          mac_idx);
+      table.add_peer(*endpoint, IpAddress::v4_from_u32(static_cast<std::uint32_t>(attr_idx)),
+                     mac_idx, mac_idx);
     }
     ASSERT_LE(table.size(), 1000U);
   }

@@ -99,7 +99,8 @@ std::size_t OuiDatabase::add_csv(std::string_view text, const std::vector<MacAdd
     if (second_comma == std::string_view::npos) {
       continue;
     }
-    const std::string_view assignment = line.substr(first_comma + 1, second_comma - first_comma - 1);
+    const std::string_view assignment =
+        line.substr(first_comma + 1, second_comma - first_comma - 1);
     const int bits = static_cast<int>(assignment.size()) * 4;
     if (bits != 24 && bits != 28 && bits != 36) {
       continue;  // the header row, or something unexpected

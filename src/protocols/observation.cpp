@@ -5,55 +5,104 @@ namespace warden::proto {
 
 std::string_view attr_name(Attr attr) {
   switch (attr) {
-    case Attr::Ipv4: return "ipv4";
-    case Attr::Ipv6: return "ipv6";
-    case Attr::Hostname: return "hostname";
-    case Attr::DhcpFingerprint: return "dhcp.fingerprint";
-    case Attr::DhcpVendorClass: return "dhcp.vendor_class";
-    case Attr::DhcpClientId: return "dhcp.client_id";
-    case Attr::DhcpUserClass: return "dhcp.user_class";
-    case Attr::DhcpDuid: return "dhcp.duid";
-    case Attr::DhcpMessage: return "dhcp.message";
-    case Attr::DnsQuery: return "dns.query";
-    case Attr::MdnsService: return "mdns.service";
-    case Attr::MdnsServiceType: return "mdns.service_type";
-    case Attr::MdnsTxt: return "mdns.txt";
-    case Attr::NetbiosName: return "netbios.name";
-    case Attr::NetbiosGroup: return "netbios.group";
-    case Attr::SsdpServer: return "ssdp.server";
-    case Attr::SsdpLocation: return "ssdp.location";
-    case Attr::SsdpUsn: return "ssdp.usn";
-    case Attr::SsdpType: return "ssdp.type";
-    case Attr::SsdpUserAgent: return "ssdp.user_agent";
-    case Attr::UpnpFriendlyName: return "upnp.friendly_name";
-    case Attr::UpnpManufacturer: return "upnp.manufacturer";
-    case Attr::UpnpModelName: return "upnp.model_name";
-    case Attr::UpnpModelNumber: return "upnp.model_number";
-    case Attr::UpnpSerialNumber: return "upnp.serial_number";
-    case Attr::UpnpDeviceType: return "upnp.device_type";
-    case Attr::UpnpUdn: return "upnp.udn";
-    case Attr::HttpUserAgent: return "http.user_agent";
-    case Attr::HttpServer: return "http.server";
-    case Attr::HttpHost: return "http.host";
-    case Attr::HttpAuthScheme: return "http.auth_scheme";
-    case Attr::TlsSni: return "tls.sni";
-    case Attr::TlsJa3: return "tls.ja3";
-    case Attr::TlsJa4: return "tls.ja4";
-    case Attr::TlsAlpn: return "tls.alpn";
-    case Attr::TlsVersion: return "tls.version";
-    case Attr::TlsJa3s: return "tls.ja3s";
-    case Attr::TlsCertSubject: return "tls.cert_subject";
-    case Attr::TlsCertIssuer: return "tls.cert_issuer";
-    case Attr::LldpSystemName: return "lldp.system_name";
-    case Attr::LldpSystemDescription: return "lldp.system_description";
-    case Attr::LldpPlatform: return "lldp.platform";
-    case Attr::LldpCapabilities: return "lldp.capabilities";
-    case Attr::LldpManagementAddress: return "lldp.management_address";
-    case Attr::LldpPortId: return "lldp.port_id";
-    case Attr::Service: return "service";
-    case Attr::ServiceBanner: return "service.banner";
-    case Attr::Vendor: return "vendor";
-    case Attr::Protocol: return "protocol";
+    case Attr::Ipv4:
+      return "ipv4";
+    case Attr::Ipv6:
+      return "ipv6";
+    case Attr::Hostname:
+      return "hostname";
+    case Attr::DhcpFingerprint:
+      return "dhcp.fingerprint";
+    case Attr::DhcpVendorClass:
+      return "dhcp.vendor_class";
+    case Attr::DhcpClientId:
+      return "dhcp.client_id";
+    case Attr::DhcpUserClass:
+      return "dhcp.user_class";
+    case Attr::DhcpDuid:
+      return "dhcp.duid";
+    case Attr::DhcpMessage:
+      return "dhcp.message";
+    case Attr::DnsQuery:
+      return "dns.query";
+    case Attr::MdnsService:
+      return "mdns.service";
+    case Attr::MdnsServiceType:
+      return "mdns.service_type";
+    case Attr::MdnsTxt:
+      return "mdns.txt";
+    case Attr::NetbiosName:
+      return "netbios.name";
+    case Attr::NetbiosGroup:
+      return "netbios.group";
+    case Attr::SsdpServer:
+      return "ssdp.server";
+    case Attr::SsdpLocation:
+      return "ssdp.location";
+    case Attr::SsdpUsn:
+      return "ssdp.usn";
+    case Attr::SsdpType:
+      return "ssdp.type";
+    case Attr::SsdpUserAgent:
+      return "ssdp.user_agent";
+    case Attr::UpnpFriendlyName:
+      return "upnp.friendly_name";
+    case Attr::UpnpManufacturer:
+      return "upnp.manufacturer";
+    case Attr::UpnpModelName:
+      return "upnp.model_name";
+    case Attr::UpnpModelNumber:
+      return "upnp.model_number";
+    case Attr::UpnpSerialNumber:
+      return "upnp.serial_number";
+    case Attr::UpnpDeviceType:
+      return "upnp.device_type";
+    case Attr::UpnpUdn:
+      return "upnp.udn";
+    case Attr::HttpUserAgent:
+      return "http.user_agent";
+    case Attr::HttpServer:
+      return "http.server";
+    case Attr::HttpHost:
+      return "http.host";
+    case Attr::HttpAuthScheme:
+      return "http.auth_scheme";
+    case Attr::TlsSni:
+      return "tls.sni";
+    case Attr::TlsJa3:
+      return "tls.ja3";
+    case Attr::TlsJa4:
+      return "tls.ja4";
+    case Attr::TlsAlpn:
+      return "tls.alpn";
+    case Attr::TlsVersion:
+      return "tls.version";
+    case Attr::TlsJa3s:
+      return "tls.ja3s";
+    case Attr::TlsCertSubject:
+      return "tls.cert_subject";
+    case Attr::TlsCertIssuer:
+      return "tls.cert_issuer";
+    case Attr::LldpSystemName:
+      return "lldp.system_name";
+    case Attr::LldpSystemDescription:
+      return "lldp.system_description";
+    case Attr::LldpPlatform:
+      return "lldp.platform";
+    case Attr::LldpCapabilities:
+      return "lldp.capabilities";
+    case Attr::LldpManagementAddress:
+      return "lldp.management_address";
+    case Attr::LldpPortId:
+      return "lldp.port_id";
+    case Attr::Service:
+      return "service";
+    case Attr::ServiceBanner:
+      return "service.banner";
+    case Attr::Vendor:
+      return "vendor";
+    case Attr::Protocol:
+      return "protocol";
   }
   return "unknown";
 }

@@ -12,27 +12,27 @@ namespace warden::proto {
 /// The kinds of attribute an analyzer can report about a device. Names in `attr_name()` are the
 /// stable identifiers stored in the database and printed by `warden device`.
 enum class Attr : std::uint8_t {
-  Ipv4,                   ///< value: dotted quad; a binding of the subject MAC to this address
-  Ipv6,                   ///< value: RFC 5952 text
-  Hostname,               ///< a name the device calls itself (DHCP 12/81, mDNS A/AAAA owner, NBNS)
-  DhcpFingerprint,        ///< option 55 as comma-separated decimals, "1,3,6,15"
-  DhcpVendorClass,        ///< option 60 / DHCPv6 vendor class
-  DhcpClientId,           ///< option 61 as hex
-  DhcpUserClass,          ///< option 77
-  DhcpDuid,               ///< DHCPv6 client DUID as hex
-  DhcpMessage,            ///< message types seen from the device ("DISCOVER", "REQUEST", ...)
-  DnsQuery,               ///< a name the device looked up
-  MdnsService,            ///< a DNS-SD instance it announces: "Living Room._googlecast._tcp.local"
-  MdnsServiceType,        ///< "_googlecast._tcp"
-  MdnsTxt,                ///< a TXT key=value of its own service records
-  NetbiosName,            ///< NetBIOS name it registered or answered for
-  NetbiosGroup,           ///< workgroup / domain it registered
-  SsdpServer,             ///< SSDP SERVER header of its NOTIFY or response
-  SsdpLocation,           ///< SSDP LOCATION URL
-  SsdpUsn,                ///< SSDP USN
-  SsdpType,               ///< NT or ST it announces
-  SsdpUserAgent,          ///< USER-AGENT of its M-SEARCH
-  UpnpFriendlyName,       ///< from the device description it served
+  Ipv4,              ///< value: dotted quad; a binding of the subject MAC to this address
+  Ipv6,              ///< value: RFC 5952 text
+  Hostname,          ///< a name the device calls itself (DHCP 12/81, mDNS A/AAAA owner, NBNS)
+  DhcpFingerprint,   ///< option 55 as comma-separated decimals, "1,3,6,15"
+  DhcpVendorClass,   ///< option 60 / DHCPv6 vendor class
+  DhcpClientId,      ///< option 61 as hex
+  DhcpUserClass,     ///< option 77
+  DhcpDuid,          ///< DHCPv6 client DUID as hex
+  DhcpMessage,       ///< message types seen from the device ("DISCOVER", "REQUEST", ...)
+  DnsQuery,          ///< a name the device looked up
+  MdnsService,       ///< a DNS-SD instance it announces: "Living Room._googlecast._tcp.local"
+  MdnsServiceType,   ///< "_googlecast._tcp"
+  MdnsTxt,           ///< a TXT key=value of its own service records
+  NetbiosName,       ///< NetBIOS name it registered or answered for
+  NetbiosGroup,      ///< workgroup / domain it registered
+  SsdpServer,        ///< SSDP SERVER header of its NOTIFY or response
+  SsdpLocation,      ///< SSDP LOCATION URL
+  SsdpUsn,           ///< SSDP USN
+  SsdpType,          ///< NT or ST it announces
+  SsdpUserAgent,     ///< USER-AGENT of its M-SEARCH
+  UpnpFriendlyName,  ///< from the device description it served
   UpnpManufacturer,
   UpnpModelName,
   UpnpModelNumber,

@@ -19,8 +19,8 @@ namespace {
 
 bool probe_http(Bytes payload) {
   static constexpr std::array<std::string_view, 10> kStarts = {
-      "GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "NOTIFY ", "SUBSCRIBE ",
-      "M-SEARCH ", "HTTP/1."};
+      "GET ",     "POST ",   "HEAD ",      "PUT ",      "DELETE ",
+      "OPTIONS ", "NOTIFY ", "SUBSCRIBE ", "M-SEARCH ", "HTTP/1."};
   const std::string_view text = as_chars(payload);
   for (const std::string_view start : kStarts) {
     if (text.substr(0, start.size()) == start) {
@@ -127,7 +127,9 @@ const PortIndex& port_index() {
 
 }  // namespace
 
-std::span<const ProtocolInfo> protocols() { return kProtocols; }
+std::span<const ProtocolInfo> protocols() {
+  return kProtocols;
+}
 
 ProtocolId protocol_for_port(Transport transport, std::uint16_t port) {
   const PortIndex& index = port_index();

@@ -14,12 +14,12 @@ enum class Transport : std::uint8_t { Udp, Tcp };
 
 /// One application protocol: how to recognise it and what analyzes it.
 struct ProtocolInfo {
-  std::string_view name;                           ///< "dns", "http", ... (service names)
+  std::string_view name;  ///< "dns", "http", ... (service names)
   Transport transport;
-  std::span<const std::uint16_t> ports;            ///< well-known ports
-  DatagramAnalyzer datagram = nullptr;             ///< UDP analyzer, if any
+  std::span<const std::uint16_t> ports;                          ///< well-known ports
+  DatagramAnalyzer datagram = nullptr;                           ///< UDP analyzer, if any
   std::unique_ptr<StreamAnalyzer> (*create_stream)() = nullptr;  ///< TCP analyzer, if any
-  bool (*probe)(Bytes first_payload) = nullptr;    ///< recognises the protocol on other ports
+  bool (*probe)(Bytes first_payload) = nullptr;  ///< recognises the protocol on other ports
 };
 
 /// Protocol ids are 1-based indexes into `protocols()`; 0 means unknown.

@@ -15,8 +15,9 @@ TEST(Registry, MapsWellKnownPorts) {
 }
 
 TEST(Registry, ProbesHttpAndTlsOnOtherPorts) {
-  EXPECT_EQ(protocol_info(probe_protocol(Transport::Tcp, as_bytes("GET /desc.xml HTTP/1.1\r\n")))->name,
-            "http");
+  EXPECT_EQ(
+      protocol_info(probe_protocol(Transport::Tcp, as_bytes("GET /desc.xml HTTP/1.1\r\n")))->name,
+      "http");
   const std::array<std::uint8_t, 6> client_hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
   EXPECT_EQ(protocol_info(probe_protocol(Transport::Tcp, client_hello))->name, "tls");
   EXPECT_EQ(probe_protocol(Transport::Tcp, as_bytes("SSH-2.0-OpenSSH")), 0);

@@ -79,9 +79,10 @@ class Statement {
   }
   [[nodiscard]] std::string column_blob(int index) const {
     const void* data = sqlite3_column_blob(stmt_, index);
-    return data == nullptr ? std::string()
-                           : std::string(static_cast<const char*>(data),
-                                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+    return data == nullptr
+               ? std::string()
+               : std::string(static_cast<const char*>(data),
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
   }
   void bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -102,9 +103,10 @@ class Statement {
   }
   [[nodiscard]] std::string column_text(int index) const {
     const unsigned char* text = sqlite3_column_text(stmt_, index);
-    return text == nullptr ? std::string()
-                           : std::string(reinterpret_cast<const char*>(text),  // NOLINT: sqlite API
-                                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+    return text == nullptr
+               ? std::string()
+               : std::string(reinterpret_cast<const char*>(text),  // NOLINT: sqlite API
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
   }
   [[nodiscard]] bool column_is_null(int index) const {
     return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
@@ -181,7 +183,9 @@ Database::~Database() {
   }
 }
 
-Database::Database(Database&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+Database::Database(Database&& other) noexcept : db_(other.db_) {
+  other.db_ = nullptr;
+}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
@@ -196,16 +200,17 @@ Database& Database::operator=(Database&& other) noexcept {
 
 Expected<Database> Database::open(const std::string& path) {
   sqlite3* handle = nullptr;
-  const int status = sqlite3_open_v2(path.c_str(), &handle,
-                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                     nullptr);
+  const int status =
+      sqlite3_open_v2(path.c_str(), &handle,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Database database(handle);
   if (status != SQLITE_OK) {
     return tl::unexpected(make_error(handle, path));
   }
   sqlite3_busy_timeout(handle, 5000);
-  auto journal = database.exec("PRAGMA journal_mode=WAL; "
-                               "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+  auto journal = database.exec(
+      "PRAGMA journal_mode=WAL; "
+      "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
   if (!journal) {
     return tl::unexpected(Error{path + ": " + journal.error().message});
   }
@@ -308,7 +313,8 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
   Statement upsert_attributes(db_, attribute_sql(kAttributeBatch).c_str());
   Statement upsert_attribute(db_, attribute_sql(1).c_str());
   Statement select_peers(db_, "SELECT peers FROM device_peers WHERE device_id = ?1");
-  Statement upsert_peers(db_, "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
+  Statement upsert_peers(db_,
+                         "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
   if (!upsert_device.ok() || !upsert_attributes.ok() || !upsert_attribute.ok() ||
       !select_peers.ok() || !upsert_peers.ok()) {
     Error error = make_error(db_, "preparing merge");
@@ -383,8 +389,9 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       const std::size_t stored = merged.size();
       for (const inventory::PeerValue& peer : device.peers) {
         const auto stored_end = merged.begin() + static_cast<std::ptrdiff_t>(stored);
-        auto existing = std::find_if(merged.begin(), stored_end,
-                                     [&](const inventory::PeerValue& p) { return p.ip == peer.ip; });
+        auto existing =
+            std::find_if(merged.begin(), stored_end,
+                         [&](const inventory::PeerValue& p) { return p.ip == peer.ip; });
         if (existing == stored_end) {
           merged.push_back(peer);  // device.peers holds each address once
         } else {
@@ -407,9 +414,10 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
 }
 
 Expected<std::int64_t> Database::record_run(const RunRecord& run) {
-  Statement insert(db_,
-                   "INSERT INTO runs (started_at_us, finished_at_us, inputs, packets, status, stats) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  Statement insert(
+      db_,
+      "INSERT INTO runs (started_at_us, finished_at_us, inputs, packets, status, stats) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!insert.ok()) {
     return tl::unexpected(make_error(db_, "recording run"));
   }
@@ -461,9 +469,10 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
       devices.push_back(std::move(device));
     }
   }
-  Statement attributes(db_,
-                       "SELECT device_id, name, value, protocol, first_seen_us, last_seen_us, count "
-                       "FROM attributes ORDER BY device_id, name, first_seen_us, value");
+  Statement attributes(
+      db_,
+      "SELECT device_id, name, value, protocol, first_seen_us, last_seen_us, count "
+      "FROM attributes ORDER BY device_id, name, first_seen_us, value");
   if (!attributes.ok()) {
     return tl::unexpected(make_error(db_, "loading attributes"));
   }
@@ -519,8 +528,10 @@ Expected<std::optional<inventory::Device>> Database::find_device(const std::stri
   } else if (auto ip = IpAddress::parse(mac_or_ip)) {
     // Canonical text from the parsed address: safe to inline, and matches how it was stored.
     const std::string text = ip->to_string();
-    where = "WHERE key = 'ip:" + text + "' OR id IN (SELECT device_id FROM attributes WHERE name IN "
-            "('ipv4','ipv6') AND value = '" + text + "')";
+    where = "WHERE key = 'ip:" + text +
+            "' OR id IN (SELECT device_id FROM attributes WHERE name IN "
+            "('ipv4','ipv6') AND value = '" +
+            text + "')";
   } else {
     return tl::unexpected(Error{"'" + mac_or_ip + "' is neither a MAC nor an IP address"});
   }

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 #include <cstdint>
 #include <iterator>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/text.hpp"
@@ -47,7 +47,8 @@ std::string digest_hex(const char* name, std::string_view text) {
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   const EVP_MD* md = fetched(name);
-  if (md == nullptr || EVP_Digest(text.data(), text.size(), digest.data(), &length, md, nullptr) != 1) {
+  if (md == nullptr ||
+      EVP_Digest(text.data(), text.size(), digest.data(), &length, md, nullptr) != 1) {
     return {};
   }
   std::string hex = to_hex(Bytes(digest.data(), length));
