@@ -250,51 +250,36 @@ int run_analyze(const AnalyzeOptions& options) {
     total_bytes += std::filesystem::file_size(file, error);
   }
   Progress progress(options.progress, total_bytes);
-  std::uint64_t done_bytes = 0;
-  for (const std::string& file : files) {
-    inputs_text += (inputs_text.empty() ? "" : "\n") + file;
-    auto source = capture::PcapSource::open_file(file);
-    if (!source) {
-      progress.clear();
-      const bool not_capture = source.error().status == capture::SourceStatus::NotACapture;
-      std::cerr << "warden: " << file << ": " << (not_capture ? "not a pcap/pcapng capture: " : "")
-                << source.error().reason << '\n';
+  const std::vector<engine::FileResult> results =
+      files.empty() ? std::vector<engine::FileResult>{}
+                    : engine.run_files(files, [&](std::uint64_t done, std::uint64_t seen) {
+                        progress.update(done, packets + seen);
+                      });
+  progress.clear();
+  for (const engine::FileResult& result : results) {
+    inputs_text += (inputs_text.empty() ? "" : "\n") + result.path;
+    packets += result.packets;
+    if (!result.opened) {
+      const bool not_capture = result.error.status == capture::SourceStatus::NotACapture;
+      std::cerr << "warden: " << result.path << ": "
+                << (not_capture ? "not a pcap/pcapng capture: " : "") << result.error.reason
+                << '\n';
       raise(kExitBadInput);
       status = "bad-input";
-      continue;
-    }
-    if (!decode::is_supported_link_type(source->link_type())) {
-      progress.clear();
-      std::cerr << "warden: " << file << ": unsupported link type " << source->link_type()
+    } else if (!result.supported) {
+      std::cerr << "warden: " << result.path << ": unsupported link type " << result.link_type
                 << "; skipped\n";
       raise(kExitBadInput);
       status = "bad-input";
-      continue;
-    }
-    capture::RawPacket raw;
-    std::uint64_t file_packets = 0;
-    capture::SourceStatus next = capture::SourceStatus::Ok;
-    while ((next = source->next(raw)) == capture::SourceStatus::Ok) {
-      engine.process(source->link_type(), raw);
-      ++file_packets;
-      if ((file_packets & 0xFFFU) == 0) {
-        progress.update(done_bytes + source->offset(), packets + file_packets);
-      }
-    }
-    packets += file_packets;
-    if (next == capture::SourceStatus::Truncated) {
-      progress.clear();
+    } else if (result.status == capture::SourceStatus::Truncated) {
       std::cerr << fmt::format(
           "warden: {}: capture truncated or corrupt at byte {}: {}; {} packets before it were "
           "analyzed\n",
-          file, source->error().offset, source->error().reason, file_packets);
+          result.path, result.error.offset, result.error.reason, result.packets);
       raise(kExitTruncated);
       status = "truncated";
     }
-    done_bytes += source->file_size();
   }
-  progress.clear();
-
   const std::int64_t read_done = now_us();
   engine::WorkerStats stats;
   const inventory::EndpointTable endpoints = engine.finish(stats);

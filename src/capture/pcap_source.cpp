@@ -19,7 +19,7 @@ namespace {
 /// libpcap's default 4 KiB stdio buffer costs about a third of read throughput; 1 MiB does not.
 constexpr std::size_t kFileBufferBytes = 1U << 20;
 /// Bytes of the file mapped at a time: bounds resident memory whatever the file size.
-constexpr std::uint64_t kWindowBytes = 64ULL << 20;
+constexpr std::uint64_t kWindowBytes = 32ULL << 20;
 /// Largest record accepted (libpcap's own limit for most link types is 262144).
 constexpr std::uint32_t kMaxRecordBytes = 262144;
 constexpr std::uint32_t kMagicMicros = 0xA1B2C3D4U;

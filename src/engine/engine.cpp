@@ -134,23 +134,95 @@ class Engine::Shard {
 };
 
 Engine::Engine(const EngineConfig& config) : config_(config) {
-  if (config_.threads <= 1) {
-    inline_worker_ = std::make_unique<Worker>(config_);
-    return;
-  }
-  for (unsigned shard_idx = 0; shard_idx < config_.threads; ++shard_idx) {
-    shards_.push_back(std::make_unique<Shard>(config_));
+  if (config_.threads == 0) {
+    config_.threads = 1;
   }
 }
 
 Engine::~Engine() = default;
 
 void Engine::process(int link_type, const capture::RawPacket& raw) {
-  if (inline_worker_) {
+  if (config_.threads == 1) {
+    if (!inline_worker_) {
+      inline_worker_ = std::make_unique<Worker>(config_);
+    }
     inline_worker_->process(link_type, raw);
     return;
   }
+  if (shards_.empty()) {
+    for (unsigned shard_idx = 0; shard_idx < config_.threads; ++shard_idx) {
+      shards_.push_back(std::make_unique<Shard>(config_));
+    }
+  }
   dispatch(link_type, raw);
+}
+
+std::vector<FileResult> Engine::run_files(
+    const std::vector<std::string>& files,
+    const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  const unsigned threads = config_.threads;
+  for (unsigned worker_idx = 0; worker_idx < threads; ++worker_idx) {
+    file_workers_.push_back(std::make_unique<Worker>(config_));
+  }
+  std::vector<std::vector<FileResult>> results(threads);
+  auto read_all = [&](unsigned shard) {
+    Worker& worker = *file_workers_[shard];
+    decode::Packet scratch;
+    decode::DecodeStats scratch_stats;
+    std::uint64_t bytes_before = 0;
+    std::uint64_t packets_before = 0;
+    for (const std::string& path : files) {
+      FileResult result;
+      result.path = path;
+      auto source = capture::PcapSource::open_file(path);
+      if (!source) {
+        result.error = source.error();
+        results[shard].push_back(std::move(result));
+        continue;
+      }
+      result.opened = true;
+      result.link_type = source->link_type();
+      result.supported = decode::is_supported_link_type(result.link_type);
+      if (!result.supported) {
+        results[shard].push_back(std::move(result));
+        continue;
+      }
+      capture::RawPacket raw;
+      capture::SourceStatus status = capture::SourceStatus::Ok;
+      while ((status = source->next(raw)) == capture::SourceStatus::Ok) {
+        ++result.packets;
+        if (threads > 1) {
+          scratch.src_mac = MacAddress{};
+          std::uint64_t hash = decode::shard_hash(result.link_type, raw, scratch, scratch_stats);
+          if (hash == 0) {
+            hash = std::hash<MacAddress>{}(scratch.src_mac);  // layer 2: by sender
+          }
+          if (hash % threads != shard) {
+            continue;
+          }
+        }
+        worker.process(result.link_type, raw);
+        if (shard == 0 && progress && (result.packets & 0xFFFU) == 0) {
+          progress(bytes_before + source->offset(), packets_before + result.packets);
+        }
+      }
+      result.status = status;
+      result.error = source->error();
+      bytes_before += source->file_size();
+      packets_before += result.packets;
+      results[shard].push_back(std::move(result));
+    }
+    worker.finish();
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned shard = 1; shard < threads; ++shard) {
+    helpers.emplace_back(read_all, shard);
+  }
+  read_all(0);
+  for (std::thread& helper : helpers) {
+    helper.join();
+  }
+  return std::move(results[0]);
 }
 
 void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
@@ -165,6 +237,20 @@ void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
 
 inventory::EndpointTable Engine::finish(WorkerStats& stats) {
   stats = WorkerStats{};
+  if (!file_workers_.empty()) {
+    if (file_workers_.size() == 1) {
+      stats = file_workers_[0]->stats();
+      return std::move(file_workers_[0]->endpoints());
+    }
+    inventory::InventoryConfig merged_config = config_.inventory;
+    merged_config.max_endpoints *= static_cast<std::uint32_t>(file_workers_.size());
+    inventory::EndpointTable merged(merged_config);
+    for (auto& worker : file_workers_) {
+      stats.add(worker->stats());
+      merged.merge_from(worker->endpoints());
+    }
+    return merged;
+  }
   if (inline_worker_) {
     inline_worker_->finish();
     stats = inline_worker_->stats();

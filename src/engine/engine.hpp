@@ -1,17 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "engine/worker.hpp"
 
 namespace warden::engine {
 
-/// Runs the pipeline on one or more worker threads. With one thread, packets are processed inline
-/// on the caller's thread. With N > 1, the caller's thread decodes just enough to compute a
-/// symmetric flow hash and hands packets, in batches, to worker N = hash % threads, so both
-/// directions of a flow meet in one worker; the workers' endpoint tables are merged at the end.
+/// How reading one capture file ended.
+struct FileResult {
+  std::string path;
+  std::uint64_t packets = 0;
+  bool opened = false;
+  bool supported = true;  ///< the link type is one the decoder reads
+  int link_type = 0;
+  capture::SourceStatus status = capture::SourceStatus::End;
+  capture::SourceError error;  ///< why it could not be opened, or where it broke
+};
+
+/// Runs the pipeline on one or more worker threads; flows are sharded by a symmetric hash so both
+/// directions of a flow meet in one worker, and the workers' endpoint tables are merged at the end.
+/// Files (`run_files`): every worker reads each file itself through its own mapping (the page cache
+/// shares the bytes) and keeps the packets of its shard: nothing is copied or queued. Live capture
+/// (`process`): with one thread packets are processed inline; with N > 1 the caller's thread
+/// computes the hash and hands packets, in batches, to worker threads.
 class Engine {
  public:
   explicit Engine(const EngineConfig& config);
@@ -21,6 +36,12 @@ class Engine {
 
   /// Feeds one frame. The bytes are copied (threads > 1) or processed before returning.
   void process(int link_type, const capture::RawPacket& raw);
+
+  /// Reads and analyzes `files` in order on all threads. `progress(bytes_done, packets)` is called
+  /// now and then from one thread. Returns one result per file. Do not mix with process().
+  std::vector<FileResult> run_files(
+      const std::vector<std::string>& files,
+      const std::function<void(std::uint64_t, std::uint64_t)>& progress);
 
   /// Ends all flows, stops the workers and returns the merged endpoints; `stats` gets the sums.
   /// Call once.
@@ -33,6 +54,7 @@ class Engine {
   EngineConfig config_;
   std::unique_ptr<Worker> inline_worker_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<std::unique_ptr<Worker>> file_workers_;  ///< run_files() workers, one per thread
   decode::Packet scratch_;
   decode::DecodeStats scratch_stats_;
 };

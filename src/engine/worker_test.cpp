@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/engine.hpp"
@@ -154,6 +156,49 @@ TEST(Engine, ThreadsProduceTheSameInventoryAsOneThread) {
     return std::make_pair(table.size(), packets);
   };
   EXPECT_EQ(run(1), run(3));
+}
+
+}  // namespace
+}  // namespace warden::engine
+
+namespace warden::engine {
+namespace {
+
+TEST(Engine, ParallelFileReadingMatchesOneThread) {
+  const std::string capture = std::string(WARDEN_SOURCE_DIR) + "/tests/golden/lab/input.pcap";
+  auto run = [&](unsigned threads) {
+    EngineConfig config;
+    config.threads = threads;
+    Engine engine(config);
+    const std::vector<FileResult> results = engine.run_files({capture}, {});
+    EXPECT_EQ(results.size(), 1U);
+    EXPECT_TRUE(results[0].opened);
+    EXPECT_EQ(results[0].status, capture::SourceStatus::End);
+    WorkerStats stats;
+    const inventory::EndpointTable table = engine.finish(stats);
+    EXPECT_EQ(stats.decode.packets, results[0].packets);  // every packet analyzed exactly once
+    std::uint64_t attributes = 0;
+    std::uint64_t packets = 0;
+    for (const auto& endpoint : table.endpoints()) {
+      attributes += endpoint.attributes.size();
+      packets += endpoint.counters.packets_out;
+    }
+    return std::make_tuple(results[0].packets, table.size(), attributes, packets);
+  };
+  const auto one = run(1);
+  EXPECT_GT(std::get<0>(one), 100U);
+  EXPECT_EQ(one, run(2));
+  EXPECT_EQ(one, run(4));
+}
+
+TEST(Engine, ReportsFilesItCannotRead) {
+  Engine engine(EngineConfig{});
+  const std::vector<FileResult> results =
+      engine.run_files({std::string(WARDEN_SOURCE_DIR) + "/README.md", "/nonexistent.pcap"}, {});
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_FALSE(results[0].opened);
+  EXPECT_EQ(results[0].error.status, capture::SourceStatus::NotACapture);
+  EXPECT_EQ(results[1].error.status, capture::SourceStatus::Unreadable);
 }
 
 }  // namespace
