@@ -15,3 +15,7 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 echo "== test (asan)"
 ctest --preset asan -j2
+echo "== benchmarks compile (release; timings are not checked here: bench/run_bench.sh)"
+cmake --preset release >/dev/null
+cmake --build --preset release --target warden pcap_read_loop decode_bench flow_bench dns_bench \
+  http_bench tls_bench
