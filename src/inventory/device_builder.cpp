@@ -14,58 +14,6 @@ bool is_address_attr(proto::Attr attr) {
   return attr == proto::Attr::Ipv4 || attr == proto::Attr::Ipv6;
 }
 
-void merge_attribute(Device& device, const AttributeValue& attribute) {
-  for (AttributeValue& existing : device.attributes) {
-    if (existing.hash == attribute.hash && existing.attr == attribute.attr &&
-        existing.value == attribute.value && existing.protocol == attribute.protocol) {
-      existing.count += attribute.count;
-      existing.first_us = std::min(existing.first_us, attribute.first_us);
-      existing.last_us = std::max(existing.last_us, attribute.last_us);
-      return;
-    }
-  }
-  device.attributes.push_back(attribute);
-}
-
-void merge_endpoint(Device& device, const Endpoint& endpoint) {
-  if (device.first_us == 0 || endpoint.first_us < device.first_us) {
-    device.first_us = endpoint.first_us;
-  }
-  device.last_us = std::max(device.last_us, endpoint.last_us);
-  device.counters.add(endpoint.counters);
-  for (const AttributeValue& attribute : endpoint.attributes) {
-    merge_attribute(device, attribute);
-  }
-  for (const PeerValue& peer : endpoint.peers) {
-    auto existing = std::find_if(device.peers.begin(), device.peers.end(),
-                                 [&](const PeerValue& p) { return p.ip == peer.ip; });
-    if (existing == device.peers.end()) {
-      device.peers.push_back(peer);
-    } else {
-      existing->flows += peer.flows;
-      existing->first_us = std::min(existing->first_us, peer.first_us);
-      existing->last_us = std::max(existing->last_us, peer.last_us);
-    }
-  }
-}
-
-/// Records the address an endpoint was seen with as an attribute, with the endpoint's times.
-void add_traffic_address(Device& device, const Endpoint& endpoint) {
-  const IpAddress& ip = endpoint.key.ip;
-  if (!ip.is_set() || !ip.is_assignable()) {
-    return;
-  }
-  AttributeValue attribute;
-  attribute.attr = ip.is_v4() ? proto::Attr::Ipv4 : proto::Attr::Ipv6;
-  attribute.value = ip.to_string();
-  attribute.protocol = "traffic";
-  attribute.first_us = endpoint.first_us;
-  attribute.last_us = endpoint.last_us;
-  attribute.count = endpoint.counters.packets_out + endpoint.counters.packets_in;
-  attribute.hash = std::hash<std::string>{}(attribute.value) ^ 0x5a5aU;
-  merge_attribute(device, attribute);
-}
-
 }  // namespace
 
 std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase& oui) {
@@ -103,26 +51,24 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
     }
   }
 
-  std::map<std::string, Device> devices;                // ordered by key: stable output
-  std::unordered_map<IpAddress, std::string> ip_owner;  // IP -> key of the MAC device holding it
-  auto mac_device = [&](const MacAddress& mac) -> Device& {
-    Device& device = devices["mac:" + mac.to_string()];
-    if (!device.mac) {
-      device.key = "mac:" + mac.to_string();
-      device.mac = mac;
-      device.locally_administered = mac.is_locally_administered();
-      device.is_router = routers.count(mac) > 0;
-      device.vendor = oui.lookup(mac);
+  // Devices are aggregated in an endpoint table keyed (MAC, none) or (none, IP): the same merge
+  // rules as everywhere else, with room for everything a device's endpoints carry.
+  InventoryConfig config;
+  config.max_endpoints = static_cast<std::uint32_t>(table.size() + 1);
+  config.max_attributes_per_endpoint = 4096;
+  config.max_peers_per_endpoint = 1024;
+  EndpointTable devices(config);
+  std::unordered_map<IpAddress, EndpointKey> ip_owner;  // IP -> the MAC device holding it
+  auto absorb = [&](const EndpointKey& device_key, const Endpoint& endpoint) {
+    devices.absorb(device_key, endpoint);
+    // The address the endpoint was seen with is evidence too, with the endpoint's times.
+    const IpAddress& ip = endpoint.key.ip;
+    Endpoint* device = devices.resolve(devices.get(device_key, endpoint.first_us));
+    if (device != nullptr && ip.is_set() && ip.is_assignable()) {
+      devices.add_attribute(*device, ip.is_v4() ? proto::Attr::Ipv4 : proto::Attr::Ipv6,
+                            ip.to_string(), "traffic", endpoint.first_us, endpoint.last_us,
+                            endpoint.counters.packets_out + endpoint.counters.packets_in);
     }
-    return device;
-  };
-  auto ip_device = [&](const IpAddress& ip) -> Device& {
-    Device& device = devices["ip:" + ip.to_string()];
-    if (!device.key_ip) {
-      device.key = "ip:" + ip.to_string();
-      device.key_ip = ip;
-    }
-    return device;
   };
 
   // 3. Endpoints with a MAC that belong to the MAC's device.
@@ -137,26 +83,21 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
       deferred.push_back(&endpoint);
       continue;
     }
-    const bool is_router = routers.count(mac) > 0;
     const auto bindings = bound.find(mac);
     const bool ip_bound = ip.is_set() && bindings != bound.end() && bindings->second.count(ip) > 0;
     // Behind a router: an unbound IPv4 address, or an unbound global IPv6 address.
-    const bool behind_router = is_router && ip.is_set() && !ip_bound && !ip.is_link_local();
-    if (behind_router) {
+    if (routers.count(mac) > 0 && ip.is_set() && !ip_bound && !ip.is_link_local()) {
       deferred.push_back(&endpoint);
-      // The router still forwarded these packets: count them, but keep the facts elsewhere.
       continue;
     }
-    Device& device = mac_device(mac);
-    merge_endpoint(device, endpoint);
-    add_traffic_address(device, endpoint);
+    absorb({mac, {}}, endpoint);
     if (ip.is_set() && ip.is_assignable()) {
-      ip_owner.emplace(ip, device.key);
+      ip_owner.emplace(ip, EndpointKey{mac, {}});
     }
   }
   for (const auto& [mac, addresses] : bound) {
     for (const IpAddress& ip : addresses) {
-      ip_owner.emplace(ip, "mac:" + mac.to_string());
+      ip_owner.emplace(ip, EndpointKey{mac, {}});
     }
   }
 
@@ -166,22 +107,43 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
     if (!ip.is_set() || !ip.is_assignable()) {
       continue;
     }
-    const auto owner = ip_owner.find(ip);
-    if (owner != ip_owner.end()) {
-      merge_endpoint(devices[owner->second], *endpoint);
+    if (const auto owner = ip_owner.find(ip); owner != ip_owner.end()) {
+      devices.absorb(owner->second, *endpoint);
+    } else if (ip.is_private()) {
+      absorb({{}, ip}, *endpoint);
+    }
+    // Otherwise an internet host: a peer, not a device.
+  }
+
+  std::map<std::string, Device> ordered;  // by key: stable output
+  for (const Endpoint& aggregate : devices.endpoints()) {
+    if (!aggregate.in_use) {
       continue;
     }
-    if (!ip.is_private()) {
-      continue;  // an internet host: a peer, not a device
+    Device device;
+    if (!aggregate.key.mac.is_zero()) {
+      const MacAddress& mac = aggregate.key.mac;
+      device.key = "mac:" + mac.to_string();
+      device.mac = mac;
+      device.locally_administered = mac.is_locally_administered();
+      device.is_router = routers.count(mac) > 0;
+      device.vendor = oui.lookup(mac);
+    } else {
+      device.key = "ip:" + aggregate.key.ip.to_string();
+      device.key_ip = aggregate.key.ip;
     }
-    Device& device = ip_device(ip);
-    merge_endpoint(device, *endpoint);
-    add_traffic_address(device, *endpoint);
+    device.first_us = aggregate.first_us;
+    device.last_us = aggregate.last_us;
+    device.counters = aggregate.counters;
+    device.attributes = aggregate.attributes;
+    device.peers = aggregate.peers;
+    std::string key = device.key;
+    ordered.emplace(std::move(key), std::move(device));
   }
 
   std::vector<Device> out;
-  out.reserve(devices.size());
-  for (auto& [key, device] : devices) {
+  out.reserve(ordered.size());
+  for (auto& [key, device] : ordered) {
     if (device.vendor) {
       AttributeValue vendor;
       vendor.attr = proto::Attr::Vendor;

@@ -232,28 +232,30 @@ void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int
                           config_.max_peers_per_endpoint, endpoint.peer_hashes);
 }
 
+void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
+  Endpoint* target = resolve(get(into, source.first_us));
+  if (target == nullptr) {
+    return;
+  }
+  target->first_us = std::min(target->first_us, source.first_us);
+  target->last_us = std::max(target->last_us, source.last_us);
+  target->counters.add(source.counters);
+  target->sent_traffic = target->sent_traffic || source.sent_traffic;
+  for (const AttributeValue& attribute : source.attributes) {
+    add_attribute(*target, attribute.attr, attribute.value, attribute.protocol, attribute.first_us,
+                  attribute.last_us, attribute.count);
+  }
+  for (const PeerValue& peer : source.peers) {
+    add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);
+  }
+}
+
 void EndpointTable::merge_from(const EndpointTable& other) {
   // add_attribute counts what it is given as observations; merged values were counted already.
   const std::uint64_t observations = stats_.observations + other.stats_.observations;
   for (const Endpoint& source : other.endpoints_) {
-    if (!source.in_use) {
-      continue;
-    }
-    const EndpointRef ref = get(source.key, source.first_us);
-    Endpoint* target = resolve(ref);
-    if (target == nullptr) {
-      continue;
-    }
-    target->first_us = std::min(target->first_us, source.first_us);
-    target->last_us = std::max(target->last_us, source.last_us);
-    target->counters.add(source.counters);
-    target->sent_traffic = target->sent_traffic || source.sent_traffic;
-    for (const AttributeValue& attribute : source.attributes) {
-      add_attribute(*target, attribute.attr, attribute.value, attribute.protocol,
-                    attribute.first_us, attribute.last_us, attribute.count);
-    }
-    for (const PeerValue& peer : source.peers) {
-      add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);
+    if (source.in_use) {
+      absorb(source.key, source);
     }
   }
   stats_.add(other.stats_);

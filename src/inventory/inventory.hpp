@@ -135,6 +135,8 @@ class EndpointTable {
 
   /// Folds `other`'s endpoints into this table (attributes, peers, counters, times).
   void merge_from(const EndpointTable& other);
+  /// Folds one endpoint's evidence into the endpoint keyed `into` (created if needed).
+  void absorb(const EndpointKey& into, const Endpoint& source);
 
   [[nodiscard]] const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   [[nodiscard]] const InventoryStats& stats() const { return stats_; }

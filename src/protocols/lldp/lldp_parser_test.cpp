@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocols/lldp/lldp_analyzer.hpp"
+#include "testutil/hex.hpp"
 #include "testutil/recording_sink.hpp"
 
 namespace warden::proto::lldp {
@@ -14,17 +15,7 @@ namespace {
 
 using testutil::RecordingSink;
 
-/// Decodes lower-case hex; test data only.
-std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  const auto nibble = [](char c) {
-    return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-  };
-  std::vector<std::uint8_t> out;
-  for (std::size_t idx = 0; idx + 1 < hex.size(); idx += 2) {
-    out.push_back(static_cast<std::uint8_t>(nibble(hex[idx]) << 4 | nibble(hex[idx + 1])));
-  }
-  return out;
-}
+using testutil::from_hex;
 
 /// A packet as the decoder hands it over: source MAC and the L2 payload.
 decode::Packet l2_packet(const std::vector<std::uint8_t>& payload, std::string_view source) {

@@ -6,19 +6,11 @@
 #include <string_view>
 #include <vector>
 
+#include "testutil/hex.hpp"
+
 namespace warden::proto::tls::testdata {
 
-/// Decodes lower-case hex; test data only.
-inline std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  const auto nibble = [](char c) {
-    return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-  };
-  std::vector<std::uint8_t> out;
-  for (std::size_t idx = 0; idx + 1 < hex.size(); idx += 2) {
-    out.push_back(static_cast<std::uint8_t>(nibble(hex[idx]) << 4 | nibble(hex[idx + 1])));
-  }
-  return out;
-}
+using testutil::from_hex;
 
 // suricata-verify/ja4-tls__input.pcap frame 4, 192.168.56.1:49365 -> 192.168.56.101:443.
 // One record (TLS 1.0 framing) holding a TLS 1.2 ClientHello: no SNI, 18 cipher suites,
