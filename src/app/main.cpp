@@ -60,9 +60,7 @@ int run_device(const std::string& database_path, const std::string& selector,
   return kExitOk;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"warden: passive IoT device inventory from network traffic"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "warden 0.1.0");
@@ -152,4 +150,18 @@ int main(int argc, char** argv) {
     return run_device(database, selector, device_format);
   }
   return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Exceptions belong to configuration and the libraries; none is expected to reach here.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "warden: internal error: " << error.what() << '\n';
+  } catch (...) {
+    std::cerr << "warden: internal error\n";
+  }
+  return warden::app::kExitInternal;
 }

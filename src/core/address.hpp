@@ -65,6 +65,7 @@ struct IpAddress {
     std::memcpy(b_words, b.bytes.data(), sizeof(b_words));
     return a.family == b.family && a_words[0] == b_words[0] && a_words[1] == b_words[1];
   }
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=> on std::array
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 };
 

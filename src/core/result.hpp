@@ -31,12 +31,15 @@ inline tl::unexpected<ParseError> fail(ParseErrorCode code, std::uint32_t offset
 
 #define WARDEN_CONCAT_INNER(a, b) a##b
 #define WARDEN_CONCAT(a, b) WARDEN_CONCAT_INNER(a, b)
+// `tmp` is an identifier and `lhs` a declaration ("const auto x"): neither can be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WARDEN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
   if (!tmp) {                                        \
     return tl::unexpected(tmp.error());              \
   }                                                  \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)
 /// Assign the value of a Result expression to `lhs`, or return its error from the caller.
 #define WARDEN_ASSIGN_OR_RETURN(lhs, expr) \
   WARDEN_ASSIGN_OR_RETURN_IMPL(WARDEN_CONCAT(warden_result_, __LINE__), lhs, expr)

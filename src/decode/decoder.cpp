@@ -53,7 +53,7 @@ DecodeStatus decode_transport(Packet& out, Bytes l4, DecodeStats& stats) {
       }
       out.src_port = static_cast<std::uint16_t>((l4[0] << 8) | l4[1]);
       out.dst_port = static_cast<std::uint16_t>((l4[2] << 8) | l4[3]);
-      const std::size_t length = static_cast<std::size_t>((l4[4] << 8) | l4[5]);
+      const auto length = static_cast<std::size_t>((l4[4] << 8) | l4[5]);
       // Trust the UDP length only when it is sane; keep what was captured otherwise.
       std::size_t end = l4.size();
       if (length >= 8 && length <= l4.size()) {
@@ -114,13 +114,13 @@ DecodeStatus decode_ipv4(Bytes l3, Packet& out, DecodeStats& stats) {
     return DecodeStatus::Truncated;
   }
   ++stats.ipv4;
-  const std::size_t total_length = static_cast<std::size_t>((l3[2] << 8) | l3[3]);
+  const auto total_length = static_cast<std::size_t>((l3[2] << 8) | l3[3]);
   // Ethernet pads short frames; trust total length when it is within what was captured.
   std::size_t end = l3.size();
   if (total_length >= header_length && total_length < end) {
     end = total_length;
   }
-  const std::uint16_t fragment = static_cast<std::uint16_t>((l3[6] << 8) | l3[7]);
+  const auto fragment = static_cast<std::uint16_t>((l3[6] << 8) | l3[7]);
   out.ttl = l3[8];
   out.ip_proto_raw = l3[9];
   out.ip_proto = classify_proto(l3[9]);
@@ -148,7 +148,7 @@ DecodeStatus decode_ipv6(Bytes l3, Packet& out, DecodeStats& stats) {
     return DecodeStatus::Malformed;
   }
   ++stats.ipv6;
-  const std::size_t payload_length = static_cast<std::size_t>((l3[4] << 8) | l3[5]);
+  const auto payload_length = static_cast<std::size_t>((l3[4] << 8) | l3[5]);
   std::uint8_t next_header = l3[6];
   out.ttl = l3[7];
   out.src_ip = IpAddress::v6(l3.subspan(8, 16));
@@ -179,7 +179,7 @@ DecodeStatus decode_ipv6(Bytes l3, Packet& out, DecodeStats& stats) {
     const std::uint8_t following = l3[at];
     std::size_t length = 0;
     if (next_header == 44) {  // fragment header: fixed 8 bytes (RFC 8200 §4.5)
-      const std::uint16_t offset_flags = static_cast<std::uint16_t>((l3[at + 2] << 8) | l3[at + 3]);
+      const auto offset_flags = static_cast<std::uint16_t>((l3[at + 2] << 8) | l3[at + 3]);
       length = 8;
       if ((offset_flags & 0xFFF9U) != 0) {  // offset != 0 or M flag
         out.is_fragment = true;
@@ -240,7 +240,7 @@ DecodeStatus decode_raw_ip(Bytes l3, Packet& out, DecodeStats& stats) {
 
 /// Walks VLAN tags starting at `at` (which points at an EtherType), then LLC/SNAP.
 DecodeStatus decode_ethertype_chain(Bytes frame, std::size_t at, Packet& out, DecodeStats& stats) {
-  std::uint16_t ether_type = static_cast<std::uint16_t>((frame[at] << 8) | frame[at + 1]);
+  auto ether_type = static_cast<std::uint16_t>((frame[at] << 8) | frame[at + 1]);
   at += 2;
   for (int depth = 0; ether_type == kEtherTypeVlan || ether_type == kEtherTypeQinQ ||
                       ether_type == kEtherTypeQinQOld;
@@ -249,8 +249,7 @@ DecodeStatus decode_ethertype_chain(Bytes frame, std::size_t at, Packet& out, De
       ++stats.truncated;
       return DecodeStatus::Truncated;
     }
-    const std::uint16_t vid =
-        static_cast<std::uint16_t>(((frame[at] << 8) | frame[at + 1]) & 0x0FFF);
+    const auto vid = static_cast<std::uint16_t>(((frame[at] << 8) | frame[at + 1]) & 0x0FFF);
     if (depth == 0) {
       out.vlan = vid;
       ++stats.vlan_tagged;
@@ -264,7 +263,7 @@ DecodeStatus decode_ethertype_chain(Bytes frame, std::size_t at, Packet& out, De
     // 802.3 length field: LLC follows. Only SNAP (AA AA 03 + OUI + PID) is of interest.
     std::size_t end = std::min(frame.size(), at + ether_type);
     if (at + 8 <= end && frame[at] == 0xAA && frame[at + 1] == 0xAA && frame[at + 2] == 0x03) {
-      const std::uint16_t pid = static_cast<std::uint16_t>((frame[at + 6] << 8) | frame[at + 7]);
+      const auto pid = static_cast<std::uint16_t>((frame[at + 6] << 8) | frame[at + 7]);
       out.ether_type = static_cast<std::uint16_t>(pid | kLlcSentinel);
       out.l2_payload = frame.subspan(at + 8, end - at - 8);
       return DecodeStatus::Ok;
@@ -332,8 +331,8 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, D
         ++stats.truncated;
         return DecodeStatus::Truncated;
       }
-      const std::uint16_t hatype = static_cast<std::uint16_t>((frame[2] << 8) | frame[3]);
-      const std::uint16_t addr_len = static_cast<std::uint16_t>((frame[4] << 8) | frame[5]);
+      const auto hatype = static_cast<std::uint16_t>((frame[2] << 8) | frame[3]);
+      const auto addr_len = static_cast<std::uint16_t>((frame[4] << 8) | frame[5]);
       if (hatype == 1 && addr_len == 6) {  // ARPHRD_ETHER: the sender's MAC
         out.has_l2 = true;
         out.src_mac = MacAddress::from_bytes(frame.subspan(6, 6));
@@ -346,13 +345,13 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, D
         ++stats.truncated;
         return DecodeStatus::Truncated;
       }
-      const std::uint16_t hatype = static_cast<std::uint16_t>((frame[8] << 8) | frame[9]);
+      const auto hatype = static_cast<std::uint16_t>((frame[8] << 8) | frame[9]);
       if (hatype == 1 && frame[11] == 6) {
         out.has_l2 = true;
         out.src_mac = MacAddress::from_bytes(frame.subspan(12, 6));
       }
       // The kernel strips VLAN tags into metadata for cooked captures, so no tag walk here.
-      const std::uint16_t protocol = static_cast<std::uint16_t>((frame[0] << 8) | frame[1]);
+      const auto protocol = static_cast<std::uint16_t>((frame[0] << 8) | frame[1]);
       out.ether_type = protocol;
       out.l2_payload = frame.subspan(20);
       return decode_l3(protocol, out.l2_payload, out, stats);
@@ -410,7 +409,7 @@ std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& s
   if (link_type == static_cast<int>(LinkType::Ethernet) && frame.size() >= 14) {
     std::size_t at = 12;
     std::uint16_t vlan = 0;
-    std::uint16_t ether_type = static_cast<std::uint16_t>((frame[12] << 8) | frame[13]);
+    auto ether_type = static_cast<std::uint16_t>((frame[12] << 8) | frame[13]);
     if (ether_type == kEtherTypeVlan && frame.size() >= 18) {
       vlan = static_cast<std::uint16_t>(((frame[14] << 8) | frame[15]) & 0x0FFF);
       ether_type = static_cast<std::uint16_t>((frame[16] << 8) | frame[17]);
@@ -423,7 +422,7 @@ std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& s
       const std::uint8_t proto = l3[9];
       // Take the fast path only where decode() would read the ports too (whole L4 header).
       std::size_t end = l3.size();
-      const std::size_t total_length = static_cast<std::size_t>((l3[2] << 8) | l3[3]);
+      const auto total_length = static_cast<std::size_t>((l3[2] << 8) | l3[3]);
       if (total_length >= header_length && total_length < end) {
         end = total_length;
       }

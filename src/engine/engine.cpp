@@ -8,7 +8,7 @@
 
 namespace warden::engine {
 namespace {
-constexpr std::size_t kBatchBytes = 1024 * 1024;
+constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
 constexpr std::size_t kBatchPackets = 4096;
 constexpr std::size_t kBatchesPerShard = 8;  ///< bounds memory and back-pressures the reader
 

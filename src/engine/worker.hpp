@@ -17,7 +17,7 @@ namespace warden::engine {
 struct EngineConfig {
   flow::FlowConfig flows;
   inventory::InventoryConfig inventory;
-  std::size_t stream_buffer_bytes = 64 * 1024;  ///< per TCP direction under analysis
+  std::size_t stream_buffer_bytes = std::size_t{64} << 10;  ///< per TCP direction under analysis
   unsigned threads = 1;
 };
 

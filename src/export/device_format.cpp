@@ -150,7 +150,7 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 std::string format_time(std::int64_t us) {
-  const std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  const auto seconds = static_cast<std::time_t>(us / 1'000'000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,

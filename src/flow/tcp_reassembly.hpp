@@ -24,9 +24,9 @@ enum class StreamEnd : std::uint8_t { Open, ConsumerDone, Gap, BufferFull };
 /// a buffer that overflows, ends delivery for this direction: analyzers never see spliced data.
 class TcpStream {
  public:
-  static constexpr std::size_t kDefaultMaxBuffer = 64 * 1024;
+  static constexpr std::size_t kDefaultMaxBuffer = std::size_t{64} << 10;
   static constexpr std::size_t kMaxPendingSegments = 8;
-  static constexpr std::size_t kMaxPendingBytes = 32 * 1024;
+  static constexpr std::size_t kMaxPendingBytes = std::size_t{32} << 10;
 
   explicit TcpStream(std::size_t max_buffer = kDefaultMaxBuffer) : max_buffer_(max_buffer) {}
 

@@ -113,7 +113,7 @@ std::size_t OuiDatabase::add_csv(std::string_view text, const std::vector<MacAdd
       if (c >= '0' && c <= '9') {
         digit = static_cast<std::uint64_t>(c - '0');
       } else if (lower >= 'a' && lower <= 'f') {
-        digit = static_cast<std::uint64_t>(lower - 'a' + 10);
+        digit = static_cast<std::uint64_t>(lower - 'a') + 10;
       } else {
         valid = false;
         break;
@@ -127,7 +127,7 @@ std::size_t OuiDatabase::add_csv(std::string_view text, const std::vector<MacAdd
     if (fields.size() < 3) {
       continue;
     }
-    names_.push_back(std::string(trim(fields[2])));
+    names_.emplace_back(trim(fields[2]));
     entries_[make_key(prefix, bits)] = static_cast<std::uint32_t>(names_.size() - 1);
     ++taken;
   }

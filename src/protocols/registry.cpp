@@ -68,7 +68,7 @@ constexpr std::array<std::uint16_t, 2> kVncPorts = {5900, 5901};
 constexpr std::array<std::uint16_t, 1> kIppPorts = {631};
 constexpr std::array<std::uint16_t, 1> kPrinterPorts = {9100};
 
-const std::array<ProtocolInfo, 31> kProtocols = {{
+constexpr std::array<ProtocolInfo, 31> kProtocols = {{
     {"dhcp", Transport::Udp, kDhcpPorts, dhcp::analyze_dhcp},
     {"dhcpv6", Transport::Udp, kDhcpv6Ports, dhcpv6::analyze_dhcpv6},
     {"dns", Transport::Udp, kDnsPorts, dns::analyze_dns},
@@ -121,8 +121,8 @@ struct PortIndex {
 };
 
 const PortIndex& port_index() {
-  static const auto* const kIndex = new PortIndex();  // built once, never destroyed
-  return *kIndex;
+  static const auto* const index = new PortIndex();  // built once, never destroyed
+  return *index;
 }
 
 }  // namespace
