@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/engine.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -237,32 +238,30 @@ void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
 
 inventory::EndpointTable Engine::finish(WorkerStats& stats) {
   stats = WorkerStats{};
-  if (!file_workers_.empty()) {
-    if (file_workers_.size() == 1) {
-      stats = file_workers_[0]->stats();
-      return std::move(file_workers_[0]->endpoints());
-    }
-    inventory::InventoryConfig merged_config = config_.inventory;
-    merged_config.max_endpoints *= static_cast<std::uint32_t>(file_workers_.size());
-    inventory::EndpointTable merged(merged_config);
-    for (auto& worker : file_workers_) {
-      stats.add(worker->stats());
-      merged.merge_from(worker->endpoints());
-    }
-    return merged;
+  // Whichever way packets arrived, end every worker's flows and collect the workers.
+  std::vector<Worker*> workers;
+  for (auto& worker : file_workers_) {
+    workers.push_back(worker.get());  // run_files() has finished them
   }
   if (inline_worker_) {
     inline_worker_->finish();
-    stats = inline_worker_->stats();
-    return std::move(inline_worker_->endpoints());
+    workers.push_back(inline_worker_.get());
   }
-  inventory::InventoryConfig merged_config = config_.inventory;
-  merged_config.max_endpoints *= static_cast<std::uint32_t>(shards_.size());
-  inventory::EndpointTable merged(merged_config);
   for (auto& shard : shards_) {
     shard->close();
-    stats.add(shard->worker().stats());
-    merged.merge_from(shard->worker().endpoints());
+    workers.push_back(&shard->worker());
+  }
+  if (workers.size() == 1) {
+    stats = workers.front()->stats();
+    return std::move(workers.front()->endpoints());
+  }
+  inventory::InventoryConfig merged_config = config_.inventory;
+  merged_config.max_endpoints *=
+      static_cast<std::uint32_t>(std::max<std::size_t>(1, workers.size()));
+  inventory::EndpointTable merged(merged_config);
+  for (Worker* worker : workers) {
+    stats.add(worker->stats());
+    merged.merge_from(worker->endpoints());
   }
   return merged;
 }

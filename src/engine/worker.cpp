@@ -75,19 +75,23 @@ Worker::Worker(const EngineConfig& config)
     : config_(config),
       flows_(config.flows,
              [this](flow::Flow& flow, flow::EvictReason) {
-               if (auto* state = dynamic_cast<StreamState*>(flow.extension.get())) {
-                 for (const flow::TcpStream& stream : state->streams) {
-                   if (stream.end() == flow::StreamEnd::Gap) {
-                     ++stats_.stream_gaps;
-                   } else if (stream.end() == flow::StreamEnd::BufferFull) {
-                     ++stats_.stream_overflows;
-                   }
-                 }
+               if (const auto* state = dynamic_cast<StreamState*>(flow.extension.get())) {
+                 count_stream_ends(*state);
                }
              }),
       table_(config.inventory) {}
 
 Worker::~Worker() = default;
+
+void Worker::count_stream_ends(const StreamState& state) {
+  for (const flow::TcpStream& stream : state.streams) {
+    if (stream.end() == flow::StreamEnd::Gap) {
+      ++stats_.stream_gaps;
+    } else if (stream.end() == flow::StreamEnd::BufferFull) {
+      ++stats_.stream_overflows;
+    }
+  }
+}
 
 WorkerStats Worker::stats() const {
   WorkerStats out = stats_;
@@ -333,13 +337,7 @@ void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet
   });
   if (state->analyzer->is_done() ||
       (!state->streams[0].is_open() && !state->streams[1].is_open())) {
-    for (const flow::TcpStream& done : state->streams) {
-      if (done.end() == flow::StreamEnd::Gap) {
-        ++stats_.stream_gaps;
-      } else if (done.end() == flow::StreamEnd::BufferFull) {
-        ++stats_.stream_overflows;
-      }
-    }
+    count_stream_ends(*state);
     flow.extension.reset();
     flow.user_flags |= kStreamDone;
   }

@@ -59,6 +59,8 @@ class Worker final : public proto::ObservationSink {
 
  private:
   struct StreamState;
+  /// Counts how the streams of a flow under analysis ended (gaps, buffer overflows).
+  void count_stream_ends(const StreamState& state);
   void handle_l2(const decode::Packet& packet);
   void handle_ip(const decode::Packet& packet);
   void handle_icmpv6(const decode::Packet& packet);

@@ -281,6 +281,12 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
   if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
     return begun;
   }
+  // Any failure below undoes the whole merge: a run's inventory is stored completely or not at all.
+  auto rollback = [this](const std::string& what) -> Expected<void> {
+    Error error = make_error(db_, what);
+    (void)exec("ROLLBACK");
+    return tl::unexpected(error);
+  };
   Statement upsert_device(db_, R"sql(
     INSERT INTO devices (key, mac, key_ip, locally_administered, is_router, vendor, first_seen_us,
                          last_seen_us, packets_out, packets_in, bytes_out, bytes_in)
@@ -317,9 +323,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
                          "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
   if (!upsert_device.ok() || !upsert_attributes.ok() || !upsert_attribute.ok() ||
       !select_peers.ok() || !upsert_peers.ok()) {
-    Error error = make_error(db_, "preparing merge");
-    (void)exec("ROLLBACK");
-    return tl::unexpected(error);
+    return rollback("preparing merge");
   }
   for (const inventory::Device& device : devices) {
     upsert_device.reset();
@@ -348,9 +352,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     upsert_device.bind(11, device.counters.bytes_out);
     upsert_device.bind(12, device.counters.bytes_in);
     if (upsert_device.step() != SQLITE_ROW) {
-      Error error = make_error(db_, "storing device " + device.key);
-      (void)exec("ROLLBACK");
-      return tl::unexpected(error);
+      return rollback("storing device " + device.key);
     }
     const std::int64_t device_id = upsert_device.column_int(0);
     (void)upsert_device.step();  // finish the RETURNING statement
@@ -372,9 +374,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
         statement.bind(base + 7, attribute.count);
       }
       if (statement.step() != SQLITE_DONE) {
-        Error error = make_error(db_, "storing attributes of " + device.key);
-        (void)exec("ROLLBACK");
-        return tl::unexpected(error);
+        return rollback("storing attributes of " + device.key);
       }
       start += rows;
     }
@@ -404,9 +404,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       upsert_peers.bind(1, device_id);
       upsert_peers.bind_blob(2, encode_peers(merged));
       if (upsert_peers.step() != SQLITE_DONE) {
-        Error error = make_error(db_, "storing peers of " + device.key);
-        (void)exec("ROLLBACK");
-        return tl::unexpected(error);
+        return rollback("storing peers of " + device.key);
       }
     }
   }
