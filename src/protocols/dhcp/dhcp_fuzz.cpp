@@ -5,14 +5,7 @@
 
 #include "protocols/dhcp/dhcp_analyzer.hpp"
 #include "protocols/dhcp/dhcp_parser.hpp"
-
-namespace {
-class NullSink : public warden::proto::ObservationSink {
- public:
-  void observe(const warden::proto::Observation& /*observation*/) override {}
-  void anomaly(std::string_view /*name*/) override {}
-};
-}  // namespace
+#include "stream_fuzz.hpp"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -25,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   packet.src_port = warden::proto::dhcp::kServerPort;
   packet.dst_port = warden::proto::dhcp::kClientPort;
   packet.payload = payload;
-  NullSink sink;
+  warden::fuzz::TouchingSink sink;
   warden::proto::dhcp::analyze_dhcp(packet, sink);
   return 0;
 }

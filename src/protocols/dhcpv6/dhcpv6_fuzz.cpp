@@ -5,14 +5,7 @@
 
 #include "protocols/dhcpv6/dhcpv6_analyzer.hpp"
 #include "protocols/dhcpv6/dhcpv6_parser.hpp"
-
-namespace {
-class NullSink : public warden::proto::ObservationSink {
- public:
-  void observe(const warden::proto::Observation& /*observation*/) override {}
-  void anomaly(std::string_view /*name*/) override {}
-};
-}  // namespace
+#include "stream_fuzz.hpp"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -26,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   packet.src_port = warden::proto::dhcpv6::kServerPort;
   packet.dst_port = warden::proto::dhcpv6::kClientPort;
   packet.payload = payload;
-  NullSink sink;
+  warden::fuzz::TouchingSink sink;
   warden::proto::dhcpv6::analyze_dhcpv6(packet, sink);
   return 0;
 }

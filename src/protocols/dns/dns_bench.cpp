@@ -5,17 +5,10 @@
 #include "protocols/dns/dns_analyzer.hpp"
 #include "protocols/dns/dns_parser.hpp"
 #include "protocols/dns/dns_test_vectors.hpp"
+#include "testutil/null_sink.hpp"
 
 namespace warden::proto::dns {
 namespace {
-
-class NullSink final : public ObservationSink {
- public:
-  void observe(const Observation& observation) override {
-    benchmark::DoNotOptimize(observation.value.data());
-  }
-  void anomaly(std::string_view /*name*/) override {}
-};
 
 /// Sonos announcement (ndpi/telegram.pcap frame 4): PTR, TXT, SRV and A.
 constexpr Bytes kMessage(testdata::kSonosAnnouncement);
@@ -40,7 +33,7 @@ void analyze_mdns_response(benchmark::State& state) {
   packet.src_port = 5353;
   packet.dst_port = 5353;
   packet.payload = kMessage;
-  NullSink sink;
+  testutil::NullSink sink;
   for ([[maybe_unused]] auto iteration : state) {
     analyze_mdns(packet, sink);
   }

@@ -6,15 +6,10 @@
 
 #include "protocols/dns/dns_analyzer.hpp"
 #include "protocols/dns/dns_parser.hpp"
+#include "stream_fuzz.hpp"
 
 namespace warden::proto::dns {
 namespace {
-
-class NullSink final : public ObservationSink {
- public:
-  void observe(const Observation& /*observation*/) override {}
-  void anomaly(std::string_view /*name*/) override {}
-};
 
 void walk_message(Bytes message) {
   auto reader = MessageReader::open(message);
@@ -35,7 +30,7 @@ void walk_message(Bytes message) {
 void run(Bytes payload) {
   walk_message(payload);
 
-  NullSink sink;
+  fuzz::TouchingSink sink;
   decode::Packet packet;
   packet.src_ip = IpAddress::v4_from_u32(0xC0A80145);  // 192.168.1.69
   packet.dst_ip = IpAddress::v4_from_u32(0xE00000FB);  // 224.0.0.251

@@ -5,17 +5,10 @@
 #include "protocols/http/http_analyzer.hpp"
 #include "protocols/http/http_parser.hpp"
 #include "protocols/http/http_test_vectors.hpp"
+#include "testutil/null_sink.hpp"
 
 namespace warden::proto::http {
 namespace {
-
-class NullSink final : public ObservationSink {
- public:
-  void observe(const Observation& observation) override {
-    benchmark::DoNotOptimize(observation.value.data());
-  }
-  void anomaly(std::string_view name) override { benchmark::DoNotOptimize(name.data()); }
-};
 
 void BM_ParseRequestHead(benchmark::State& state) {
   const Bytes bytes = as_bytes(testdata::kXiaomiRequest);
@@ -30,7 +23,7 @@ BENCHMARK(BM_ParseRequestHead);
 
 void BM_AnalyzeRequest(benchmark::State& state) {
   const Bytes bytes = as_bytes(testdata::kBasicAuthRequest);
-  NullSink sink;
+  testutil::NullSink sink;
   for (auto _ : state) {
     HttpAnalyzer analyzer;
     auto used = analyzer.on_data(Direction::ToServer, bytes, sink);

@@ -7,16 +7,7 @@
 #include "decode/packet.hpp"
 #include "protocols/lldp/cdp_parser.hpp"
 #include "protocols/lldp/lldp_analyzer.hpp"
-
-namespace {
-
-class NullSink final : public warden::proto::ObservationSink {
- public:
-  void observe(const warden::proto::Observation& /*observation*/) override {}
-  void anomaly(std::string_view /*name*/) override {}
-};
-
-}  // namespace
+#include "stream_fuzz.hpp"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the entry point name is fixed by libFuzzer.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -24,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   packet.has_l2 = true;
   packet.l2_payload = warden::Bytes(data, size);
   (void)warden::proto::lldp::parse_cdp(packet.l2_payload);
-  NullSink sink;
+  warden::fuzz::TouchingSink sink;
   warden::proto::lldp::analyze_cdp(packet, sink);
   return 0;
 }

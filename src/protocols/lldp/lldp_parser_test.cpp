@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocols/lldp/lldp_analyzer.hpp"
+#include "protocols/lldp/lldp_test_support.hpp"
 #include "testutil/hex.hpp"
 #include "testutil/recording_sink.hpp"
 
@@ -16,22 +17,6 @@ namespace {
 using testutil::RecordingSink;
 
 using testutil::from_hex;
-
-/// A packet as the decoder hands it over: source MAC and the L2 payload.
-decode::Packet l2_packet(const std::vector<std::uint8_t>& payload, std::string_view source) {
-  decode::Packet packet;
-  packet.has_l2 = true;
-  packet.src_mac = MacAddress::parse(source).value_or(MacAddress{});
-  packet.l2_payload = payload;
-  return packet;
-}
-
-void expect_all_about_sender(const RecordingSink& sink, std::string_view protocol) {
-  for (const auto& record : sink.records) {
-    EXPECT_EQ(record.subject.who, Who::Sender);
-    EXPECT_EQ(record.protocol, protocol);
-  }
-}
 
 // zeek/lldp.pcap frame 1, from 00:22:2d:81:db:10 (an SMC GS8P switch), bytes after EtherType
 // 0x88cc: Chassis ID MAC 00:22:2d:81:db:10, Port ID local "1", TTL 120, Port Description "Port #1",

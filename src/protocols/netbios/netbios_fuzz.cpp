@@ -5,14 +5,7 @@
 
 #include "protocols/netbios/netbios_analyzer.hpp"
 #include "protocols/netbios/netbios_parser.hpp"
-
-namespace {
-class NullSink : public warden::proto::ObservationSink {
- public:
-  void observe(const warden::proto::Observation& /*observation*/) override {}
-  void anomaly(std::string_view /*name*/) override {}
-};
-}  // namespace
+#include "stream_fuzz.hpp"
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   packet.src_port = warden::proto::netbios::kNameServicePort;
   packet.dst_port = warden::proto::netbios::kNameServicePort;
   packet.payload = payload;
-  NullSink sink;
+  warden::fuzz::TouchingSink sink;
   warden::proto::netbios::analyze_netbios(packet, sink);
   return 0;
 }
