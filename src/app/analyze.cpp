@@ -247,7 +247,8 @@ int run_analyze(const AnalyzeOptions& options) {
   std::uint64_t total_bytes = 0;
   for (const std::string& file : files) {
     std::error_code error;
-    total_bytes += std::filesystem::file_size(file, error);
+    const std::uintmax_t size = std::filesystem::file_size(file, error);
+    total_bytes += error ? 0 : size;  // unreadable files are reported when opened
   }
   Progress progress(options.progress, total_bytes);
   const std::vector<engine::FileResult> results =
