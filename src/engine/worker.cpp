@@ -371,15 +371,11 @@ void Worker::handle_ip(const decode::Packet& packet) {
       ref = {};
       return nullptr;
     }
-    inventory::EndpointKey key;
-    if (use_mac) {
-      key.mac = mac;
-    }
-    key.ip = ip;
-    ref = table_.get(key, packet.ts_us);
+    ref = {};
+    inventory::Endpoint* endpoint = current(ref, mac, ip, use_mac);
     flow.endpoint[which] = ref.index;
     flow.endpoint_gen[which] = ref.generation;
-    return table_.resolve(ref);
+    return endpoint;
   };
   inventory::Endpoint* sender = resolve_side(side, packet.src_mac, packet.src_ip, sender_);
   inventory::Endpoint* receiver = resolve_side(other, packet.dst_mac, packet.dst_ip, receiver_);
