@@ -9,11 +9,12 @@ packages=(
   cmake ninja-build g++ clang-14 clang-tidy-14 clang-format-14 libclang-rt-14-dev pkg-config
   # libraries
   libpcap-dev libsqlite3-dev libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev libtinyxml2-dev
   # data: the IEEE MAC registries
   ieee-data
   # tests: real daemons in network namespaces, capture, references for the benchmark
   iproute2 tcpdump tshark dnsmasq busybox avahi-daemon lighttpd openssl python3 sqlite3 time
+  mosquitto mosquitto-clients snmpd snmp libcoap3-bin
 )
 missing=()
 for package in "${packages[@]}"; do

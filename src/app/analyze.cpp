@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/assess.hpp"
 #include "app/exit_codes.hpp"
 #include "capture/pcap_source.hpp"
 #include "decode/decoder.hpp"
@@ -186,6 +187,12 @@ int run_analyze(const AnalyzeOptions& options) {
     return std::max(exit_code, static_cast<int>(kExitBadInput));
   }
 
+  // Rules first: a broken rule file should fail before minutes of capture reading.
+  const std::optional<identify::RuleSet> rules = load_rules(options.rules);
+  if (!rules) {
+    return kExitUsage;
+  }
+
   auto database = storage::Database::open(options.database);
   if (!database) {
     std::cerr << "warden: database " << database.error().message << '\n';
@@ -306,6 +313,23 @@ int run_analyze(const AnalyzeOptions& options) {
     return kExitDatabase;
   }
   const std::int64_t store_done = now_us();
+  // Identification and risk run on the stored devices: what this run saw merged with what
+  // earlier runs did, and the previous verdicts they left.
+  std::set<std::string> seen;
+  for (const auto& device : devices) {
+    seen.insert(device.key);
+  }
+  auto stored = database->load_devices();
+  if (!stored) {
+    std::cerr << "warden: database " << options.database << ": " << stored.error().message << '\n';
+    return kExitDatabase;
+  }
+  if (auto assessed = assess_devices(*database, *stored, seen, *rules); !assessed) {
+    std::cerr << "warden: database " << options.database << ": " << assessed.error().message
+              << '\n';
+    return kExitDatabase;
+  }
+  const std::int64_t assess_done = now_us();
   storage::RunRecord run;
   run.started_at_us = started;
   run.finished_at_us = now_us();
@@ -317,7 +341,8 @@ int run_analyze(const AnalyzeOptions& options) {
   run_stats["phases_ms"] = {{"read_and_analyze", (read_done - started) / 1000},
                             {"finish_and_merge_workers", (finish_done - read_done) / 1000},
                             {"build_devices", (build_done - finish_done) / 1000},
-                            {"store", (store_done - build_done) / 1000}};
+                            {"store", (store_done - build_done) / 1000},
+                            {"identify_and_assess", (assess_done - store_done) / 1000}};
   run.stats_json = run_stats.dump();
   if (auto recorded = database->record_run(run); !recorded) {
     std::cerr << "warden: database " << options.database << ": " << recorded.error().message
@@ -341,16 +366,6 @@ int run_analyze(const AnalyzeOptions& options) {
       }());
 
   if (!options.quiet) {
-    auto stored = database->load_devices();
-    if (!stored) {
-      std::cerr << "warden: database " << options.database << ": " << stored.error().message
-                << '\n';
-      return kExitDatabase;
-    }
-    std::set<std::string> seen;
-    for (const auto& device : devices) {
-      seen.insert(device.key);
-    }
     std::vector<inventory::Device> shown;
     for (auto& device : *stored) {
       if (seen.count(device.key) > 0) {

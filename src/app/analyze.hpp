@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/assess.hpp"
 #include "engine/engine.hpp"
 
 namespace warden::app {
@@ -22,6 +23,7 @@ struct AnalyzeOptions {
   bool quiet = false;    ///< no inventory printout
   bool progress = true;  ///< progress bar when stderr is a terminal
   std::vector<std::string> oui_directories;
+  RuleSources rules;  ///< identification rules beyond the built-in ones
 };
 
 /// Runs `warden analyze`; returns the process exit code.

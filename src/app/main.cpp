@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// warden: passive IoT device inventory. Subcommands: analyze, devices, device.
+// warden: passive IoT device inventory. Subcommands: analyze, devices, device, findings.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include "app/analyze.hpp"
 #include "app/exit_codes.hpp"
 #include "export/device_format.hpp"
+#include "identify/classifier.hpp"
+#include "identify/taxonomy.hpp"
+#include "risk/risk.hpp"
 #include "storage/database.hpp"
 
 namespace {
@@ -60,6 +65,111 @@ int run_device(const std::string& database_path, const std::string& selector,
   return kExitOk;
 }
 
+int run_findings(const std::string& database_path, const std::string& format_name,
+                 const std::string& min_severity) {
+  const auto format = warden::exporter::parse_format(format_name);
+  if (!format) {
+    std::cerr << "warden: unknown format '" << format_name << "' (table, json, csv, ndjson)\n";
+    return kExitUsage;
+  }
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    return kExitDatabase;
+  }
+  auto devices = database->load_devices();
+  if (!devices) {
+    std::cerr << "warden: " << database_path << ": " << devices.error().message << '\n';
+    return kExitDatabase;
+  }
+  const int floor = warden::risk::severity_rank(min_severity);
+  for (auto& device : *devices) {
+    std::erase_if(device.findings, [floor](const warden::inventory::Finding& finding) {
+      return warden::risk::severity_rank(finding.severity) < floor;
+    });
+  }
+  warden::exporter::write_findings(std::cout, *devices, *format);
+  return kExitOk;
+}
+
+/// `warden device <selector> set field=value...` / `unset field...`: pins survive re-analysis.
+int run_device_pin(const std::string& database_path, const std::string& selector,
+                   const std::vector<std::string>& assignments, bool unset) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> changes;
+  for (const std::string& assignment : assignments) {
+    const std::size_t equals = assignment.find('=');
+    std::string field = unset ? assignment : assignment.substr(0, equals);
+    if (!unset && (equals == std::string::npos || equals + 1 == assignment.size())) {
+      std::cerr << "warden: '" << assignment << "': expected field=value\n";
+      return kExitUsage;
+    }
+    const bool known = std::find(warden::identify::kIdentityFields.begin(),
+                                 warden::identify::kIdentityFields.end(),
+                                 field) != warden::identify::kIdentityFields.end();
+    if (!known) {
+      std::cerr << "warden: unknown identity field '" << field
+                << "' (vendor, type, model, os, firmware)\n";
+      return kExitUsage;
+    }
+    std::optional<std::string> value;
+    if (!unset) {
+      value = assignment.substr(equals + 1);
+      if (field == "type" && !warden::identify::find_device_type(*value)) {
+        std::cerr << "warden: unknown device type '" << *value << "'; one of:";
+        for (const auto& type : warden::identify::device_types()) {
+          std::cerr << ' ' << type.id;
+        }
+        std::cerr << '\n';
+        return kExitUsage;
+      }
+    }
+    changes.emplace_back(field, value);
+  }
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    return kExitDatabase;
+  }
+  auto device = database->find_device(selector);
+  if (!device) {
+    std::cerr << "warden: " << device.error().message << '\n';
+    return kExitUsage;
+  }
+  if (!*device) {
+    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
+    return kExitNotFound;
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  for (const auto& [field, value] : changes) {
+    if (auto stored = database->set_pin((*device)->key, field, value, now); !stored) {
+      std::cerr << "warden: " << database_path << ": " << stored.error().message << '\n';
+      return kExitDatabase;
+    }
+  }
+  // Re-identify now (built-in rules; the next analysis applies any --rules files again) so the
+  // pin shows at once, and re-assess risk, which depends on the type.
+  auto pins = database->load_pins((*device)->key);
+  if (!pins) {
+    std::cerr << "warden: " << database_path << ": " << pins.error().message << '\n';
+    return kExitDatabase;
+  }
+  std::vector<warden::inventory::Device> changed = {**device};
+  const auto previous = changed.front().identity;
+  changed.front().identity = warden::identify::classify(
+      changed.front(), warden::identify::RuleSet::builtin(), previous, *pins);
+  warden::risk::assess(changed.front());
+  if (auto stored = database->store_assessment(changed); !stored) {
+    std::cerr << "warden: " << database_path << ": " << stored.error().message << '\n';
+    return kExitDatabase;
+  }
+  for (const auto& field : changed.front().identity) {
+    std::cout << field.field << ": " << field.value << " (" << field.source << ")\n";
+  }
+  return kExitOk;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"warden: passive IoT device inventory from network traffic"};
   app.require_subcommand(1);
@@ -103,6 +213,11 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   analyze_cmd->add_flag("-q,--quiet", analyze.quiet, "Do not print the inventory");
   analyze_cmd->add_flag("!--no-progress", analyze.progress, "No progress bar on stderr");
+  analyze_cmd->add_option("--rules", analyze.rules.rule_files,
+                          "Extra identification rule file (YAML, docs/identification.md); "
+                          "repeatable, later files override earlier rules with the same id");
+  analyze_cmd->add_option("--recog", analyze.rules.recog_directory,
+                          "Directory of Rapid7 Recog fingerprint XML files to use as well");
   analyze_cmd->add_option("--oui-dir", analyze.oui_directories,
                           "Directory with IEEE registry CSVs (default: /var/lib/ieee-data, "
                           "/usr/share/ieee-data)");
@@ -122,6 +237,28 @@ int run(int argc, char** argv) {
   device_cmd->add_option("--db", database, "SQLite database")->capture_default_str();
   device_cmd->add_option("--format", device_format, "table, json or ndjson")
       ->check(CLI::IsMember({"table", "json", "ndjson"}))
+      ->capture_default_str();
+
+  std::vector<std::string> assignments;
+  CLI::App* set_cmd = device_cmd->add_subcommand(
+      "set",
+      "Pin identity fields (field=value: vendor, type, model, os, firmware); pins survive "
+      "re-analysis");
+  set_cmd->add_option("assignments", assignments, "field=value ...")->required();
+  std::vector<std::string> unset_fields;
+  CLI::App* unset_cmd = device_cmd->add_subcommand("unset", "Remove pinned identity fields");
+  unset_cmd->add_option("fields", unset_fields, "vendor, type, model, os, firmware")->required();
+
+  std::string findings_format = "table";
+  std::string min_severity = "info";
+  CLI::App* findings_cmd =
+      app.add_subcommand("findings", "List risk findings across devices, worst first");
+  findings_cmd->add_option("--db", database, "SQLite database")->capture_default_str();
+  findings_cmd->add_option("--format", findings_format, "table, json, csv or ndjson")
+      ->check(CLI::IsMember({"table", "json", "csv", "ndjson"}))
+      ->capture_default_str();
+  findings_cmd->add_option("--min-severity", min_severity, "info, low, medium, high or critical")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))
       ->capture_default_str();
 
   try {
@@ -146,8 +283,17 @@ int run(int argc, char** argv) {
   if (devices_cmd->parsed()) {
     return run_devices(database, format);
   }
+  if (set_cmd->parsed()) {
+    return run_device_pin(database, selector, assignments, false);
+  }
+  if (unset_cmd->parsed()) {
+    return run_device_pin(database, selector, unset_fields, true);
+  }
   if (device_cmd->parsed()) {
     return run_device(database, selector, device_format);
+  }
+  if (findings_cmd->parsed()) {
+    return run_findings(database, findings_format, min_severity);
   }
   return kExitUsage;
 }

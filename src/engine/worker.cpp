@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/worker.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "flow/tcp_reassembly.hpp"
 #include "protocols/registry.hpp"
+#include "protocols/tcpfp/tcpfp.hpp"
 
 namespace warden::engine {
 namespace {
@@ -262,6 +264,37 @@ void Worker::handle_icmpv6(const decode::Packet& packet) {
   }
 }
 
+void Worker::note_tcp_fingerprint(const decode::Packet& packet, bool syn_ack) {
+  proto::tcpfp::Buffer buffer;
+  const auto print =
+      proto::tcpfp::fingerprint(packet.ttl, packet.tcp_window, packet.tcp_options, buffer);
+  if (!print) {
+    anomaly(print.error().name);
+    return;
+  }
+  observe({proto::Subject::sender(),
+           syn_ack ? proto::Attr::TcpSynAckFingerprint : proto::Attr::TcpSynFingerprint, *print,
+           "tcp"});
+}
+
+void Worker::note_cleartext_external(const proto::ProtocolInfo& info,
+                                     const decode::Packet& packet) {
+  // The responder is an internet host and the protocol carries no encryption: the client, a
+  // device of this network, talks in clear beyond it.
+  static constexpr std::array<std::string_view, 13> kCleartext = {
+      "http", "telnet", "ftp",  "mqtt",   "rtsp", "snmp",  "smtp",
+      "tftp", "syslog", "coap", "modbus", "dnp3", "s7comm"};
+  if (!packet.src_ip.is_set() || packet.src_ip.is_private() || packet.src_ip.is_multicast() ||
+      !packet.dst_ip.is_private() ||
+      std::find(kCleartext.begin(), kCleartext.end(), info.name) == kCleartext.end()) {
+    return;
+  }
+  std::string value(info.name);
+  value += " to ";
+  value += packet.src_ip.to_string();
+  observe({proto::Subject::receiver(), proto::Attr::CleartextExternal, value, "traffic"});
+}
+
 void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& packet) {
   // The responder answered: it offers a service on its port. Once per flow.
   if (side != 1 || (flow.user_flags & kServiceNoted) != 0) {
@@ -284,6 +317,7 @@ void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& pack
     value += info->name;
     observe({proto::Subject::sender(), proto::Attr::Protocol, info->name, "traffic"});
     observe({proto::Subject::receiver(), proto::Attr::Protocol, info->name, "traffic"});
+    note_cleartext_external(*info, packet);
   }
   observe({proto::Subject::sender(), proto::Attr::Service, value, "traffic"});
 }
@@ -421,6 +455,9 @@ void Worker::handle_ip(const decode::Packet& packet) {
   if (tcp) {
     const bool syn_ack = (packet.tcp_flags & (decode::tcp_flag::kSyn | decode::tcp_flag::kAck)) ==
                          (decode::tcp_flag::kSyn | decode::tcp_flag::kAck);
+    if ((packet.tcp_flags & decode::tcp_flag::kSyn) != 0) {
+      note_tcp_fingerprint(packet, syn_ack);
+    }
     if (side == 1 && (syn_ack || !packet.payload.empty())) {
       note_service(flow, side, packet);
     }

@@ -10,6 +10,7 @@
 #include "flow/flow_table.hpp"
 #include "inventory/inventory.hpp"
 #include "protocols/observation.hpp"
+#include "protocols/registry.hpp"
 
 namespace warden::engine {
 
@@ -65,6 +66,10 @@ class Worker final : public proto::ObservationSink {
   void handle_ip(const decode::Packet& packet);
   void handle_icmpv6(const decode::Packet& packet);
   void handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet& packet);
+  /// A SYN's or SYN-ACK's passive fingerprint (TcpSynFingerprint / TcpSynAckFingerprint).
+  void note_tcp_fingerprint(const decode::Packet& packet, bool syn_ack);
+  /// CleartextExternal about a private client whose responder is a public host.
+  void note_cleartext_external(const proto::ProtocolInfo& info, const decode::Packet& packet);
   void note_service(flow::Flow& flow, int side, const decode::Packet& packet);
   inventory::Endpoint* current(inventory::EndpointRef& ref, const MacAddress& mac,
                                const IpAddress& ip, bool use_mac);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 #include <ostream>
@@ -158,13 +159,70 @@ std::string format_time(std::int64_t us) {
                      us % 1'000'000);
 }
 
+std::string identity_value(const inventory::Device& device, std::string_view field) {
+  const inventory::IdentityField* entry = device.identity_field(field);
+  return entry == nullptr ? std::string() : entry->value;
+}
+
+std::string display_vendor(const inventory::Device& device) {
+  if (std::string vendor = identity_value(device, "vendor"); !vendor.empty()) {
+    return vendor;
+  }
+  return device.vendor.value_or("");
+}
+
+nlohmann::json finding_to_json(const inventory::Finding& finding) {
+  return {{"id", finding.id},
+          {"title", finding.title},
+          {"severity", finding.severity},
+          {"points", finding.points},
+          {"evidence", finding.evidence},
+          {"protocol", finding.protocol},
+          {"first_seen", format_time(finding.first_us)},
+          {"last_seen", format_time(finding.last_us)},
+          {"count", finding.count},
+          {"remediation", finding.remediation},
+          {"controls", finding.controls}};
+}
+
+std::vector<std::string> finding_ids(const inventory::Device& device) {
+  std::vector<std::string> ids;
+  for (const auto& finding : device.findings) {
+    ids.push_back(finding.id);
+  }
+  return ids;
+}
+
 nlohmann::json device_to_json(const inventory::Device& device) {
   nlohmann::json out;
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+  };
   out["key"] = device.key;
   out["mac"] = device.mac ? nlohmann::json(device.mac->to_string()) : nlohmann::json(nullptr);
   out["ips"] = addresses_of(device);
   out["hostnames"] = values_of(device, Attr::Hostname);
-  out["vendor"] = device.vendor ? nlohmann::json(*device.vendor) : nlohmann::json(nullptr);
+  out["vendor"] = text_or_null(display_vendor(device));
+  out["oui_vendor"] = device.vendor ? nlohmann::json(*device.vendor) : nlohmann::json(nullptr);
+  const std::string type = identity_value(device, "type");
+  out["type"] = type.empty() ? "unknown" : type;
+  out["model"] = text_or_null(identity_value(device, "model"));
+  out["os"] = text_or_null(identity_value(device, "os"));
+  out["firmware"] = text_or_null(identity_value(device, "firmware"));
+  nlohmann::json identity = nlohmann::json::object();
+  for (const inventory::IdentityField& field : device.identity) {
+    identity[field.field] = {{"value", field.value},
+                             {"confidence", std::round(field.confidence * 100) / 100},
+                             {"source", field.source},
+                             {"evidence", field.evidence}};
+  }
+  out["identity"] = std::move(identity);
+  out["risk_score"] = device.risk_score;
+  nlohmann::json findings = nlohmann::json::array();
+  for (const inventory::Finding& finding : device.findings) {
+    findings.push_back(finding_to_json(finding));
+  }
+  out["findings"] = std::move(findings);
   out["locally_administered"] = device.locally_administered;
   out["is_router"] = device.is_router;
   out["first_seen"] = format_time(device.first_us);
@@ -246,6 +304,89 @@ nlohmann::json device_evidence_to_json(const inventory::Device& device) {
   return out;
 }
 
+void write_findings(std::ostream& out, const std::vector<inventory::Device>& devices,
+                    Format format) {
+  struct Row {
+    const inventory::Device* device;
+    const inventory::Finding* finding;
+  };
+  std::vector<Row> rows;
+  for (const auto& device : devices) {
+    for (const auto& finding : device.findings) {
+      rows.push_back({&device, &finding});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.finding->points != b.finding->points ? a.finding->points > b.finding->points
+                                                  : a.device->key < b.device->key;
+  });
+  auto row_json = [](const Row& row) {
+    nlohmann::json item = finding_to_json(*row.finding);
+    item["device"] = {
+        {"key", row.device->key},
+        {"mac",
+         row.device->mac ? nlohmann::json(row.device->mac->to_string()) : nlohmann::json(nullptr)},
+        {"ips", addresses_of(*row.device)},
+        {"vendor", display_vendor(*row.device).empty()
+                       ? nlohmann::json(nullptr)
+                       : nlohmann::json(display_vendor(*row.device))},
+        {"type", identity_value(*row.device, "type").empty() ? "unknown"
+                                                             : identity_value(*row.device, "type")},
+        {"risk_score", row.device->risk_score}};
+    return item;
+  };
+  switch (format) {
+    case Format::Json: {
+      nlohmann::json array = nlohmann::json::array();
+      for (const Row& row : rows) {
+        array.push_back(row_json(row));
+      }
+      out << array.dump(2) << '\n';
+      return;
+    }
+    case Format::Ndjson:
+      for (const Row& row : rows) {
+        out << row_json(row).dump() << '\n';
+      }
+      return;
+    case Format::Csv:
+      out << "device,ips,vendor,type,id,severity,points,title,evidence,protocol,first_seen,"
+             "last_seen,count,remediation,controls\n";
+      for (const Row& row : rows) {
+        const inventory::Finding& f = *row.finding;
+        out << csv_field(row.device->key) << ',' << csv_field(join(addresses_of(*row.device), " "))
+            << ',' << csv_field(display_vendor(*row.device)) << ','
+            << csv_field(identity_value(*row.device, "type")) << ',' << f.id << ',' << f.severity
+            << ',' << f.points << ',' << csv_field(f.title) << ',' << csv_field(f.evidence) << ','
+            << csv_field(f.protocol) << ',' << format_time(f.first_us) << ','
+            << format_time(f.last_us) << ',' << f.count << ',' << csv_field(f.remediation) << ','
+            << csv_field(join(f.controls, "; ")) << '\n';
+      }
+      return;
+    case Format::Table:
+      out << fmt::format("{:<17}  {:<16}  {:<8}  {:<38}  {}\n", "DEVICE", "IP", "SEVERITY",
+                         "FINDING", "EVIDENCE");
+      for (const Row& row : rows) {
+        const auto ips = addresses_of(*row.device);
+        std::string evidence = row.finding->evidence;
+        if (evidence.size() > 70) {
+          evidence = evidence.substr(0, 69) + "~";
+        }
+        out << fmt::format("{:<17}  {:<16}  {:<8}  {:<38}  {}\n", device_label(*row.device),
+                           ips.empty() ? "-" : ips.front(), row.finding->severity,
+                           row.finding->title.substr(0, 38), evidence);
+      }
+      out << rows.size() << " findings on " << [&] {
+        std::set<std::string> keys;
+        for (const Row& row : rows) {
+          keys.insert(row.device->key);
+        }
+        return keys.size();
+      }() << " devices\n";
+      return;
+  }
+}
+
 void write_devices(std::ostream& out, const std::vector<inventory::Device>& devices,
                    Format format) {
   switch (format) {
@@ -263,8 +404,9 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
       }
       return;
     case Format::Csv:
-      out << "key,mac,ips,hostnames,vendor,locally_administered,is_router,first_seen,last_seen,"
-             "packets_out,packets_in,bytes_out,bytes_in,services\n";
+      out << "key,mac,ips,hostnames,vendor,type,model,os,firmware,risk_score,findings,"
+             "locally_administered,is_router,first_seen,last_seen,packets_out,packets_in,"
+             "bytes_out,bytes_in,services\n";
       for (const auto& device : devices) {
         std::vector<std::string> services;
         for (const auto& service : services_of(device)) {
@@ -275,16 +417,23 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
             << (device.mac ? device.mac->to_string() : std::string()) << ','
             << csv_field(join(addresses_of(device), " ")) << ','
             << csv_field(join(values_of(device, Attr::Hostname), " ")) << ','
-            << csv_field(device.vendor.value_or("")) << ',' << (device.locally_administered ? 1 : 0)
-            << ',' << (device.is_router ? 1 : 0) << ',' << format_time(device.first_us) << ','
-            << format_time(device.last_us) << ',' << device.counters.packets_out << ','
-            << device.counters.packets_in << ',' << device.counters.bytes_out << ','
-            << device.counters.bytes_in << ',' << csv_field(join(services, " ")) << '\n';
+            << csv_field(display_vendor(device)) << ','
+            << csv_field(identity_value(device, "type").empty() ? "unknown"
+                                                                : identity_value(device, "type"))
+            << ',' << csv_field(identity_value(device, "model")) << ','
+            << csv_field(identity_value(device, "os")) << ','
+            << csv_field(identity_value(device, "firmware")) << ',' << device.risk_score << ','
+            << csv_field(join(finding_ids(device), " ")) << ','
+            << (device.locally_administered ? 1 : 0) << ',' << (device.is_router ? 1 : 0) << ','
+            << format_time(device.first_us) << ',' << format_time(device.last_us) << ','
+            << device.counters.packets_out << ',' << device.counters.packets_in << ','
+            << device.counters.bytes_out << ',' << device.counters.bytes_in << ','
+            << csv_field(join(services, " ")) << '\n';
       }
       return;
     case Format::Table:
-      out << fmt::format("{:<17}  {:<24}  {:<24}  {:<28}  {}\n", "DEVICE", "IP", "HOSTNAME",
-                         "VENDOR", "SERVICES");
+      out << fmt::format("{:<17}  {:<24}  {:<20}  {:<20}  {:<15}  {:>4}  {}\n", "DEVICE", "IP",
+                         "HOSTNAME", "VENDOR", "TYPE", "RISK", "SERVICES");
       for (const auto& device : devices) {
         const auto ips = addresses_of(device);
         const auto names = values_of(device, Attr::Hostname);
@@ -293,21 +442,25 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
           services.push_back(fmt::format("{}/{}", service["transport"].get<std::string>(),
                                          service["port"].get<int>()));
         }
-        std::string vendor =
-            device.vendor.value_or(device.locally_administered ? "(randomized)" : "-");
-        if (vendor.size() > 28) {
-          vendor = vendor.substr(0, 27) + "~";
+        std::string vendor = display_vendor(device);
+        if (vendor.empty()) {
+          vendor = device.locally_administered ? "(randomized)" : "-";
         }
+        if (vendor.size() > 20) {
+          vendor = vendor.substr(0, 19) + "~";
+        }
+        std::string type = identity_value(device, "type");
+        type = type.empty() ? "unknown" : type.substr(0, 15);
         std::string label = device_label(device);
         if (device.is_router) {
           label += " R";
         }
         out << fmt::format(
-            "{:<17}  {:<24}  {:<24}  {:<28}  {}\n", label,
+            "{:<17}  {:<24}  {:<20}  {:<20}  {:<15}  {:>4}  {}\n", label,
             ips.empty()
                 ? "-"
                 : ips.front() + (ips.size() > 1 ? " +" + std::to_string(ips.size() - 1) : ""),
-            names.empty() ? "-" : names.front().substr(0, 24), vendor,
+            names.empty() ? "-" : names.front().substr(0, 20), vendor, type, device.risk_score,
             services.empty() ? "-" : join(services, " "));
       }
       out << devices.size() << " devices\n";
@@ -321,10 +474,25 @@ void write_device_detail(std::ostream& out, const inventory::Device& device, For
     return;
   }
   out << "Device " << device.key << (device.is_router ? "  (router)" : "") << '\n';
-  out << "  vendor:    "
+  out << "  mac vendor: "
       << device.vendor.value_or(device.locally_administered ? "(locally administered MAC)"
                                                             : "unknown")
       << '\n';
+  out << "  identity:\n";
+  for (const inventory::IdentityField& field : device.identity) {
+    out << fmt::format("    {:<9} {}  (confidence {:.2f}, {})\n", field.field + ":", field.value,
+                       field.confidence, field.source);
+    for (const std::string& sentence : field.evidence) {
+      out << "               - " << sentence << '\n';
+    }
+  }
+  out << "  risk score: " << device.risk_score << '\n';
+  for (const inventory::Finding& finding : device.findings) {
+    out << fmt::format("    [{}] {} ({}, +{})\n", finding.severity, finding.title, finding.id,
+                       finding.points);
+    out << "        evidence: " << finding.evidence << '\n';
+    out << "        fix:      " << finding.remediation << '\n';
+  }
   out << "  seen:      " << format_time(device.first_us) << " .. " << format_time(device.last_us)
       << '\n';
   out << fmt::format("  traffic:   {} packets / {} bytes out, {} packets / {} bytes in\n",

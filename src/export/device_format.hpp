@@ -28,6 +28,10 @@ nlohmann::json device_evidence_to_json(const inventory::Device& device);
 /// Writes the device list in `format`.
 void write_devices(std::ostream& out, const std::vector<inventory::Device>& devices, Format format);
 
+/// Writes every finding of `devices`, worst first (`warden findings`).
+void write_findings(std::ostream& out, const std::vector<inventory::Device>& devices,
+                    Format format);
+
 /// Writes one device with every attribute and its evidence, for people (table) or programs.
 void write_device_detail(std::ostream& out, const inventory::Device& device, Format format);
 

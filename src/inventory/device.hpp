@@ -3,12 +3,38 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "inventory/inventory.hpp"
 #include "inventory/oui.hpp"
 
 namespace warden::inventory {
+
+/// One field of a device's identity ("vendor", "type", "model", "os", "firmware") and why Warden
+/// believes it. Filled by the identify module; stored and printed as is.
+struct IdentityField {
+  std::string field;
+  std::string value;
+  double confidence = 0;              ///< 0..1
+  std::string source;                 ///< "rules", "oui", "pin" (set by a user)
+  std::vector<std::string> evidence;  ///< sentences a person can check, strongest first
+};
+
+/// A risk finding about a device. Filled by the risk module.
+struct Finding {
+  std::string id;        ///< stable catalogue id: "WARDEN-RISK-TELNET"
+  std::string title;     ///< "Telnet service offered"
+  std::string severity;  ///< "critical", "high", "medium", "low", "info"
+  int points = 0;        ///< what it adds to the device's risk score
+  std::string evidence;  ///< the attribute that shows it, in words
+  std::string protocol;  ///< protocol of that evidence
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t count = 0;
+  std::string remediation;
+  std::vector<std::string> controls;  ///< "NIST CSF PR.DS-02", "ETSI EN 303 645 5.1-1", ...
+};
 
 /// A device of the inventory: the unit `warden devices` lists.
 struct Device {
@@ -23,6 +49,19 @@ struct Device {
   Counters counters;
   std::vector<AttributeValue> attributes;  ///< addresses, names, fingerprints, services...
   std::vector<PeerValue> peers;
+  std::vector<IdentityField> identity;  ///< derived: vendor, type, model, os, firmware
+  std::vector<Finding> findings;        ///< derived: risk findings, highest severity first
+  int risk_score = 0;                   ///< derived: 0..100, the sum of findings' points, capped
+
+  /// The identity field named `field`, or nullptr.
+  [[nodiscard]] const IdentityField* identity_field(std::string_view field) const {
+    for (const IdentityField& entry : identity) {
+      if (entry.field == field) {
+        return &entry;
+      }
+    }
+    return nullptr;
+  }
 };
 
 /// Unbound IPv4 source addresses a MAC may carry before it is taken for a router.

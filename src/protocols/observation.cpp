@@ -103,6 +103,68 @@ std::string_view attr_name(Attr attr) {
       return "vendor";
     case Attr::Protocol:
       return "protocol";
+    case Attr::MqttClientId:
+      return "mqtt.client_id";
+    case Attr::MqttUsername:
+      return "mqtt.username";
+    case Attr::MqttVersion:
+      return "mqtt.version";
+    case Attr::MqttTopic:
+      return "mqtt.topic";
+    case Attr::CoapRequest:
+      return "coap.request";
+    case Attr::CoapContentFormat:
+      return "coap.content_format";
+    case Attr::SnmpVersion:
+      return "snmp.version";
+    case Attr::SnmpCommunity:
+      return "snmp.community";
+    case Attr::SnmpSysDescr:
+      return "snmp.sys_descr";
+    case Attr::SnmpSysObjectId:
+      return "snmp.sys_object_id";
+    case Attr::SnmpSysName:
+      return "snmp.sys_name";
+    case Attr::RtspServer:
+      return "rtsp.server";
+    case Attr::RtspUserAgent:
+      return "rtsp.user_agent";
+    case Attr::RtspMethod:
+      return "rtsp.method";
+    case Attr::AuthChallenge:
+      return "auth.challenge";
+    case Attr::LoginAttempt:
+      return "login.attempt";
+    case Attr::CleartextCredential:
+      return "login.cleartext_credential";
+    case Attr::DefaultCredential:
+      return "login.default_credential";
+    case Attr::IcsVendor:
+      return "ics.vendor";
+    case Attr::IcsVendorId:
+      return "ics.vendor_id";
+    case Attr::IcsProduct:
+      return "ics.product";
+    case Attr::IcsRevision:
+      return "ics.revision";
+    case Attr::IcsSerial:
+      return "ics.serial";
+    case Attr::IcsObjectName:
+      return "ics.object_name";
+    case Attr::IcsAddress:
+      return "ics.address";
+    case Attr::IcsFunction:
+      return "ics.function";
+    case Attr::IcsControl:
+      return "ics.control";
+    case Attr::TcpSynFingerprint:
+      return "tcp.syn_fingerprint";
+    case Attr::TcpSynAckFingerprint:
+      return "tcp.synack_fingerprint";
+    case Attr::TlsCipher:
+      return "tls.cipher";
+    case Attr::CleartextExternal:
+      return "cleartext.external";
   }
   return "unknown";
 }

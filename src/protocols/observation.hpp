@@ -61,9 +61,42 @@ enum class Attr : std::uint8_t {
   ServiceBanner,          ///< first line a service sent: "tcp/22 SSH-2.0-OpenSSH_9.2p1"
   Vendor,                 ///< manufacturer from the IEEE registry (set by the inventory)
   Protocol,               ///< an application protocol it speaks: "dns", "tls"
-  // Keep Protocol last or move kLastAttr: attr_from_name() walks every value up to it.
+  // Identification and risk signals of the IoT/OT analyzers (issue 3). Values never carry a
+  // password, community string or token that is not on the public default lists.
+  MqttClientId,         ///< MQTT CONNECT client identifier
+  MqttUsername,         ///< MQTT CONNECT user name (the password is never kept)
+  MqttVersion,          ///< "3.1", "3.1.1", "5"
+  MqttTopic,            ///< "publish home/temp", "subscribe cmd/#", "will dev/status"
+  CoapRequest,          ///< "GET /.well-known/core" (method and URI path)
+  CoapContentFormat,    ///< "application/link-format"
+  SnmpVersion,          ///< "v1", "v2c", "v3"
+  SnmpCommunity,        ///< a default community it used or accepted ("public"); others "(custom)"
+  SnmpSysDescr,         ///< sysDescr.0 from its own responses
+  SnmpSysObjectId,      ///< sysObjectID.0, dotted
+  SnmpSysName,          ///< sysName.0
+  RtspServer,           ///< RTSP Server header it sent
+  RtspUserAgent,        ///< RTSP User-Agent it sent
+  RtspMethod,           ///< RTSP method it used as a client ("DESCRIBE")
+  AuthChallenge,        ///< scheme a server asked for (HTTP/RTSP WWW-Authenticate): "Basic"
+  LoginAttempt,         ///< "telnet user=root result=failure" (about the server)
+  CleartextCredential,  ///< "ftp user=admin": a user name and password crossed in clear
+  DefaultCredential,    ///< "telnet user=root list=mirai": a password on a default list was sent
+  IcsVendor,            ///< vendor from an OT identity object (Modbus MEI, CIP, S7 SZL, BACnet)
+  IcsVendorId,          ///< numeric vendor id (CIP, BACnet)
+  IcsProduct,           ///< product / model name
+  IcsRevision,          ///< firmware / revision
+  IcsSerial,            ///< serial number
+  IcsObjectName,        ///< BACnet device object name, S7 module / station name
+  IcsAddress,           ///< protocol address: "modbus unit 1", "dnp3 10"
+  IcsFunction,          ///< a function a client used: "modbus read-holding-registers"
+  IcsControl,  ///< a control operation received: "modbus write-single-register from 10.0.0.5"
+  TcpSynFingerprint,     ///< "ttl:win:mss:options:wscale" of the SYNs it sent
+  TcpSynAckFingerprint,  ///< same for the SYN-ACKs it answered with
+  TlsCipher,  ///< cipher suite it chose as a TLS server ("0x002f TLS_RSA_WITH_AES_128_CBC_SHA")
+  CleartextExternal,  ///< "http to 93.184.216.34:80": a cleartext protocol to an internet host
+  // Keep CleartextExternal last or move kLastAttr: attr_from_name() walks every value up to it.
 };
-inline constexpr Attr kLastAttr = Attr::Protocol;
+inline constexpr Attr kLastAttr = Attr::CleartextExternal;
 
 /// Stable lower-case name for `attr` ("hostname", "tls.ja3", ...).
 std::string_view attr_name(Attr attr);

@@ -8,10 +8,13 @@
 #include "protocols/dhcp/dhcp_analyzer.hpp"
 #include "protocols/dhcpv6/dhcpv6_analyzer.hpp"
 #include "protocols/dns/dns_analyzer.hpp"
+#include "protocols/ftp/ftp_analyzer.hpp"
 #include "protocols/http/http_analyzer.hpp"
 #include "protocols/lldp/lldp_analyzer.hpp"
 #include "protocols/netbios/netbios_analyzer.hpp"
+#include "protocols/snmp/snmp_analyzer.hpp"
 #include "protocols/ssdp/ssdp_analyzer.hpp"
+#include "protocols/telnet/telnet_analyzer.hpp"
 #include "protocols/tls/tls_analyzer.hpp"
 
 namespace warden::proto {
@@ -34,6 +37,11 @@ bool probe_tls(Bytes payload) {
   // A handshake record (22) of SSL 3.0 .. TLS 1.3 record versions carrying a ClientHello (1).
   return payload.size() >= 6 && payload[0] == 0x16 && payload[1] == 0x03 && payload[2] <= 0x04 &&
          payload[5] == 0x01;
+}
+
+bool probe_telnet(Bytes payload) {
+  // A server opening with option negotiation: IAC (255) then WILL/WONT/DO/DONT (251..254).
+  return payload.size() >= 3 && payload[0] == 0xFF && payload[1] >= 0xFB && payload[1] <= 0xFE;
 }
 
 constexpr std::array<std::uint16_t, 2> kDhcpPorts = {67, 68};
@@ -77,7 +85,7 @@ constexpr std::array<ProtocolInfo, 31> kProtocols = {{
     {"netbios-ns", Transport::Udp, kNetbiosPorts, netbios::analyze_netbios},
     {"ssdp", Transport::Udp, kSsdpPorts, ssdp::analyze_ssdp},
     {"ntp", Transport::Udp, kNtpPorts},
-    {"snmp", Transport::Udp, kSnmpPorts},
+    {"snmp", Transport::Udp, kSnmpPorts, snmp::analyze_snmp},
     {"coap", Transport::Udp, kCoapPorts},
     {"syslog", Transport::Udp, kSyslogPorts},
     {"tftp", Transport::Udp, kTftpPorts},
@@ -85,8 +93,8 @@ constexpr std::array<ProtocolInfo, 31> kProtocols = {{
     {"http", Transport::Tcp, kHttpPorts, nullptr, http::make_http_analyzer, probe_http},
     {"tls", Transport::Tcp, kTlsPorts, nullptr, tls::make_tls_analyzer, probe_tls},
     {"ssh", Transport::Tcp, kSshPorts},
-    {"telnet", Transport::Tcp, kTelnetPorts},
-    {"ftp", Transport::Tcp, kFtpPorts},
+    {"telnet", Transport::Tcp, kTelnetPorts, nullptr, telnet::make_telnet_analyzer, probe_telnet},
+    {"ftp", Transport::Tcp, kFtpPorts, nullptr, ftp::make_ftp_analyzer},
     {"smtp", Transport::Tcp, kSmtpPorts},
     {"rtsp", Transport::Tcp, kRtspPorts},
     {"mqtt", Transport::Tcp, kMqttPorts},

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
 
@@ -14,7 +15,7 @@ namespace {
 
 /// Schema migrations, applied in order; index + 1 is the version they produce. Never edit a
 /// released entry: append a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE devices (
   id INTEGER PRIMARY KEY,
@@ -58,7 +59,70 @@ CREATE TABLE runs (
   stats TEXT NOT NULL
 );
 )sql",
+    // 2: identification and risk (derived from the attributes after each analysis), and the
+    // identity fields users pin.
+    R"sql(
+ALTER TABLE devices ADD COLUMN risk_score INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE identity (
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  source TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  PRIMARY KEY (device_id, field)
+) WITHOUT ROWID;
+CREATE TABLE pins (
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  set_at_us INTEGER NOT NULL,
+  PRIMARY KEY (device_id, field)
+) WITHOUT ROWID;
+CREATE TABLE findings (
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  remediation TEXT NOT NULL,
+  controls TEXT NOT NULL,
+  PRIMARY KEY (device_id, id)
+) WITHOUT ROWID;
+)sql",
 };
+
+/// A JSON array of strings as stored in identity.evidence and findings.controls; anything else
+/// (a hand-edited row) reads as empty.
+std::vector<std::string> strings_from_json(const std::string& text) {
+  std::vector<std::string> out;
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_array()) {
+    for (const auto& item : parsed) {
+      if (item.is_string()) {
+        out.push_back(item.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+/// Display order of identity fields.
+int field_order(std::string_view field) {
+  static constexpr std::array<std::string_view, 5> kOrder = {"vendor", "type", "model", "os",
+                                                             "firmware"};
+  for (std::size_t index = 0; index < kOrder.size(); ++index) {
+    if (kOrder[index] == field) {
+      return static_cast<int>(index);
+    }
+  }
+  return static_cast<int>(kOrder.size());
+}
 
 /// RAII prepared statement.
 class Statement {
@@ -92,6 +156,10 @@ class Statement {
     sqlite3_bind_int64(stmt_, index, static_cast<std::int64_t>(value));
   }
   void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+  void bind_double(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+  [[nodiscard]] double column_double(int index) const {
+    return sqlite3_column_double(stmt_, index);
+  }
   /// SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_); }
   void reset() {
@@ -437,7 +505,7 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
   {
     const std::string sql =
         "SELECT id, key, mac, key_ip, locally_administered, is_router, vendor, first_seen_us, "
-        "last_seen_us, packets_out, packets_in, bytes_out, bytes_in FROM devices " +
+        "last_seen_us, packets_out, packets_in, bytes_out, bytes_in, risk_score FROM devices " +
         where + " ORDER BY key";
     Statement select(db_, sql.c_str());
     if (!select.ok()) {
@@ -463,6 +531,7 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
       device.counters.packets_in = static_cast<std::uint64_t>(select.column_int(10));
       device.counters.bytes_out = static_cast<std::uint64_t>(select.column_int(11));
       device.counters.bytes_in = static_cast<std::uint64_t>(select.column_int(12));
+      device.risk_score = static_cast<int>(select.column_int(13));
       by_id.emplace(select.column_int(0), devices.size());
       devices.push_back(std::move(device));
     }
@@ -507,6 +576,183 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
       return a.flows != b.flows ? a.flows > b.flows : a.ip < b.ip;
     });
     devices[owner->second].peers = std::move(decoded);
+  }
+  Statement identity(db_,
+                     "SELECT device_id, field, value, confidence, source, evidence FROM identity");
+  if (!identity.ok()) {
+    return tl::unexpected(make_error(db_, "loading identity"));
+  }
+  while (identity.step() == SQLITE_ROW) {
+    const auto owner = by_id.find(identity.column_int(0));
+    if (owner == by_id.end()) {
+      continue;
+    }
+    inventory::IdentityField field;
+    field.field = identity.column_text(1);
+    field.value = identity.column_text(2);
+    field.confidence = identity.column_double(3);
+    field.source = identity.column_text(4);
+    field.evidence = strings_from_json(identity.column_text(5));
+    devices[owner->second].identity.push_back(std::move(field));
+  }
+  for (inventory::Device& device : devices) {
+    std::sort(device.identity.begin(), device.identity.end(), [](const auto& a, const auto& b) {
+      return field_order(a.field) < field_order(b.field);
+    });
+  }
+  Statement findings(db_,
+                     "SELECT device_id, id, title, severity, points, evidence, protocol, "
+                     "first_seen_us, last_seen_us, count, remediation, controls FROM findings "
+                     "ORDER BY device_id, points DESC, id");
+  if (!findings.ok()) {
+    return tl::unexpected(make_error(db_, "loading findings"));
+  }
+  while (findings.step() == SQLITE_ROW) {
+    const auto owner = by_id.find(findings.column_int(0));
+    if (owner == by_id.end()) {
+      continue;
+    }
+    inventory::Finding finding;
+    finding.id = findings.column_text(1);
+    finding.title = findings.column_text(2);
+    finding.severity = findings.column_text(3);
+    finding.points = static_cast<int>(findings.column_int(4));
+    finding.evidence = findings.column_text(5);
+    finding.protocol = findings.column_text(6);
+    finding.first_us = findings.column_int(7);
+    finding.last_us = findings.column_int(8);
+    finding.count = static_cast<std::uint64_t>(findings.column_int(9));
+    finding.remediation = findings.column_text(10);
+    finding.controls = strings_from_json(findings.column_text(11));
+    devices[owner->second].findings.push_back(std::move(finding));
+  }
+  return {};
+}
+
+Expected<void> Database::store_assessment(const std::vector<inventory::Device>& devices) {
+  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  auto rollback = [this](Error error) {
+    (void)exec("ROLLBACK");
+    return tl::unexpected(std::move(error));
+  };
+  Statement find_id(db_, "SELECT id FROM devices WHERE key = ?1");
+  Statement clear_identity(db_, "DELETE FROM identity WHERE device_id = ?1");
+  Statement clear_findings(db_, "DELETE FROM findings WHERE device_id = ?1");
+  Statement score(db_, "UPDATE devices SET risk_score = ?2 WHERE id = ?1");
+  Statement add_identity(db_,
+                         "INSERT INTO identity (device_id, field, value, confidence, source, "
+                         "evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  Statement add_finding(db_,
+                        "INSERT INTO findings (device_id, id, title, severity, points, evidence, "
+                        "protocol, first_seen_us, last_seen_us, count, remediation, controls) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  for (const Statement* statement :
+       {&find_id, &clear_identity, &clear_findings, &score, &add_identity, &add_finding}) {
+    if (!statement->ok()) {
+      return rollback(make_error(db_, "preparing the assessment"));
+    }
+  }
+  auto run = [&](Statement& statement) {
+    const int rc = statement.step();
+    statement.reset();
+    return rc == SQLITE_DONE || rc == SQLITE_ROW;
+  };
+  for (const inventory::Device& device : devices) {
+    find_id.bind(1, device.key);
+    if (find_id.step() != SQLITE_ROW) {
+      find_id.reset();
+      continue;  // not stored: nothing to attach to
+    }
+    const std::int64_t id = find_id.column_int(0);
+    find_id.reset();
+    clear_identity.bind(1, id);
+    clear_findings.bind(1, id);
+    score.bind(1, id);
+    score.bind(2, static_cast<std::int64_t>(device.risk_score));
+    if (!run(clear_identity) || !run(clear_findings) || !run(score)) {
+      return rollback(make_error(db_, "storing the assessment"));
+    }
+    for (const inventory::IdentityField& field : device.identity) {
+      add_identity.bind(1, id);
+      add_identity.bind(2, field.field);
+      add_identity.bind(3, field.value);
+      add_identity.bind_double(4, field.confidence);
+      add_identity.bind(5, field.source);
+      add_identity.bind(6, nlohmann::json(field.evidence).dump());
+      if (!run(add_identity)) {
+        return rollback(make_error(db_, "storing identity"));
+      }
+    }
+    for (const inventory::Finding& finding : device.findings) {
+      add_finding.bind(1, id);
+      add_finding.bind(2, finding.id);
+      add_finding.bind(3, finding.title);
+      add_finding.bind(4, finding.severity);
+      add_finding.bind(5, static_cast<std::int64_t>(finding.points));
+      add_finding.bind(6, finding.evidence);
+      add_finding.bind(7, finding.protocol);
+      add_finding.bind(8, finding.first_us);
+      add_finding.bind(9, finding.last_us);
+      add_finding.bind(10, finding.count);
+      add_finding.bind(11, finding.remediation);
+      add_finding.bind(12, nlohmann::json(finding.controls).dump());
+      if (!run(add_finding)) {
+        return rollback(make_error(db_, "storing findings"));
+      }
+    }
+  }
+  return exec("COMMIT");
+}
+
+Expected<std::map<std::string, std::string>> Database::load_pins(const std::string& device_key) {
+  std::map<std::string, std::string> pins;
+  Statement select(db_,
+                   "SELECT p.field, p.value FROM pins p JOIN devices d ON d.id = p.device_id "
+                   "WHERE d.key = ?1");
+  if (!select.ok()) {
+    return tl::unexpected(make_error(db_, "loading pins"));
+  }
+  select.bind(1, device_key);
+  while (select.step() == SQLITE_ROW) {
+    pins.emplace(select.column_text(0), select.column_text(1));
+  }
+  return pins;
+}
+
+Expected<std::map<std::string, std::map<std::string, std::string>>> Database::load_all_pins() {
+  std::map<std::string, std::map<std::string, std::string>> pins;
+  Statement select(
+      db_, "SELECT d.key, p.field, p.value FROM pins p JOIN devices d ON d.id = p.device_id");
+  if (!select.ok()) {
+    return tl::unexpected(make_error(db_, "loading pins"));
+  }
+  while (select.step() == SQLITE_ROW) {
+    pins[select.column_text(0)].emplace(select.column_text(1), select.column_text(2));
+  }
+  return pins;
+}
+
+Expected<void> Database::set_pin(const std::string& device_key, const std::string& field,
+                                 const std::optional<std::string>& value, std::int64_t now_us) {
+  Statement statement(db_, value ? "INSERT INTO pins (device_id, field, value, set_at_us) "
+                                   "SELECT id, ?2, ?3, ?4 FROM devices WHERE key = ?1 "
+                                   "ON CONFLICT (device_id, field) DO UPDATE SET "
+                                   "value = excluded.value, set_at_us = excluded.set_at_us"
+                                 : "DELETE FROM pins WHERE field = ?2 AND device_id = "
+                                   "(SELECT id FROM devices WHERE key = ?1)");
+  if (!statement.ok()) {
+    return tl::unexpected(make_error(db_, "preparing the pin"));
+  }
+  statement.bind(1, device_key);
+  statement.bind(2, field);
+  if (value) {
+    statement.bind(3, *value);
+    statement.bind(4, now_us);
+  }
+  if (statement.step() != SQLITE_DONE) {
+    return tl::unexpected(make_error(db_, "storing the pin"));
   }
   return {};
 }

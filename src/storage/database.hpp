@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,17 @@ class Database {
   /// Merges `devices` into the stored inventory in one transaction.
   Expected<void> merge_devices(const std::vector<inventory::Device>& devices);
   Expected<std::int64_t> record_run(const RunRecord& run);
+
+  /// Replaces the stored identity, findings and risk score of each of `devices` (matched by key)
+  /// in one transaction.
+  Expected<void> store_assessment(const std::vector<inventory::Device>& devices);
+  /// Identity fields a user pinned on the device with `device_key`: field -> value.
+  Expected<std::map<std::string, std::string>> load_pins(const std::string& device_key);
+  /// Every pin: device key -> field -> value.
+  Expected<std::map<std::string, std::map<std::string, std::string>>> load_all_pins();
+  /// Pins `field` of the device to `value`, or removes the pin when `value` is nullopt.
+  Expected<void> set_pin(const std::string& device_key, const std::string& field,
+                         const std::optional<std::string>& value, std::int64_t now_us);
 
   /// Every stored device with its attributes and peers, ordered by key.
   Expected<std::vector<inventory::Device>> load_devices();

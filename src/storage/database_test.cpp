@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 namespace warden::storage {
 namespace {
@@ -48,7 +49,7 @@ class DatabaseTest : public ::testing::Test {
 TEST_F(DatabaseTest, CreatesSchemaInWalMode) {
   auto database = Database::open(path_);
   ASSERT_TRUE(database) << database.error().message;
-  EXPECT_EQ(database->schema_version(), 1);
+  EXPECT_EQ(database->schema_version(), 2);
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
@@ -115,6 +116,94 @@ TEST_F(DatabaseTest, ReportsAnUnwritableLocation) {
   auto database = Database::open((dir_ / "missing-dir" / "x.db").string());
   EXPECT_FALSE(database);
   EXPECT_FALSE(Database::open_existing((dir_ / "nope.db").string()));
+}
+
+TEST_F(DatabaseTest, StoresIdentityFindingsAndPinsAcrossReopens) {
+  {
+    auto database = Database::open(path_);
+    ASSERT_TRUE(database) << database.error().message;
+    ASSERT_TRUE(database->merge_devices({camera(10, 1'000'000, 2'000'000)}));
+    auto devices = database->load_devices();
+    ASSERT_TRUE(devices);
+    inventory::Device& device = devices->front();
+    device.identity = {{"vendor", "Hikvision", 0.91, "rules", {"http.server \"App-webs/\""}},
+                       {"type", "ip_camera", 0.85, "rules", {"a", "b"}}};
+    inventory::Finding telnet;
+    telnet.id = "WARDEN-RISK-TELNET";
+    telnet.title = "Telnet service offered";
+    telnet.severity = "high";
+    telnet.points = 25;
+    telnet.evidence = "service \"tcp/23 telnet\"";
+    telnet.protocol = "traffic";
+    telnet.count = 3;
+    telnet.controls = {"SOC 2 CC6.1", "NIST CSF PR.DS-02"};
+    device.findings = {telnet};
+    device.risk_score = 25;
+    ASSERT_TRUE(database->store_assessment(*devices));
+    ASSERT_TRUE(database->set_pin(device.key, "type", std::string("nvr_dvr"), 5));
+    ASSERT_TRUE(database->set_pin(device.key, "model", std::string("DS-7608NI"), 5));
+    ASSERT_TRUE(database->set_pin(device.key, "model", std::nullopt, 6));
+  }
+  auto database = Database::open(path_);
+  ASSERT_TRUE(database);
+  // Re-analysis merges attributes again; identity, findings and pins stay until reassessed.
+  ASSERT_TRUE(database->merge_devices({camera(5, 3'000'000, 4'000'000)}));
+  auto devices = database->load_devices();
+  ASSERT_TRUE(devices);
+  ASSERT_EQ(devices->size(), 1U);
+  const inventory::Device& device = devices->front();
+  ASSERT_EQ(device.identity.size(), 2U);
+  EXPECT_EQ(device.identity[0].field, "vendor");
+  EXPECT_DOUBLE_EQ(device.identity[0].confidence, 0.91);
+  EXPECT_EQ(device.identity[0].evidence.front(), "http.server \"App-webs/\"");
+  ASSERT_EQ(device.findings.size(), 1U);
+  EXPECT_EQ(device.findings[0].controls.size(), 2U);
+  EXPECT_EQ(device.risk_score, 25);
+  auto pins = database->load_pins(device.key);
+  ASSERT_TRUE(pins);
+  EXPECT_EQ(*pins, (std::map<std::string, std::string>{{"type", "nvr_dvr"}}));
+  auto all = database->load_all_pins();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->at(device.key).at("type"), "nvr_dvr");
+}
+
+TEST_F(DatabaseTest, UpgradesAVersionOneDatabase) {
+  // A database as the first schema left it: version 1, one device.
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(raw,
+                     "CREATE TABLE devices (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, "
+                     "mac TEXT, key_ip TEXT, locally_administered INTEGER NOT NULL DEFAULT 0, "
+                     "is_router INTEGER NOT NULL DEFAULT 0, vendor TEXT, first_seen_us "
+                     "INTEGER NOT NULL, last_seen_us INTEGER NOT NULL, packets_out INTEGER "
+                     "NOT NULL DEFAULT 0, packets_in INTEGER NOT NULL DEFAULT 0, bytes_out "
+                     "INTEGER NOT NULL DEFAULT 0, bytes_in INTEGER NOT NULL DEFAULT 0);"
+                     "CREATE TABLE attributes (device_id INTEGER NOT NULL, name TEXT NOT "
+                     "NULL, value TEXT NOT NULL, protocol TEXT NOT NULL, first_seen_us "
+                     "INTEGER NOT NULL, last_seen_us INTEGER NOT NULL, count INTEGER NOT "
+                     "NULL, PRIMARY KEY (device_id, name, value, protocol)) WITHOUT ROWID;"
+                     "CREATE TABLE device_peers (device_id INTEGER PRIMARY KEY, peers BLOB "
+                     "NOT NULL);"
+                     "CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at_us INTEGER NOT "
+                     "NULL, finished_at_us INTEGER NOT NULL, inputs TEXT NOT NULL, packets "
+                     "INTEGER NOT NULL, status TEXT NOT NULL, stats TEXT NOT NULL);"
+                     "INSERT INTO devices (key, mac, first_seen_us, last_seen_us) VALUES "
+                     "('mac:00:11:22:33:44:55', '00:11:22:33:44:55', 1, 2);"
+                     "PRAGMA user_version=1;",
+                     nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto database = Database::open(path_);
+  ASSERT_TRUE(database) << database.error().message;
+  EXPECT_EQ(database->schema_version(), 2);
+  auto devices = database->load_devices();
+  ASSERT_TRUE(devices) << devices.error().message;
+  ASSERT_EQ(devices->size(), 1U);
+  EXPECT_EQ(devices->front().risk_score, 0);
+  EXPECT_TRUE(devices->front().identity.empty());
 }
 
 }  // namespace

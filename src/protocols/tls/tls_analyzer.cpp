@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "protocols/tls/tls_analyzer.hpp"
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -35,10 +36,87 @@ void report_client_hello(const ClientHello& hello, ObservationSink& sink) {
   observe(sink, Attr::TlsVersion, version_name(highest_offered_version(hello)));
 }
 
+/// Names of the cipher suites the risk module calls weak (RC4, DES, 3DES, NULL, EXPORT,
+/// anonymous key exchange), from the IANA TLS Cipher Suites registry; others are shown in hex.
+std::string_view weak_cipher_name(std::uint16_t suite) {
+  switch (suite) {
+    case 0x0000:
+      return "TLS_NULL_WITH_NULL_NULL";
+    case 0x0001:
+      return "TLS_RSA_WITH_NULL_MD5";
+    case 0x0002:
+      return "TLS_RSA_WITH_NULL_SHA";
+    case 0x0003:
+      return "TLS_RSA_EXPORT_WITH_RC4_40_MD5";
+    case 0x0004:
+      return "TLS_RSA_WITH_RC4_128_MD5";
+    case 0x0005:
+      return "TLS_RSA_WITH_RC4_128_SHA";
+    case 0x0006:
+      return "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5";
+    case 0x0008:
+      return "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA";
+    case 0x0009:
+      return "TLS_RSA_WITH_DES_CBC_SHA";
+    case 0x000A:
+      return "TLS_RSA_WITH_3DES_EDE_CBC_SHA";
+    case 0x0012:
+      return "TLS_DHE_DSS_WITH_DES_CBC_SHA";
+    case 0x0013:
+      return "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA";
+    case 0x0015:
+      return "TLS_DHE_RSA_WITH_DES_CBC_SHA";
+    case 0x0016:
+      return "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA";
+    case 0x0018:
+      return "TLS_DH_anon_WITH_RC4_128_MD5";
+    case 0x001B:
+      return "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA";
+    case 0x0034:
+      return "TLS_DH_anon_WITH_AES_128_CBC_SHA";
+    case 0x003A:
+      return "TLS_DH_anon_WITH_AES_256_CBC_SHA";
+    case 0x003B:
+      return "TLS_RSA_WITH_NULL_SHA256";
+    case 0xC002:
+      return "TLS_ECDH_ECDSA_WITH_RC4_128_SHA";
+    case 0xC007:
+      return "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA";
+    case 0xC008:
+      return "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA";
+    case 0xC011:
+      return "TLS_ECDHE_RSA_WITH_RC4_128_SHA";
+    case 0xC012:
+      return "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA";
+    case 0xC016:
+      return "TLS_ECDH_anon_WITH_RC4_128_SHA";
+    case 0xC018:
+      return "TLS_ECDH_anon_WITH_AES_128_CBC_SHA";
+    default:
+      return {};
+  }
+}
+
 void report_server_hello(const ServerHello& hello, ObservationSink& sink) {
   observe(sink, Attr::Protocol, kProtocol);
   observe(sink, Attr::TlsJa3s, ja3s(hello).md5);
   observe(sink, Attr::TlsVersion, version_name(hello.version()));
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::array<char, 64> cipher{};
+  std::size_t length = 0;
+  for (const char c : std::string_view("0x")) {
+    cipher[length++] = c;
+  }
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    cipher[length++] = kHex[(hello.cipher_suite >> shift) & 0xFU];
+  }
+  if (const std::string_view name = weak_cipher_name(hello.cipher_suite); !name.empty()) {
+    cipher[length++] = ' ';
+    for (const char c : name.substr(0, cipher.size() - length)) {
+      cipher[length++] = c;
+    }
+  }
+  observe(sink, Attr::TlsCipher, std::string_view(cipher.data(), length));
 }
 
 }  // namespace

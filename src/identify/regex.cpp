@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "identify/regex.hpp"
+
+#include <pcre2.h>
+
+#include <cstddef>
+
+namespace warden::identify {
+namespace {
+
+/// Backtracking budget per match: a rule cannot stall an analysis.
+constexpr std::uint32_t kMatchLimit = 100000;
+constexpr std::uint32_t kDepthLimit = 1000;
+
+}  // namespace
+
+struct Regex::Code {
+  pcre2_code* code = nullptr;
+  pcre2_match_context* context = nullptr;
+  ~Code() {
+    pcre2_match_context_free(context);
+    pcre2_code_free(code);
+  }
+  Code() = default;
+  Code(const Code&) = delete;
+  Code& operator=(const Code&) = delete;
+  Code(Code&&) = delete;
+  Code& operator=(Code&&) = delete;
+};
+
+tl::expected<Regex, std::string> Regex::compile(std::string_view pattern, bool case_insensitive) {
+  int error_code = 0;
+  PCRE2_SIZE error_offset = 0;
+  const std::uint32_t options = case_insensitive ? PCRE2_CASELESS : 0U;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                   options, &error_code, &error_offset, nullptr);
+  if (code == nullptr) {
+    std::array<PCRE2_UCHAR, 256> message{};
+    pcre2_get_error_message(error_code, message.data(), message.size());
+    return tl::unexpected("at offset " + std::to_string(error_offset) + ": " +
+                          std::string(reinterpret_cast<const char*>(message.data())));
+  }
+  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // the interpreter remains if JIT is absent
+  auto holder = std::make_shared<Code>();
+  holder->code = code;
+  holder->context = pcre2_match_context_create(nullptr);
+  pcre2_set_match_limit(holder->context, kMatchLimit);
+  pcre2_set_depth_limit(holder->context, kDepthLimit);
+  Regex regex;
+  regex.code_ = std::move(holder);
+  regex.pattern_ = std::string(pattern);
+  return regex;
+}
+
+bool Regex::match(std::string_view subject, Captures* captures) const {
+  if (!code_) {
+    return false;
+  }
+  pcre2_match_data* data = pcre2_match_data_create_from_pattern(code_->code, nullptr);
+  if (data == nullptr) {
+    return false;
+  }
+  const int result = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                                 subject.size(), 0, 0, data, code_->context);
+  if (result > 0 && captures != nullptr) {
+    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
+    const auto groups = static_cast<std::size_t>(result);
+    for (std::size_t group = 0; group < captures->size(); ++group) {
+      (*captures)[group].clear();
+      if (group < groups && ovector[2 * group] != PCRE2_UNSET &&
+          ovector[2 * group + 1] >= ovector[2 * group]) {
+        (*captures)[group] = std::string(
+            subject.substr(ovector[2 * group], ovector[2 * group + 1] - ovector[2 * group]));
+      }
+    }
+  }
+  pcre2_match_data_free(data);
+  return result > 0;
+}
+
+}  // namespace warden::identify
