@@ -277,6 +277,17 @@ nlohmann::json device_to_json(const inventory::Device& device) {
     (peer.ip.is_private() ? internal : external).push_back(peer.ip.to_string());
   }
   out["peers"] = {{"internal", internal}, {"external", external}};
+  // The IoT/OT signals (MQTT, CoAP, SNMP, RTSP, logins, OT identity, TCP fingerprints...) by
+  // attribute name; the fields above cover the rest.
+  nlohmann::json signals = nlohmann::json::object();
+  for (int value = static_cast<int>(Attr::MqttClientId); value <= static_cast<int>(proto::kLastAttr);
+       ++value) {
+    const auto attr = static_cast<Attr>(value);
+    if (auto values = values_of(device, attr); !values.empty()) {
+      signals[std::string(proto::attr_name(attr))] = std::move(values);
+    }
+  }
+  out["signals"] = std::move(signals);
   return out;
 }
 

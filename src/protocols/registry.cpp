@@ -5,12 +5,15 @@
 #include <array>
 
 #include "core/text.hpp"
+#include "protocols/bacnet/bacnet_analyzer.hpp"
 #include "protocols/dhcp/dhcp_analyzer.hpp"
 #include "protocols/dhcpv6/dhcpv6_analyzer.hpp"
 #include "protocols/dns/dns_analyzer.hpp"
+#include "protocols/enip/enip_analyzer.hpp"
 #include "protocols/ftp/ftp_analyzer.hpp"
 #include "protocols/http/http_analyzer.hpp"
 #include "protocols/lldp/lldp_analyzer.hpp"
+#include "protocols/modbus/modbus_analyzer.hpp"
 #include "protocols/netbios/netbios_analyzer.hpp"
 #include "protocols/snmp/snmp_analyzer.hpp"
 #include "protocols/ssdp/ssdp_analyzer.hpp"
@@ -76,7 +79,7 @@ constexpr std::array<std::uint16_t, 2> kVncPorts = {5900, 5901};
 constexpr std::array<std::uint16_t, 1> kIppPorts = {631};
 constexpr std::array<std::uint16_t, 1> kPrinterPorts = {9100};
 
-constexpr std::array<ProtocolInfo, 31> kProtocols = {{
+constexpr std::array<ProtocolInfo, 32> kProtocols = {{
     {"dhcp", Transport::Udp, kDhcpPorts, dhcp::analyze_dhcp},
     {"dhcpv6", Transport::Udp, kDhcpv6Ports, dhcpv6::analyze_dhcpv6},
     {"dns", Transport::Udp, kDnsPorts, dns::analyze_dns},
@@ -89,7 +92,8 @@ constexpr std::array<ProtocolInfo, 31> kProtocols = {{
     {"coap", Transport::Udp, kCoapPorts},
     {"syslog", Transport::Udp, kSyslogPorts},
     {"tftp", Transport::Udp, kTftpPorts},
-    {"bacnet", Transport::Udp, kBacnetPorts},
+    {"bacnet", Transport::Udp, kBacnetPorts, bacnet::analyze_bacnet},
+    {"enip", Transport::Udp, kEnipPorts, enip::analyze_enip},
     {"http", Transport::Tcp, kHttpPorts, nullptr, http::make_http_analyzer, probe_http},
     {"tls", Transport::Tcp, kTlsPorts, nullptr, tls::make_tls_analyzer, probe_tls},
     {"ssh", Transport::Tcp, kSshPorts},
@@ -98,9 +102,9 @@ constexpr std::array<ProtocolInfo, 31> kProtocols = {{
     {"smtp", Transport::Tcp, kSmtpPorts},
     {"rtsp", Transport::Tcp, kRtspPorts},
     {"mqtt", Transport::Tcp, kMqttPorts},
-    {"modbus", Transport::Tcp, kModbusPorts},
+    {"modbus", Transport::Tcp, kModbusPorts, nullptr, modbus::make_modbus_analyzer},
     {"s7comm", Transport::Tcp, kS7Ports},
-    {"enip", Transport::Tcp, kEnipPorts},
+    {"enip", Transport::Tcp, kEnipPorts, nullptr, enip::make_enip_analyzer},
     {"dnp3", Transport::Tcp, kDnp3Ports},
     {"dns", Transport::Tcp, kDnsTcpPorts, nullptr, dns::make_dns_tcp_analyzer},
     {"smb", Transport::Tcp, kSmbPorts},
