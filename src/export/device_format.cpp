@@ -164,11 +164,10 @@ std::string identity_value(const inventory::Device& device, std::string_view fie
   return entry == nullptr ? std::string() : entry->value;
 }
 
+/// The identified vendor: the brand the evidence supports, empty when it supports none (a
+/// chip maker's MAC prefix alone is not enough; `oui_vendor` keeps the registry's name).
 std::string display_vendor(const inventory::Device& device) {
-  if (std::string vendor = identity_value(device, "vendor"); !vendor.empty()) {
-    return vendor;
-  }
-  return device.vendor.value_or("");
+  return identity_value(device, "vendor");
 }
 
 nlohmann::json finding_to_json(const inventory::Finding& finding) {
@@ -280,8 +279,8 @@ nlohmann::json device_to_json(const inventory::Device& device) {
   // The IoT/OT signals (MQTT, CoAP, SNMP, RTSP, logins, OT identity, TCP fingerprints...) by
   // attribute name; the fields above cover the rest.
   nlohmann::json signals = nlohmann::json::object();
-  for (int value = static_cast<int>(Attr::MqttClientId); value <= static_cast<int>(proto::kLastAttr);
-       ++value) {
+  for (int value = static_cast<int>(Attr::MqttClientId);
+       value <= static_cast<int>(proto::kLastAttr); ++value) {
     const auto attr = static_cast<Attr>(value);
     if (auto values = values_of(device, attr); !values.empty()) {
       signals[std::string(proto::attr_name(attr))] = std::move(values);
@@ -455,7 +454,9 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
         }
         std::string vendor = display_vendor(device);
         if (vendor.empty()) {
-          vendor = device.locally_administered ? "(randomized)" : "-";
+          vendor = device.locally_administered ? "(randomized)"
+                   : device.vendor             ? "(" + *device.vendor + ")"
+                                               : "-";
         }
         if (vendor.size() > 20) {
           vendor = vendor.substr(0, 19) + "~";

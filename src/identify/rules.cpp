@@ -116,17 +116,34 @@ tl::expected<Rule, RuleError> parse_rule(const std::string& source, const std::s
   }
   rule.says = says.Scalar();
 
+  // `when` is a map of attribute: matcher, or a list of such maps when one attribute needs two
+  // conditions (a device offering both DHCP and DNS).
   const YAML::Node when = node["when"];
-  if (!when || !when.IsMap() || when.size() == 0) {
-    return fail(source, when ? when : node, path + ".when", "expected a map of attribute: matcher");
-  }
-  for (const auto& entry : when) {
-    const std::string attr_name = entry.first.Scalar();
-    auto condition = parse_condition(source, path + ".when." + attr_name, attr_name, entry.second);
-    if (!condition) {
-      return tl::unexpected(condition.error());
+  std::vector<std::pair<std::string, YAML::Node>> groups;
+  if (when && when.IsMap() && when.size() > 0) {
+    groups.emplace_back(path + ".when", when);
+  } else if (when && when.IsSequence() && when.size() > 0) {
+    for (std::size_t index = 0; index < when.size(); ++index) {
+      const std::string item_path = path + ".when[" + std::to_string(index) + "]";
+      if (!when[index].IsMap() || when[index].size() == 0) {
+        return fail(source, when[index], item_path, "expected a map of attribute: matcher");
+      }
+      groups.emplace_back(item_path, when[index]);
     }
-    rule.when.push_back(std::move(*condition));
+  } else {
+    return fail(source, when ? when : node, path + ".when",
+                "expected a map of attribute: matcher, or a list of them");
+  }
+  for (const auto& [group_path, group] : groups) {
+    for (const auto& entry : group) {
+      const std::string attr_name = entry.first.Scalar();
+      auto condition =
+          parse_condition(source, group_path + "." + attr_name, attr_name, entry.second);
+      if (!condition) {
+        return tl::unexpected(condition.error());
+      }
+      rule.when.push_back(std::move(*condition));
+    }
   }
 
   const YAML::Node then = node["then"];

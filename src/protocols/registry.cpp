@@ -6,15 +6,20 @@
 
 #include "core/text.hpp"
 #include "protocols/bacnet/bacnet_analyzer.hpp"
+#include "protocols/coap/coap_analyzer.hpp"
 #include "protocols/dhcp/dhcp_analyzer.hpp"
 #include "protocols/dhcpv6/dhcpv6_analyzer.hpp"
+#include "protocols/dnp3/dnp3_analyzer.hpp"
 #include "protocols/dns/dns_analyzer.hpp"
 #include "protocols/enip/enip_analyzer.hpp"
 #include "protocols/ftp/ftp_analyzer.hpp"
 #include "protocols/http/http_analyzer.hpp"
 #include "protocols/lldp/lldp_analyzer.hpp"
 #include "protocols/modbus/modbus_analyzer.hpp"
+#include "protocols/mqtt/mqtt_analyzer.hpp"
 #include "protocols/netbios/netbios_analyzer.hpp"
+#include "protocols/rtsp/rtsp_analyzer.hpp"
+#include "protocols/s7comm/s7comm_analyzer.hpp"
 #include "protocols/snmp/snmp_analyzer.hpp"
 #include "protocols/ssdp/ssdp_analyzer.hpp"
 #include "protocols/telnet/telnet_analyzer.hpp"
@@ -79,7 +84,7 @@ constexpr std::array<std::uint16_t, 2> kVncPorts = {5900, 5901};
 constexpr std::array<std::uint16_t, 1> kIppPorts = {631};
 constexpr std::array<std::uint16_t, 1> kPrinterPorts = {9100};
 
-constexpr std::array<ProtocolInfo, 32> kProtocols = {{
+constexpr std::array<ProtocolInfo, 33> kProtocols = {{
     {"dhcp", Transport::Udp, kDhcpPorts, dhcp::analyze_dhcp},
     {"dhcpv6", Transport::Udp, kDhcpv6Ports, dhcpv6::analyze_dhcpv6},
     {"dns", Transport::Udp, kDnsPorts, dns::analyze_dns},
@@ -89,23 +94,25 @@ constexpr std::array<ProtocolInfo, 32> kProtocols = {{
     {"ssdp", Transport::Udp, kSsdpPorts, ssdp::analyze_ssdp},
     {"ntp", Transport::Udp, kNtpPorts},
     {"snmp", Transport::Udp, kSnmpPorts, snmp::analyze_snmp},
-    {"coap", Transport::Udp, kCoapPorts},
+    {"coap", Transport::Udp, kCoapPorts, coap::analyze_coap},
     {"syslog", Transport::Udp, kSyslogPorts},
     {"tftp", Transport::Udp, kTftpPorts},
     {"bacnet", Transport::Udp, kBacnetPorts, bacnet::analyze_bacnet},
     {"enip", Transport::Udp, kEnipPorts, enip::analyze_enip},
+    {"dnp3", Transport::Udp, kDnp3Ports, dnp3::analyze_dnp3},
+    // RTSP before HTTP: the HTTP probe also accepts "OPTIONS ".
+    {"rtsp", Transport::Tcp, kRtspPorts, nullptr, rtsp::make_rtsp_analyzer, rtsp::probe_rtsp},
     {"http", Transport::Tcp, kHttpPorts, nullptr, http::make_http_analyzer, probe_http},
     {"tls", Transport::Tcp, kTlsPorts, nullptr, tls::make_tls_analyzer, probe_tls},
     {"ssh", Transport::Tcp, kSshPorts},
     {"telnet", Transport::Tcp, kTelnetPorts, nullptr, telnet::make_telnet_analyzer, probe_telnet},
     {"ftp", Transport::Tcp, kFtpPorts, nullptr, ftp::make_ftp_analyzer},
     {"smtp", Transport::Tcp, kSmtpPorts},
-    {"rtsp", Transport::Tcp, kRtspPorts},
-    {"mqtt", Transport::Tcp, kMqttPorts},
+    {"mqtt", Transport::Tcp, kMqttPorts, nullptr, mqtt::make_mqtt_analyzer, mqtt::probe_mqtt},
     {"modbus", Transport::Tcp, kModbusPorts, nullptr, modbus::make_modbus_analyzer},
-    {"s7comm", Transport::Tcp, kS7Ports},
+    {"s7comm", Transport::Tcp, kS7Ports, nullptr, s7comm::make_s7comm_analyzer},
     {"enip", Transport::Tcp, kEnipPorts, nullptr, enip::make_enip_analyzer},
-    {"dnp3", Transport::Tcp, kDnp3Ports},
+    {"dnp3", Transport::Tcp, kDnp3Ports, nullptr, dnp3::make_dnp3_analyzer},
     {"dns", Transport::Tcp, kDnsTcpPorts, nullptr, dns::make_dns_tcp_analyzer},
     {"smb", Transport::Tcp, kSmbPorts},
     {"rdp", Transport::Tcp, kRdpPorts},
