@@ -305,9 +305,17 @@ int run_analyze(const AnalyzeOptions& options) {
   if (!oui.error().empty()) {
     std::cerr << "warden: warning: " << oui.error() << '\n';
   }
-  const std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
+  std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
   const std::int64_t build_done = now_us();
 
+  // A database with no devices before this run holds exactly what this run built: identify
+  // those in memory instead of reading them back.
+  const auto stored_before = database->count_devices();
+  if (!stored_before) {
+    std::cerr << "warden: database " << options.database << ": " << stored_before.error().message
+              << '\n';
+    return kExitDatabase;
+  }
   if (auto merged = database->merge_devices(devices); !merged) {
     std::cerr << "warden: database " << options.database << ": " << merged.error().message << '\n';
     return kExitDatabase;
@@ -319,7 +327,10 @@ int run_analyze(const AnalyzeOptions& options) {
   for (const auto& device : devices) {
     seen.insert(device.key);
   }
-  auto stored = database->load_devices();
+  const std::size_t device_count = devices.size();
+  storage::Expected<std::vector<inventory::Device>> stored =
+      *stored_before == 0 ? storage::Expected<std::vector<inventory::Device>>(std::move(devices))
+                          : database->load_devices();
   if (!stored) {
     std::cerr << "warden: database " << options.database << ": " << stored.error().message << '\n';
     return kExitDatabase;
@@ -356,7 +367,7 @@ int run_analyze(const AnalyzeOptions& options) {
       "capacity), {} endpoints evicted, {} anomalies\n",
       packets,
       options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
-      seconds, devices.size(), stats.flows.created, stats.flows.evicted_capacity,
+      seconds, device_count, stats.flows.created, stats.flows.evicted_capacity,
       stats.inventory.endpoints_evicted, [&] {
         std::uint64_t total = 0;
         for (const auto& [name, count] : stats.anomalies) {
@@ -366,6 +377,14 @@ int run_analyze(const AnalyzeOptions& options) {
       }());
 
   if (!options.quiet) {
+    if (*stored_before == 0) {
+      stored = database->load_devices();  // as stored: the same order as `warden devices`
+      if (!stored) {
+        std::cerr << "warden: database " << options.database << ": " << stored.error().message
+                  << '\n';
+        return kExitDatabase;
+      }
+    }
     std::vector<inventory::Device> shown;
     for (auto& device : *stored) {
       if (seen.count(device.key) > 0) {

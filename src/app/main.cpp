@@ -213,9 +213,11 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   analyze_cmd->add_flag("-q,--quiet", analyze.quiet, "Do not print the inventory");
   analyze_cmd->add_flag("!--no-progress", analyze.progress, "No progress bar on stderr");
-  analyze_cmd->add_option("--rules", analyze.rules.rule_files,
-                          "Extra identification rule file (YAML, docs/identification.md); "
-                          "repeatable, later files override earlier rules with the same id");
+  analyze_cmd
+      ->add_option("--rules", analyze.rules.rule_files,
+                   "Extra identification rule file (YAML, docs/identification.md); "
+                   "repeatable, later files override earlier rules with the same id")
+      ->allow_extra_args(false);  // one file per --rules, so inputs after it stay inputs
   analyze_cmd->add_option("--recog", analyze.rules.recog_directory,
                           "Directory of Rapid7 Recog fingerprint XML files to use as well");
   analyze_cmd->add_option("--oui-dir", analyze.oui_directories,
@@ -245,9 +247,11 @@ int run(int argc, char** argv) {
       "Pin identity fields (field=value: vendor, type, model, os, firmware); pins survive "
       "re-analysis");
   set_cmd->add_option("assignments", assignments, "field=value ...")->required();
+  set_cmd->fallthrough();  // --db given after the assignments belongs to `device`
   std::vector<std::string> unset_fields;
   CLI::App* unset_cmd = device_cmd->add_subcommand("unset", "Remove pinned identity fields");
   unset_cmd->add_option("fields", unset_fields, "vendor, type, model, os, firmware")->required();
+  unset_cmd->fallthrough();
 
   std::string findings_format = "table";
   std::string min_severity = "info";

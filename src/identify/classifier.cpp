@@ -25,16 +25,38 @@ struct Candidate {
 
 using FieldCandidates = std::vector<Candidate>;
 
+/// A device's attribute values grouped by kind, built once per classification so each
+/// condition looks only at the values of its own attribute.
+class AttributeIndex {
+ public:
+  explicit AttributeIndex(const inventory::Device& device) {
+    for (const inventory::AttributeValue& attribute : device.attributes) {
+      const auto slot = static_cast<std::size_t>(attribute.attr);
+      if (slot < by_attr_.size()) {
+        by_attr_[slot].push_back(&attribute);
+      }
+    }
+  }
+  [[nodiscard]] const std::vector<const inventory::AttributeValue*>& of(proto::Attr attr) const {
+    return by_attr_[static_cast<std::size_t>(attr)];
+  }
+
+ private:
+  std::array<std::vector<const inventory::AttributeValue*>,
+             static_cast<std::size_t>(proto::kLastAttr) + 1>
+      by_attr_;
+};
+
 /// The values of `condition`'s attribute on `device`.
 template <typename Visit>
-bool any_value(const inventory::Device& device, const Condition& condition, Visit&& visit) {
+bool any_value(const inventory::Device& device, const AttributeIndex& index,
+               const Condition& condition, Visit&& visit) {
   if (!condition.attr) {  // "oui"
     return device.vendor && visit(std::string_view(*device.vendor), std::string_view("oui"), 1);
   }
-  for (const inventory::AttributeValue& attribute : device.attributes) {
-    if (attribute.attr == *condition.attr &&
-        visit(std::string_view(attribute.value), std::string_view(attribute.protocol),
-              attribute.count)) {
+  for (const inventory::AttributeValue* attribute : index.of(*condition.attr)) {
+    if (visit(std::string_view(attribute->value), std::string_view(attribute->protocol),
+              attribute->count)) {
       return true;
     }
   }
@@ -154,6 +176,7 @@ std::vector<inventory::IdentityField> classify(const inventory::Device& device,
                                                std::span<const inventory::IdentityField> previous,
                                                const Pins& pins, const ClassifyOptions& options) {
   std::array<FieldCandidates, kIdentityFields.size()> fields;
+  const AttributeIndex attributes(device);
   bool brand_from_oui = false;  // a rule turned the registry name into a brand
 
   for (const Rule& rule : rules.rules()) {
@@ -163,7 +186,7 @@ std::vector<inventory::IdentityField> classify(const inventory::Device& device,
     for (const Condition& condition : rule.when) {
       Captures local;
       const bool held = any_value(
-          device, condition,
+          device, attributes, condition,
           [&](std::string_view value, std::string_view protocol, std::uint64_t count) {
             if (!value_matches(condition, value, &local)) {
               return false;
@@ -184,7 +207,11 @@ std::vector<inventory::IdentityField> classify(const inventory::Device& device,
         break;
       }
       // Groups come from the first condition whose regex has any.
-      if (condition.kind == MatchKind::Regex && captures[1].empty() && !local[1].empty()) {
+      const auto has_groups = [](const Captures& groups) {
+        return std::any_of(groups.begin() + 1, groups.end(),
+                           [](const std::string& group) { return !group.empty(); });
+      };
+      if (condition.kind == MatchKind::Regex && !has_groups(captures) && has_groups(local)) {
         captures = local;
       }
     }

@@ -757,6 +757,14 @@ Expected<void> Database::set_pin(const std::string& device_key, const std::strin
   return {};
 }
 
+Expected<std::int64_t> Database::count_devices() {
+  Statement count(db_, "SELECT count(*) FROM devices");
+  if (!count.ok() || count.step() != SQLITE_ROW) {
+    return tl::unexpected(make_error(db_, "counting devices"));
+  }
+  return count.column_int(0);
+}
+
 Expected<std::vector<inventory::Device>> Database::load_devices() {
   std::vector<inventory::Device> devices;
   if (auto loaded = load_details(devices, ""); !loaded) {

@@ -66,6 +66,9 @@ class Database {
   Expected<void> set_pin(const std::string& device_key, const std::string& field,
                          const std::optional<std::string>& value, std::int64_t now_us);
 
+  /// How many devices are stored.
+  Expected<std::int64_t> count_devices();
+
   /// Every stored device with its attributes and peers, ordered by key.
   Expected<std::vector<inventory::Device>> load_devices();
   /// The device whose MAC or one of whose IP addresses is `mac_or_ip`, if any.

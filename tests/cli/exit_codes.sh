@@ -38,7 +38,40 @@ expect 7 "no such database" "$warden" devices --db "$work/none.db"
 expect 5 "no device" "$warden" device 10.1.2.3 --db "$work/ok.db"
 expect 0 "hostname" "$warden" device 44:19:b6:77:00:02 --db "$work/ok.db"
 expect 2 "neither a MAC nor an IP" "$warden" device "nonsense" --db "$work/ok.db"
-for cmd in analyze devices device; do
+# Identification rules: a broken user file is refused before any capture is read, with its line.
+printf 'rules:\n  - {id: x, says: s, when: {http.server: a}, then: {type: toaster}, confidence: 0.5}\n' \
+  >"$work/bad-rules.yaml"
+expect 2 "bad-rules.yaml:2: rules\[0\].then.type: unknown device type 'toaster'" \
+  "$warden" analyze --no-progress -q --db "$work/r.db" --rules "$work/bad-rules.yaml" "$golden"
+expect 2 "cannot read" "$warden" analyze --no-progress -q --db "$work/r.db" --rules "$work/none.yaml" "$golden"
+# A user rule changes the verdict.
+printf 'rules:\n  - {id: site-cam, says: our badge readers, when: {hostname: "^lab-camera$"}, then: {type: sensor, vendor: Acme}, confidence: 0.99}\n' \
+  >"$work/site.yaml"
+expect 0 "analyzed" "$warden" analyze --no-progress -q --db "$work/site.db" --rules "$work/site.yaml" "$golden"
+expect 0 "Acme" "$warden" device 44:19:b6:77:00:02 --db "$work/site.db"
+
+# Pins: validated, shown at once, and kept by a re-analysis.
+expect 2 "unknown device type 'camera'" "$warden" device 44:19:b6:77:00:02 set type=camera --db "$work/ok.db"
+expect 2 "unknown identity field 'colour'" "$warden" device 44:19:b6:77:00:02 set colour=red --db "$work/ok.db"
+expect 2 "expected field=value" "$warden" device 44:19:b6:77:00:02 set type --db "$work/ok.db"
+expect 5 "no device" "$warden" device 10.1.2.3 set type=plc --db "$work/ok.db"
+expect 0 "type: nvr_dvr (pin)" "$warden" device 44:19:b6:77:00:02 set type=nvr_dvr model=DS-7608NI --db "$work/ok.db"
+expect 0 "analyzed" "$warden" analyze --no-progress -q --db "$work/ok.db" "$golden"
+"$warden" devices --db "$work/ok.db" --format json | python3 -c '
+import json, sys
+cam = [d for d in json.load(sys.stdin) if d["mac"] == "44:19:b6:77:00:02"][0]
+assert cam["type"] == "nvr_dvr" and cam["model"] == "DS-7608NI", cam
+assert cam["identity"]["type"]["source"] == "pin"
+' || { echo "FAIL: pin lost by re-analysis"; fail=1; }
+expect 0 "type: ip_camera (rules)" "$warden" device 44:19:b6:77:00:02 unset type model --db "$work/ok.db"
+
+# Findings.
+expect 0 "findings on" "$warden" findings --db "$work/ok.db"
+expect 0 "WARDEN-RISK-" "$warden" findings --db "$work/ok.db" --format ndjson
+expect 2 "" "$warden" findings --db "$work/ok.db" --min-severity severe
+expect 7 "no such database" "$warden" findings --db "$work/none.db"
+
+for cmd in analyze devices device findings; do
   expect 0 "Usage" "$warden" "$cmd" --help
 done
 exit $fail
