@@ -114,6 +114,19 @@ Result<std::size_t> HttpAnalyzer::on_head(Direction dir, Bytes bytes, Observatio
     observe(sink, Attr::HttpUserAgent, head.user_agent());
     observe(sink, Attr::HttpHost, head.host());
     observe(sink, Attr::HttpAuthScheme, head.authorization_scheme());
+    if (head.basic_login) {
+      // The credentials crossed in clear: about the server they were sent to.
+      std::string login = "http user=";
+      login += head.basic.user();
+      sink.observe({Subject::receiver(), Attr::CleartextCredential, login, kProtocol});
+      if (head.basic.default_list != credentials::DefaultList::None) {
+        const std::string with_list =
+            login + " list=" + std::string(credentials::list_name(head.basic.default_list));
+        sink.observe({Subject::receiver(), Attr::DefaultCredential, with_list, kProtocol});
+      }
+      login_user_.assign(head.basic.user());
+      login_pending_ = true;
+    }
     if (!push_request(head.method == "HEAD"      ? RequestKind::Head
                       : head.method == "CONNECT" ? RequestKind::Connect
                                                  : RequestKind::Other)) {
@@ -127,6 +140,15 @@ Result<std::size_t> HttpAnalyzer::on_head(Direction dir, Bytes bytes, Observatio
     return head.length;
   }
   observe(sink, Attr::HttpServer, head.server());
+  observe(sink, Attr::AuthChallenge, head.www_authenticate_scheme());
+  if (login_pending_ && head.status >= 200) {
+    // The answer to the request that carried a Basic login (RFC 9110 §15.5.2: 401 refuses it).
+    login_pending_ = false;
+    const bool refused = head.status == 401 || head.status == 403;
+    const std::string attempt =
+        "http user=" + login_user_ + (refused ? " result=failure" : " result=success");
+    sink.observe({Subject::sender(), Attr::LoginAttempt, attempt, kProtocol});
+  }
   if (head.status < 200) {
     done_ = head.status == 101;  // Switching Protocols: what follows is not HTTP/1.x
     return head.length;          // other interim responses precede the final one

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "protocols/analyzer.hpp"
 #include "protocols/http/http_parser.hpp"
@@ -20,8 +21,11 @@ inline constexpr std::size_t kMaxPendingRequests = 16;
 /// body.
 ///
 /// Request heads (to server) give HttpUserAgent, HttpHost, HttpAuthScheme (the scheme only) and
-/// Protocol "http" about the sender, the client. Response heads (to client) give HttpServer and
-/// Protocol "http" about the sender, the server. Bodies are skipped, or buffered in one case: a
+/// Protocol "http" about the sender, the client; a Basic Authorization also gives
+/// CleartextCredential "http user=<name>" (and DefaultCredential "... list=mirai|vendor" when the
+/// password is a default) about the receiver, the server. Response heads (to client) give
+/// HttpServer, AuthChallenge (the WWW-Authenticate scheme), Protocol "http" and, after a Basic
+/// login, LoginAttempt "http user=<name> result=success|failure" about the sender, the server. Bodies are skipped, or buffered in one case: a
 /// 2xx response whose Content-Type names XML, or whose body starts with "<?xml" or "<root", is
 /// read (up to upnp::kMaxDescriptionBytes) as a UPnP device description, which gives
 /// UpnpDeviceType, UpnpFriendlyName, UpnpManufacturer, UpnpModelName, UpnpModelNumber,
@@ -72,6 +76,9 @@ class HttpAnalyzer final : public StreamAnalyzer {
   std::size_t pending_first_ = 0;
   std::size_t pending_count_ = 0;
   bool done_ = false;
+  /// The user of the last Basic login, until its response decides the result.
+  std::string login_user_;
+  bool login_pending_ = false;
 };
 
 /// Creates an analyzer for one flow.

@@ -180,7 +180,11 @@ Result<bool> add_field(std::string_view line, std::size_t at, Head& head) {
     return fail(ParseErrorCode::LimitExceeded, offset_of(at), "http.too_many_headers");
   }
   const std::string_view name = line.substr(0, colon);
-  head.headers.at(head.header_count++) = Header{name, redact(name, trim(line.substr(colon + 1)))};
+  const std::string_view value = trim(line.substr(colon + 1));
+  if (!head.basic_login && iequals(name, "Authorization") && head.basic.read(value)) {
+    head.basic_login = true;  // the user name and the default-list verdict; the password is gone
+  }
+  head.headers.at(head.header_count++) = Header{name, redact(name, value)};
   return true;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/byte_reader.hpp"
 #include "core/result.hpp"
+#include "protocols/credentials/basic_auth.hpp"
 
 namespace warden::proto::http {
 
@@ -48,7 +49,8 @@ enum class MessageType : std::uint8_t { Request, Response };
 ///
 /// Secrets never leave the parser: the value of Authorization and Proxy-Authorization is cut to
 /// its scheme token (RFC 9110 §11.4, "Basic", "Bearer", ...; empty when the value has no
-/// "scheme SP credentials" shape), and Cookie / Set-Cookie values are emptied.
+/// "scheme SP credentials" shape), and Cookie / Set-Cookie values are emptied. Of a Basic
+/// credential only the user name and the default-list verdict are kept (`basic`).
 struct Head {
   MessageType type = MessageType::Request;
   std::string_view method;   ///< requests: "GET", "NOTIFY", "M-SEARCH", ...
@@ -60,6 +62,10 @@ struct Head {
   std::size_t header_count = 0;
   std::size_t ignored_lines = 0;  ///< header lines without a valid "name:" (and obs-fold lines)
   std::size_t length = 0;         ///< bytes of the head, the terminating empty line included
+  /// A Basic Authorization (RFC 7617): the user name and whether the password was a default;
+  /// the password itself is compared while parsing and never kept.
+  bool basic_login = false;
+  credentials::BasicLogin basic;
 
   [[nodiscard]] bool is_request() const { return type == MessageType::Request; }
   [[nodiscard]] std::span<const Header> fields() const {

@@ -342,8 +342,12 @@ TEST(HttpAnalyzer, ReportsClientAttributesButNeverCredentials) {
   EXPECT_TRUE(sink.has(Attr::HttpHost, "browserspy.dk"));
   EXPECT_TRUE(sink.has(Attr::Protocol, "http"));
   EXPECT_EQ(sink.values(Attr::HttpUserAgent).size(), 1U);
+  // The user name (never the password) is about the server the credentials were sent to.
+  EXPECT_TRUE(sink.has(Attr::CleartextCredential, "http user=test"));
+  EXPECT_TRUE(sink.values(Attr::DefaultCredential).empty());  // test:fail2 is on no list
   for (const auto& record : sink.records) {
-    EXPECT_EQ(record.subject.who, Who::Sender);
+    EXPECT_EQ(record.subject.who,
+              record.attr == Attr::CleartextCredential ? Who::Receiver : Who::Sender);
     for (const std::string_view secret :
          {"dGVzdDpmYWlsMg"sv, "test:fail2"sv, "fail2"sv, "__utm"sv}) {
       EXPECT_EQ(record.value.find(secret), std::string::npos) << attr_name(record.attr);
@@ -359,6 +363,26 @@ TEST(HttpAnalyzer, ReportsClientAttributesButNeverCredentials) {
   EXPECT_EQ(colon.sink().values(Attr::HttpAuthScheme), std::vector<std::string>{"Basic"});
   for (const auto& record : colon.sink().records) {
     EXPECT_EQ(record.value.find("dGVzdDoxOjM0"), std::string::npos);
+  }
+}
+
+TEST(HttpAnalyzer, ReportsABasicLoginsResultAndTheServersChallenge) {
+  // A camera's default admin:12345 refused with a Basic challenge (RFC 7617 §2 shapes).
+  Flow flow;
+  flow.send(kToServer,
+            "GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: 10.0.0.5\r\n"
+            "Authorization: Basic YWRtaW46MTIzNDU=\r\n\r\n"sv);
+  flow.send(kToClient,
+            "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"cam\"\r\n"
+            "Content-Length: 0\r\n\r\n"sv);
+  const RecordingSink& sink = flow.sink();
+  EXPECT_TRUE(sink.has(Attr::CleartextCredential, "http user=admin"));
+  EXPECT_TRUE(sink.has(Attr::DefaultCredential, "http user=admin list=mirai"));
+  EXPECT_TRUE(sink.has(Attr::LoginAttempt, "http user=admin result=failure"));
+  EXPECT_TRUE(sink.has(Attr::AuthChallenge, "Basic"));
+  for (const auto& record : sink.records) {
+    EXPECT_EQ(record.value.find("12345"), std::string::npos);
+    EXPECT_EQ(record.value.find("YWRtaW46MTIzNDU"), std::string::npos);
   }
 }
 

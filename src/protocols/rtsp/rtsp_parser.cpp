@@ -114,26 +114,6 @@ Result<bool> parse_request_line(std::string_view line, Head& head) {
   return true;
 }
 
-/// Value of a base64 character, or -1 (RFC 4648 §4).
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (is_digit(c)) {
-    return c - '0' + 52;
-  }
-  if (c == '+') {
-    return 62;
-  }
-  if (c == '/') {
-    return 63;
-  }
-  return -1;
-}
-
 }  // namespace
 
 std::string_view Head::get(std::string_view name) const {
@@ -224,38 +204,13 @@ std::string_view auth_scheme(std::string_view value) {
 
 Result<BasicCredentials> decode_basic(std::string_view authorization,
                                       std::array<char, kMaxBasicBytes>& storage) {
-  const std::size_t space = authorization.find(' ');
-  if (space == std::string_view::npos || !iequals(authorization.substr(0, space), "Basic")) {
-    return fail(ParseErrorCode::Malformed, 0, "rtsp.bad_basic_auth");
+  credentials::BasicError error{};
+  if (auto decoded = credentials::decode_basic(authorization, storage, &error)) {
+    return *decoded;
   }
-  std::string_view token = trim(authorization.substr(space + 1));
-  while (token.ends_with('=')) {
-    token.remove_suffix(1);
-  }
-  if (token.size() / 4 * 3 + 2 > storage.size()) {
-    return fail(ParseErrorCode::LimitExceeded, 0, "rtsp.basic_auth_too_long");
-  }
-  std::size_t size = 0;
-  std::uint32_t bits = 0;
-  int bit_count = 0;
-  for (const char c : token) {
-    const int value = base64_value(c);
-    if (value < 0) {
-      return fail(ParseErrorCode::Malformed, 0, "rtsp.bad_basic_auth");
-    }
-    bits = (bits << 6U) | static_cast<std::uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      storage.at(size++) = static_cast<char>((bits >> static_cast<unsigned>(bit_count)) & 0xFFU);
-    }
-  }
-  const std::string_view decoded(storage.data(), size);
-  const std::size_t colon = decoded.find(':');
-  if (colon == std::string_view::npos) {
-    return fail(ParseErrorCode::Malformed, 0, "rtsp.bad_basic_auth");
-  }
-  return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
+  return error == credentials::BasicError::TooLong
+             ? fail(ParseErrorCode::LimitExceeded, 0, "rtsp.basic_auth_too_long")
+             : fail(ParseErrorCode::Malformed, 0, "rtsp.bad_basic_auth");
 }
 
 std::optional<std::string_view> digest_username(std::string_view authorization) {

@@ -10,6 +10,7 @@
 
 #include "core/byte_reader.hpp"
 #include "core/result.hpp"
+#include "protocols/credentials/basic_auth.hpp"
 
 namespace warden::proto::rtsp {
 
@@ -24,7 +25,7 @@ inline constexpr std::size_t kMaxMethodLength = 32;
 /// Most digits of a Content-Length value.
 inline constexpr std::size_t kMaxContentLengthDigits = 9;
 /// Longest Basic credential decoded ("user:password"); longer ones are not decoded.
-inline constexpr std::size_t kMaxBasicBytes = 256;
+inline constexpr std::size_t kMaxBasicBytes = credentials::kMaxBasicBytes;
 /// Bytes of the interleaved binary data header: '$', channel, 16-bit length (RFC 2326 §10.12).
 inline constexpr std::size_t kInterleavedHeaderBytes = 4;
 
@@ -73,10 +74,7 @@ struct Head {
 [[nodiscard]] std::string_view auth_scheme(std::string_view value);
 
 /// A Basic credential (RFC 7617) decoded into caller storage. Both views alias `storage`.
-struct BasicCredentials {
-  std::string_view user;
-  std::string_view password;  ///< compare, then forget: never store or report
-};
+using BasicCredentials = credentials::BasicCredentials;
 
 /// Decodes the base64 token of "Basic <token>" into `storage`. Malformed "rtsp.bad_basic_auth"
 /// when it is not base64 of "user:password", LimitExceeded "rtsp.basic_auth_too_long" when the
