@@ -23,10 +23,18 @@ gw, cam, speaker, phone = devices[GW], devices[CAM], devices[SPEAKER], devices[P
 
 # Identity of each device.
 check(gw["ips"] == ["10.77.0.1"], f"gateway ips {gw['ips']}")
-check(gw["vendor"] == "Intel Corporate", f"gateway vendor {gw['vendor']}")
-check(cam["vendor"] == "Hangzhou Hikvision Digital Technology Co.,Ltd.", f"camera vendor {cam['vendor']}")
-check(speaker["vendor"] == "Raspberry Pi Foundation", f"speaker vendor {speaker['vendor']}")
-check(phone["vendor"] is None and phone["locally_administered"], "phone should be randomized, no vendor")
+# The IEEE registry's names, and the identified brands (an Intel NIC names no brand).
+check(gw["oui_vendor"] == "Intel Corporate", f"gateway registry vendor {gw['oui_vendor']}")
+check(gw["vendor"] is None, f"gateway identified vendor {gw['vendor']}")
+check(cam["oui_vendor"] == "Hangzhou Hikvision Digital Technology Co.,Ltd.",
+      f"camera registry vendor {cam['oui_vendor']}")
+check(cam["vendor"] == "Hikvision" and cam["type"] == "ip_camera",
+      f"camera identity {cam['vendor']} {cam['type']}")
+check(speaker["oui_vendor"] == "Raspberry Pi Foundation", f"speaker registry vendor {speaker['oui_vendor']}")
+check(speaker["vendor"] == "Raspberry Pi" and speaker["type"] == "smart_speaker",
+      f"speaker identity {speaker['vendor']} {speaker['type']}")
+check(phone["vendor"] is None and phone["oui_vendor"] is None and phone["locally_administered"],
+      "phone should be randomized, no vendor")
 for device, name in ((cam, "lab-camera"), (speaker, "lab-speaker"), (phone, "lab-phone")):
     check(len(device["ips"]) == 1 and device["ips"][0].startswith("10.77.0."), f"{name} ips {device['ips']}")
     check(name in device["hostnames"], f"{name} hostnames {device['hostnames']}")

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -169,7 +171,9 @@ std::vector<std::string> ja4_tls_flow_observations(std::size_t chunk, std::size_
 
 TEST(TlsAnalyzer, SameResultWhateverTheSegmentationAndRecordFraming) {
   const std::vector<std::string> whole = ja4_tls_flow_observations(100000, 100000);
-  EXPECT_EQ(whole.size(), 10U);
+  EXPECT_EQ(whole.size(), 11U);
+  // The server's chosen suite in hex, unnamed: ECDHE_RSA_WITH_AES_128_GCM_SHA256 is not weak.
+  EXPECT_NE(std::find(whole.begin(), whole.end(), "tls.cipher=0xc02f"), whole.end());
   EXPECT_EQ(ja4_tls_flow_observations(1, 100000), whole);
   EXPECT_EQ(ja4_tls_flow_observations(7, 1), whole);  // one-byte records: 4-byte header split
   EXPECT_EQ(ja4_tls_flow_observations(1000, 50), whole);
