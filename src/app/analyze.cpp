@@ -20,6 +20,8 @@
 #include "app/exit_codes.hpp"
 #include "capture/pcap_source.hpp"
 #include "decode/decoder.hpp"
+#include "detect/detector.hpp"
+#include "detect/intel.hpp"
 #include "export/device_format.hpp"
 #include "inventory/device.hpp"
 #include "inventory/oui.hpp"
@@ -187,10 +189,19 @@ int run_analyze(const AnalyzeOptions& options) {
     return std::max(exit_code, static_cast<int>(kExitBadInput));
   }
 
-  // Rules first: a broken rule file should fail before minutes of capture reading.
+  // Rules and lists first: a broken file should fail before minutes of capture reading.
   const std::optional<identify::RuleSet> rules = load_rules(options.rules);
   if (!rules) {
     return kExitUsage;
+  }
+  detect::Indicators intel;
+  for (const std::string& file : options.intel_files) {
+    auto loaded = intel.load_file(file);
+    if (!loaded) {
+      std::cerr << "warden: intel: " << loaded.error() << '\n';
+      return kExitUsage;
+    }
+    std::cerr << "warden: intel: " << *loaded << " indicators from " << file << '\n';
   }
 
   auto database = storage::Database::open(options.database);
@@ -290,7 +301,8 @@ int run_analyze(const AnalyzeOptions& options) {
   }
   const std::int64_t read_done = now_us();
   engine::WorkerStats stats;
-  const inventory::EndpointTable endpoints = engine.finish(stats);
+  detect::Tracker tracker;
+  const inventory::EndpointTable endpoints = engine.finish(stats, &tracker);
   const std::int64_t finish_done = now_us();
   std::vector<MacAddress> macs;
   for (const inventory::Endpoint& endpoint : endpoints.endpoints()) {
@@ -310,7 +322,7 @@ int run_analyze(const AnalyzeOptions& options) {
 
   // A database with no devices before this run holds exactly what this run built: identify
   // those in memory instead of reading them back.
-  const auto stored_before = database->count_devices();
+  const auto stored_before = database->device_keys();
   if (!stored_before) {
     std::cerr << "warden: database " << options.database << ": " << stored_before.error().message
               << '\n';
@@ -329,8 +341,8 @@ int run_analyze(const AnalyzeOptions& options) {
   }
   const std::size_t device_count = devices.size();
   storage::Expected<std::vector<inventory::Device>> stored =
-      *stored_before == 0 ? storage::Expected<std::vector<inventory::Device>>(std::move(devices))
-                          : database->load_devices();
+      stored_before->empty() ? storage::Expected<std::vector<inventory::Device>>(std::move(devices))
+                             : database->load_devices();
   if (!stored) {
     std::cerr << "warden: database " << options.database << ": " << stored.error().message << '\n';
     return kExitDatabase;
@@ -341,6 +353,36 @@ int run_analyze(const AnalyzeOptions& options) {
     return kExitDatabase;
   }
   const std::int64_t assess_done = now_us();
+
+  // Detections, on the whole run with the devices identified.
+  detect::DetectContext context;
+  context.devices = &*stored;
+  context.known_before = *stored_before;
+  context.inventory_was_empty = stored_before->empty();
+  context.intel = intel.size() > 0 ? &intel : nullptr;
+  context.learning = options.learn;
+  auto approved = database->approved_devices();
+  auto baseline = database->load_baselines();
+  if (!approved || !baseline) {
+    std::cerr << "warden: database " << options.database << ": "
+              << (approved ? baseline.error().message : approved.error().message) << '\n';
+    return kExitDatabase;
+  }
+  context.approved = std::move(*approved);
+  context.baseline = std::move(*baseline);
+  detect::DetectConfig detect_config;
+  detect_config.expected_external_ports = options.expected_external_ports;
+  const std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
+  auto stored_alerts = database->store_alerts(alerts);
+  auto learned = options.learn
+                     ? database->add_baselines(detect::behaviour(tracker, *stored), now_us())
+                     : storage::Expected<void>{};
+  if (!stored_alerts || !learned) {
+    std::cerr << "warden: database " << options.database << ": "
+              << (stored_alerts ? learned.error().message : stored_alerts.error().message) << '\n';
+    return kExitDatabase;
+  }
+  const std::int64_t detect_done = now_us();
   storage::RunRecord run;
   run.started_at_us = started;
   run.finished_at_us = now_us();
@@ -353,7 +395,13 @@ int run_analyze(const AnalyzeOptions& options) {
                             {"finish_and_merge_workers", (finish_done - read_done) / 1000},
                             {"build_devices", (build_done - finish_done) / 1000},
                             {"store", (store_done - build_done) / 1000},
-                            {"identify_and_assess", (assess_done - store_done) / 1000}};
+                            {"identify_and_assess", (assess_done - store_done) / 1000},
+                            {"detect", (detect_done - assess_done) / 1000}};
+  run_stats["detect"] = {{"alerts", alerts.size()},
+                         {"conversations", tracker.conversations().size()},
+                         {"conversations_dropped", tracker.stats().conversations_dropped},
+                         {"sources_dropped", tracker.stats().sources_dropped},
+                         {"logins_dropped", tracker.stats().logins_dropped}};
   run.stats_json = run_stats.dump();
   if (auto recorded = database->record_run(run); !recorded) {
     std::cerr << "warden: database " << options.database << ": " << recorded.error().message
@@ -363,11 +411,11 @@ int run_analyze(const AnalyzeOptions& options) {
 
   const double seconds = static_cast<double>(run.finished_at_us - started) / 1e6;
   std::cerr << fmt::format(
-      "warden: analyzed {} packets from {} in {:.2f} s: {} devices; {} flows ({} evicted for "
-      "capacity), {} endpoints evicted, {} anomalies\n",
+      "warden: analyzed {} packets from {} in {:.2f} s: {} devices, {} alerts; {} flows ({} "
+      "evicted for capacity), {} endpoints evicted, {} anomalies\n",
       packets,
       options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
-      seconds, device_count, stats.flows.created, stats.flows.evicted_capacity,
+      seconds, device_count, alerts.size(), stats.flows.created, stats.flows.evicted_capacity,
       stats.inventory.endpoints_evicted, [&] {
         std::uint64_t total = 0;
         for (const auto& [name, count] : stats.anomalies) {
@@ -377,7 +425,7 @@ int run_analyze(const AnalyzeOptions& options) {
       }());
 
   if (!options.quiet) {
-    if (*stored_before == 0) {
+    if (stored_before->empty()) {
       stored = database->load_devices();  // as stored: the same order as `warden devices`
       if (!stored) {
         std::cerr << "warden: database " << options.database << ": " << stored.error().message

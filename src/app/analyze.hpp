@@ -23,7 +23,10 @@ struct AnalyzeOptions {
   bool quiet = false;    ///< no inventory printout
   bool progress = true;  ///< progress bar when stderr is a terminal
   std::vector<std::string> oui_directories;
-  RuleSources rules;  ///< identification rules beyond the built-in ones
+  RuleSources rules;                     ///< identification rules beyond the built-in ones
+  std::vector<std::string> intel_files;  ///< threat-intelligence lists (text, CSV, STIX 2.1)
+  bool learn = false;                    ///< this run builds the behaviour baseline
+  std::vector<std::uint16_t> expected_external_ports = {53, 80, 123, 443};
 };
 
 /// Runs `warden analyze`; returns the process exit code.

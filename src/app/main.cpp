@@ -170,6 +170,56 @@ int run_device_pin(const std::string& database_path, const std::string& selector
   return kExitOk;
 }
 
+int run_device_approval(const std::string& database_path, const std::string& selector,
+                        const std::string& state) {
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    return kExitDatabase;
+  }
+  auto device = database->find_device(selector);
+  if (!device) {
+    std::cerr << "warden: " << device.error().message << '\n';
+    return kExitUsage;
+  }
+  if (!*device) {
+    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
+    return kExitNotFound;
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (auto stored = database->set_approval((*device)->key, state, now); !stored) {
+    std::cerr << "warden: " << database_path << ": " << stored.error().message << '\n';
+    return kExitDatabase;
+  }
+  std::cout << (*device)->key << ": " << state << '\n';
+  return kExitOk;
+}
+
+int run_alerts(const std::string& database_path, const std::string& format,
+               const std::string& min_severity) {
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    return kExitDatabase;
+  }
+  auto alerts = database->load_alerts();
+  if (!alerts) {
+    std::cerr << "warden: " << database_path << ": " << alerts.error().message << '\n';
+    return kExitDatabase;
+  }
+  const int floor = warden::risk::severity_rank(min_severity);
+  std::erase_if(*alerts, [floor](const warden::detect::Alert& alert) {
+    return warden::risk::severity_rank(alert.severity) < floor;
+  });
+  if (!warden::exporter::write_alerts_basic(std::cout, *alerts, format)) {
+    std::cerr << "warden: --format " << format << " is not available yet\n";
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"warden: passive IoT device inventory from network traffic"};
   app.require_subcommand(1);
@@ -220,6 +270,19 @@ int run(int argc, char** argv) {
       ->allow_extra_args(false);  // one file per --rules, so inputs after it stay inputs
   analyze_cmd->add_option("--recog", analyze.rules.recog_directory,
                           "Directory of Rapid7 Recog fingerprint XML files to use as well");
+  analyze_cmd
+      ->add_option("--intel", analyze.intel_files,
+                   "Threat-intelligence list: IPs, CIDRs, domains (text, CSV or STIX 2.1 JSON); "
+                   "repeatable")
+      ->allow_extra_args(false);
+  analyze_cmd->add_flag("--learn", analyze.learn,
+                        "Learn each device's behaviour (ports, destinations, protocols) as its "
+                        "baseline; later runs alert on what is new");
+  analyze_cmd
+      ->add_option("--expected-ports", analyze.expected_external_ports,
+                   "Ports devices may use towards the internet without an alert")
+      ->delimiter(',')
+      ->capture_default_str();
   analyze_cmd->add_option("--oui-dir", analyze.oui_directories,
                           "Directory with IEEE registry CSVs (default: /var/lib/ieee-data, "
                           "/usr/share/ieee-data)");
@@ -252,6 +315,23 @@ int run(int argc, char** argv) {
   CLI::App* unset_cmd = device_cmd->add_subcommand("unset", "Remove pinned identity fields");
   unset_cmd->add_option("fields", unset_fields, "vendor, type, model, os, firmware")->required();
   unset_cmd->fallthrough();
+
+  CLI::App* approve_cmd =
+      device_cmd->add_subcommand("approve", "Mark the device approved (others raise rogue alerts)");
+  approve_cmd->fallthrough();
+  CLI::App* reject_cmd = device_cmd->add_subcommand("reject", "Mark the device rogue");
+  reject_cmd->fallthrough();
+
+  std::string alerts_format = "table";
+  std::string alerts_min_severity = "low";
+  CLI::App* alerts_cmd = app.add_subcommand("alerts", "List stored alerts");
+  alerts_cmd->add_option("--db", database, "SQLite database")->capture_default_str();
+  alerts_cmd->add_option("--format", alerts_format, "table, json, ndjson, cef or leef")
+      ->check(CLI::IsMember({"table", "json", "ndjson", "cef", "leef"}))
+      ->capture_default_str();
+  alerts_cmd->add_option("--min-severity", alerts_min_severity, "low, medium, high or critical")
+      ->check(CLI::IsMember({"low", "medium", "high", "critical"}))
+      ->capture_default_str();
 
   std::string findings_format = "table";
   std::string min_severity = "info";
@@ -293,8 +373,14 @@ int run(int argc, char** argv) {
   if (unset_cmd->parsed()) {
     return run_device_pin(database, selector, unset_fields, true);
   }
+  if (approve_cmd->parsed() || reject_cmd->parsed()) {
+    return run_device_approval(database, selector, approve_cmd->parsed() ? "approved" : "rogue");
+  }
   if (device_cmd->parsed()) {
     return run_device(database, selector, device_format);
+  }
+  if (alerts_cmd->parsed()) {
+    return run_alerts(database, alerts_format, alerts_min_severity);
   }
   if (findings_cmd->parsed()) {
     return run_findings(database, findings_format, min_severity);

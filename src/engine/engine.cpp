@@ -236,7 +236,7 @@ void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
   shards_[hash % shards_.size()]->add(link_type, raw);
 }
 
-inventory::EndpointTable Engine::finish(WorkerStats& stats) {
+inventory::EndpointTable Engine::finish(WorkerStats& stats, detect::Tracker* tracker) {
   stats = WorkerStats{};
   // Whichever way packets arrived, end every worker's flows and collect the workers.
   std::vector<Worker*> workers;
@@ -250,6 +250,11 @@ inventory::EndpointTable Engine::finish(WorkerStats& stats) {
   for (auto& shard : shards_) {
     shard->close();
     workers.push_back(&shard->worker());
+  }
+  if (tracker != nullptr) {
+    for (Worker* worker : workers) {
+      tracker->merge_from(worker->tracker());
+    }
   }
   if (workers.size() == 1) {
     stats = workers.front()->stats();

@@ -45,7 +45,7 @@ class Engine {
 
   /// Ends all flows, stops the workers and returns the merged endpoints; `stats` gets the sums.
   /// Call once.
-  inventory::EndpointTable finish(WorkerStats& stats);
+  inventory::EndpointTable finish(WorkerStats& stats, detect::Tracker* tracker = nullptr);
 
  private:
   class Shard;

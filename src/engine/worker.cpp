@@ -23,6 +23,8 @@ constexpr std::uint8_t kServiceNoted = 0x01;
 constexpr std::uint8_t kBannerChecked = 0x02;
 constexpr std::uint8_t kProbed = 0x04;
 constexpr std::uint8_t kStreamDone = 0x08;
+/// The flow's SYN carried the destination IPv4 address as sequence number (Mirai's scanner).
+constexpr std::uint8_t kMiraiSeq = 0x10;
 
 constexpr std::uint32_t kUnresolved = 0xFFFFFFFEU;
 
@@ -80,6 +82,7 @@ Worker::Worker(const EngineConfig& config)
                if (const auto* state = dynamic_cast<StreamState*>(flow.extension.get())) {
                  count_stream_ends(*state);
                }
+               tracker_.on_flow_end(flow, (flow.user_flags & kMiraiSeq) != 0);
              }),
       table_(config.inventory) {}
 
@@ -166,6 +169,15 @@ void Worker::observe(const proto::Observation& observation) {
   if (endpoint != nullptr) {
     table_.add_attribute(*endpoint, observation.attr, observation.value, observation.protocol,
                          packet.ts_us);
+  }
+  // Detections follow logins and lookups with both ends of the packet.
+  if (observation.attr == proto::Attr::LoginAttempt) {
+    const bool server_sent = observation.subject.who == proto::Who::Sender;
+    tracker_.on_login(server_sent ? packet.dst_ip : packet.src_ip,
+                      server_sent ? packet.src_ip : packet.dst_ip, observation.value, packet.ts_us);
+  } else if (observation.attr == proto::Attr::DnsQuery &&
+             observation.subject.who == proto::Who::Sender && packet.src_ip.is_set()) {
+    tracker_.on_dns_query(packet.src_ip, observation.value, packet.ts_us);
   }
 }
 
@@ -457,6 +469,12 @@ void Worker::handle_ip(const decode::Packet& packet) {
                          (decode::tcp_flag::kSyn | decode::tcp_flag::kAck);
     if ((packet.tcp_flags & decode::tcp_flag::kSyn) != 0) {
       note_tcp_fingerprint(packet, syn_ack);
+      if (!syn_ack && packet.dst_ip.is_v4() &&
+          packet.tcp_seq == (std::uint32_t{packet.dst_ip.bytes[0]} << 24 |
+                             std::uint32_t{packet.dst_ip.bytes[1]} << 16 |
+                             std::uint32_t{packet.dst_ip.bytes[2]} << 8 | packet.dst_ip.bytes[3])) {
+        flow.user_flags |= kMiraiSeq;
+      }
     }
     if (side == 1 && (syn_ack || !packet.payload.empty())) {
       note_service(flow, side, packet);

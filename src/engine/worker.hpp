@@ -7,6 +7,7 @@
 
 #include "capture/pcap_source.hpp"
 #include "decode/decoder.hpp"
+#include "detect/tracker.hpp"
 #include "flow/flow_table.hpp"
 #include "inventory/inventory.hpp"
 #include "protocols/observation.hpp"
@@ -52,6 +53,7 @@ class Worker final : public proto::ObservationSink {
   void finish();
 
   [[nodiscard]] inventory::EndpointTable& endpoints() { return table_; }
+  [[nodiscard]] detect::Tracker& tracker() { return tracker_; }
   [[nodiscard]] WorkerStats stats() const;
 
   // ObservationSink
@@ -77,6 +79,7 @@ class Worker final : public proto::ObservationSink {
   EngineConfig config_;
   flow::FlowTable flows_;
   inventory::EndpointTable table_;
+  detect::Tracker tracker_;
   WorkerStats stats_;
   decode::Packet packet_;
   // The packet being analyzed, for observe(): who sent it and who receives it.

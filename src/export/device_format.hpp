@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detect/alert.hpp"
 #include "inventory/device.hpp"
 
 namespace warden::exporter {
@@ -31,6 +32,13 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
 /// Writes every finding of `devices`, worst first (`warden findings`).
 void write_findings(std::ostream& out, const std::vector<inventory::Device>& devices,
                     Format format);
+
+/// An alert as Warden's own JSON object (`warden alerts --format json`; formats.md).
+nlohmann::json alert_to_json(const detect::Alert& alert);
+
+/// Writes alerts as a table or a JSON array (`format` "table" or "json"); false for other formats.
+bool write_alerts_basic(std::ostream& out, const std::vector<detect::Alert>& alerts,
+                        std::string_view format);
 
 /// Writes one device with every attribute and its evidence, for people (table) or programs.
 void write_device_detail(std::ostream& out, const inventory::Device& device, Format format);

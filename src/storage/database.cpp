@@ -7,6 +7,7 @@
 #include <array>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -15,7 +16,7 @@ namespace {
 
 /// Schema migrations, applied in order; index + 1 is the version they produce. Never edit a
 /// released entry: append a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE devices (
   id INTEGER PRIMARY KEY,
@@ -93,6 +94,40 @@ CREATE TABLE findings (
   remediation TEXT NOT NULL,
   controls TEXT NOT NULL,
   PRIMARY KEY (device_id, id)
+) WITHOUT ROWID;
+)sql",
+    // 3: detections: alerts (aggregated by their stable id), device approval, learned behaviour.
+    R"sql(
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  rule_name TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  techniques TEXT NOT NULL,
+  device_key TEXT NOT NULL,
+  source_ip TEXT NOT NULL,
+  source_mac TEXT NOT NULL,
+  destination_ip TEXT NOT NULL,
+  destination_port INTEGER NOT NULL,
+  transport TEXT NOT NULL,
+  first_seen_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  device TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX alerts_by_time ON alerts(last_seen_us);
+CREATE TABLE approvals (
+  device_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  state TEXT NOT NULL,
+  set_at_us INTEGER NOT NULL
+);
+CREATE TABLE baselines (
+  device_key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  learned_at_us INTEGER NOT NULL,
+  PRIMARY KEY (device_key, value)
 ) WITHOUT ROWID;
 )sql",
 };
@@ -755,6 +790,171 @@ Expected<void> Database::set_pin(const std::string& device_key, const std::strin
     return tl::unexpected(make_error(db_, "storing the pin"));
   }
   return {};
+}
+
+Expected<std::set<std::string>> Database::device_keys() {
+  std::set<std::string> keys;
+  Statement select(db_, "SELECT key FROM devices");
+  if (!select.ok()) {
+    return tl::unexpected(make_error(db_, "listing devices"));
+  }
+  while (select.step() == SQLITE_ROW) {
+    keys.insert(select.column_text(0));
+  }
+  return keys;
+}
+
+Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) {
+  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  // Repeats of an alert (same id) add up: count, first and last seen widen; the latest message,
+  // evidence and identity are kept.
+  Statement upsert(db_,
+                   "INSERT INTO alerts (id, rule_id, rule_name, severity, techniques, device_key, "
+                   "source_ip, source_mac, destination_ip, destination_port, transport, "
+                   "first_seen_us, last_seen_us, count, message, evidence, device) VALUES (?1, "
+                   "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON "
+                   "CONFLICT (id) DO UPDATE SET first_seen_us = min(first_seen_us, "
+                   "excluded.first_seen_us), last_seen_us = max(last_seen_us, "
+                   "excluded.last_seen_us), count = count + excluded.count, message = "
+                   "excluded.message, evidence = excluded.evidence, device = excluded.device");
+  if (!upsert.ok()) {
+    (void)exec("ROLLBACK");
+    return tl::unexpected(make_error(db_, "preparing alerts"));
+  }
+  for (const detect::Alert& alert : alerts) {
+    upsert.bind(1, alert.id);
+    upsert.bind(2, alert.rule_id);
+    upsert.bind(3, alert.rule_name);
+    upsert.bind(4, alert.severity);
+    upsert.bind(5, nlohmann::json(alert.techniques).dump());
+    upsert.bind(6, alert.device_key);
+    upsert.bind(7, alert.source_ip);
+    upsert.bind(8, alert.source_mac);
+    upsert.bind(9, alert.destination_ip);
+    upsert.bind(10, static_cast<std::int64_t>(alert.destination_port));
+    upsert.bind(11, alert.transport);
+    upsert.bind(12, alert.first_us);
+    upsert.bind(13, alert.last_us);
+    upsert.bind(14, alert.count);
+    upsert.bind(15, alert.message);
+    upsert.bind(16, alert.evidence.dump());
+    upsert.bind(17, alert.device.dump());
+    const int rc = upsert.step();
+    upsert.reset();
+    if (rc != SQLITE_DONE) {
+      (void)exec("ROLLBACK");
+      return tl::unexpected(make_error(db_, "storing alerts"));
+    }
+  }
+  return exec("COMMIT");
+}
+
+Expected<std::vector<detect::Alert>> Database::load_alerts() {
+  std::vector<detect::Alert> alerts;
+  Statement select(db_,
+                   "SELECT id, rule_id, rule_name, severity, techniques, device_key, source_ip, "
+                   "source_mac, destination_ip, destination_port, transport, first_seen_us, "
+                   "last_seen_us, count, message, evidence, device FROM alerts ORDER BY "
+                   "last_seen_us, id");
+  if (!select.ok()) {
+    return tl::unexpected(make_error(db_, "loading alerts"));
+  }
+  while (select.step() == SQLITE_ROW) {
+    detect::Alert alert;
+    alert.id = select.column_text(0);
+    alert.rule_id = select.column_text(1);
+    alert.rule_name = select.column_text(2);
+    alert.severity = select.column_text(3);
+    alert.techniques = strings_from_json(select.column_text(4));
+    alert.device_key = select.column_text(5);
+    alert.source_ip = select.column_text(6);
+    alert.source_mac = select.column_text(7);
+    alert.destination_ip = select.column_text(8);
+    alert.destination_port = static_cast<std::uint16_t>(select.column_int(9));
+    alert.transport = select.column_text(10);
+    alert.first_us = select.column_int(11);
+    alert.last_us = select.column_int(12);
+    alert.count = static_cast<std::uint64_t>(select.column_int(13));
+    alert.message = select.column_text(14);
+    alert.evidence = nlohmann::json::parse(select.column_text(15), nullptr, false);
+    alert.device = nlohmann::json::parse(select.column_text(16), nullptr, false);
+    alerts.push_back(std::move(alert));
+  }
+  return alerts;
+}
+
+Expected<void> Database::set_approval(const std::string& device_key, const std::string& state,
+                                      std::int64_t now_us) {
+  Statement statement(db_,
+                      "INSERT INTO approvals (device_id, state, set_at_us) SELECT id, ?2, ?3 FROM "
+                      "devices WHERE key = ?1 ON CONFLICT (device_id) DO UPDATE SET state = "
+                      "excluded.state, set_at_us = excluded.set_at_us");
+  if (!statement.ok()) {
+    return tl::unexpected(make_error(db_, "preparing the approval"));
+  }
+  statement.bind(1, device_key);
+  statement.bind(2, state);
+  statement.bind(3, now_us);
+  if (statement.step() != SQLITE_DONE) {
+    return tl::unexpected(make_error(db_, "storing the approval"));
+  }
+  return {};
+}
+
+Expected<std::set<std::string>> Database::approved_devices() {
+  std::set<std::string> keys;
+  Statement select(db_,
+                   "SELECT d.key FROM approvals a JOIN devices d ON d.id = a.device_id WHERE "
+                   "a.state = 'approved'");
+  if (!select.ok()) {
+    return tl::unexpected(make_error(db_, "loading approvals"));
+  }
+  while (select.step() == SQLITE_ROW) {
+    keys.insert(select.column_text(0));
+  }
+  return keys;
+}
+
+Expected<std::map<std::string, std::set<std::string>>> Database::load_baselines() {
+  std::map<std::string, std::set<std::string>> out;
+  Statement select(db_, "SELECT device_key, value FROM baselines");
+  if (!select.ok()) {
+    return tl::unexpected(make_error(db_, "loading baselines"));
+  }
+  while (select.step() == SQLITE_ROW) {
+    out[select.column_text(0)].insert(select.column_text(1));
+  }
+  return out;
+}
+
+Expected<void> Database::add_baselines(const std::map<std::string, std::set<std::string>>& values,
+                                       std::int64_t now_us) {
+  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  Statement insert(db_,
+                   "INSERT OR IGNORE INTO baselines (device_key, value, learned_at_us) VALUES (?1, "
+                   "?2, ?3)");
+  if (!insert.ok()) {
+    (void)exec("ROLLBACK");
+    return tl::unexpected(make_error(db_, "preparing baselines"));
+  }
+  for (const auto& [key, set] : values) {
+    for (const std::string& value : set) {
+      insert.bind(1, key);
+      insert.bind(2, value);
+      insert.bind(3, now_us);
+      const int rc = insert.step();
+      insert.reset();
+      if (rc != SQLITE_DONE) {
+        (void)exec("ROLLBACK");
+        return tl::unexpected(make_error(db_, "storing baselines"));
+      }
+    }
+  }
+  return exec("COMMIT");
 }
 
 Expected<std::int64_t> Database::count_devices() {

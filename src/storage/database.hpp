@@ -5,10 +5,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tl/expected.hpp>
 #include <vector>
 
+#include "detect/alert.hpp"
 #include "inventory/device.hpp"
 
 struct sqlite3;
@@ -65,6 +67,22 @@ class Database {
   /// Pins `field` of the device to `value`, or removes the pin when `value` is nullopt.
   Expected<void> set_pin(const std::string& device_key, const std::string& field,
                          const std::optional<std::string>& value, std::int64_t now_us);
+
+  /// Keys of every stored device.
+  Expected<std::set<std::string>> device_keys();
+  /// Adds `alerts`; an alert whose id is stored already is aggregated into it.
+  Expected<void> store_alerts(const std::vector<detect::Alert>& alerts);
+  /// Every stored alert, oldest last-seen first.
+  Expected<std::vector<detect::Alert>> load_alerts();
+  /// Sets a device's approval state ("approved", "rogue", "pending").
+  Expected<void> set_approval(const std::string& device_key, const std::string& state,
+                              std::int64_t now_us);
+  /// Keys of the approved devices.
+  Expected<std::set<std::string>> approved_devices();
+  /// Learned behaviour values per device key.
+  Expected<std::map<std::string, std::set<std::string>>> load_baselines();
+  Expected<void> add_baselines(const std::map<std::string, std::set<std::string>>& values,
+                               std::int64_t now_us);
 
   /// How many devices are stored.
   Expected<std::int64_t> count_devices();

@@ -49,7 +49,7 @@ class DatabaseTest : public ::testing::Test {
 TEST_F(DatabaseTest, CreatesSchemaInWalMode) {
   auto database = Database::open(path_);
   ASSERT_TRUE(database) << database.error().message;
-  EXPECT_EQ(database->schema_version(), 2);
+  EXPECT_EQ(database->schema_version(), 3);
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
@@ -198,7 +198,7 @@ TEST_F(DatabaseTest, UpgradesAVersionOneDatabase) {
   }
   auto database = Database::open(path_);
   ASSERT_TRUE(database) << database.error().message;
-  EXPECT_EQ(database->schema_version(), 2);
+  EXPECT_EQ(database->schema_version(), 3);
   auto devices = database->load_devices();
   ASSERT_TRUE(devices) << devices.error().message;
   ASSERT_EQ(devices->size(), 1U);

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "detect/detector.hpp"
+#include "detect/intel.hpp"
+#include "detect/tracker.hpp"
+
+namespace warden::detect {
+namespace {
+
+using ::testing::HasSubstr;
+
+IpAddress ip(const char* text) {
+  return *IpAddress::parse(text);
+}
+
+flow::Flow make_flow(const char* from, const char* to, std::uint16_t port, std::int64_t start_us,
+                     std::uint8_t proto = 6, std::uint64_t bytes_out = 60,
+                     std::uint64_t responder_packets = 1) {
+  flow::Flow flow;
+  flow.key.a = ip(from);
+  flow.key.b = ip(to);
+  flow.key.port_a = 40000;
+  flow.key.port_b = port;
+  flow.key.proto = proto;
+  flow.initiator_is_a = true;
+  flow.first_ts_us = start_us;
+  flow.last_ts_us = start_us + 1000;
+  flow.packets[0] = 1;
+  flow.packets[1] = responder_packets;
+  flow.bytes[0] = bytes_out;
+  flow.bytes[1] = responder_packets * 60;
+  return flow;
+}
+
+std::map<std::string, Alert> by_rule(const std::vector<Alert>& alerts) {
+  std::map<std::string, Alert> out;
+  for (const Alert& alert : alerts) {
+    out.emplace(alert.rule_id, alert);
+  }
+  return out;
+}
+
+inventory::Device device(const std::string& mac, const std::string& address,
+                         const std::string& type) {
+  inventory::Device d;
+  d.key = "mac:" + mac;
+  d.mac = MacAddress::parse(mac);
+  d.attributes.push_back({proto::Attr::Ipv4, address, "arp", 0, 0, 1, 0});
+  if (!type.empty()) {
+    d.identity.push_back({"type", type, 0.9, "rules", {}});
+  }
+  return d;
+}
+
+TEST(Tracker, RegisteredDomainsAndGeneratedLabels) {
+  EXPECT_EQ(registered_domain("a.b.example.com"), "example.com");
+  EXPECT_EQ(registered_domain("www.bbc.co.uk."), "bbc.co.uk");
+  EXPECT_EQ(registered_domain("localhost"), "localhost");
+  EXPECT_TRUE(looks_generated("xjwqkzpfhdvbnm"));
+  EXPECT_TRUE(looks_generated("a8f3k2j9x7q1z5m4"));
+  EXPECT_FALSE(looks_generated("connectivitycheck"));
+  EXPECT_FALSE(looks_generated("google"));
+}
+
+TEST(Detector, MiraiScanFromSynsToTelnetAcrossHosts) {
+  Tracker tracker;
+  for (int host = 1; host <= 12; ++host) {
+    const std::string target = "10.0.1." + std::to_string(host);
+    tracker.on_flow_end(make_flow("10.0.0.9", target.c_str(), host % 2 == 0 ? 23 : 2323,
+                                  1'000'000 * host, 6, 60, 0),
+                        false);
+  }
+  const auto alerts = by_rule(evaluate(tracker, {}));
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-MIRAI-SCAN"));
+  const Alert& alert = alerts.at("WARDEN-DET-MIRAI-SCAN");
+  EXPECT_EQ(alert.severity, "critical");
+  EXPECT_EQ(alert.source_ip, "10.0.0.9");
+  EXPECT_EQ(alert.evidence["telnet_hosts"], 12);
+  EXPECT_THAT(alert.techniques, ::testing::Contains("T1046"));
+  EXPECT_EQ(alert.id, "WARDEN-DET-MIRAI-SCAN:10.0.0.9");
+
+  // Three SYNs carrying Mirai's sequence-number trait are enough on their own.
+  Tracker trait;
+  for (int host = 1; host <= 3; ++host) {
+    const std::string target = "10.0.2." + std::to_string(host);
+    trait.on_flow_end(make_flow("10.0.0.8", target.c_str(), 23, host), true);
+  }
+  EXPECT_TRUE(by_rule(evaluate(trait, {})).contains("WARDEN-DET-MIRAI-SCAN"));
+}
+
+TEST(Detector, PortScanAndSweep) {
+  Tracker tracker;
+  for (std::uint16_t port = 1; port <= 25; ++port) {
+    tracker.on_flow_end(make_flow("10.0.0.5", "10.0.0.6", port, port, 6, 60, 1), false);
+  }
+  for (int host = 1; host <= 25; ++host) {
+    const std::string target = "10.0.3." + std::to_string(host);
+    tracker.on_flow_end(make_flow("10.0.0.7", target.c_str(), 445, host), false);
+  }
+  const auto alerts = by_rule(evaluate(tracker, {}));
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-PORT-SCAN"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-PORT-SCAN").source_ip, "10.0.0.5");
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-HOST-SWEEP"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-HOST-SWEEP").destination_port, 445);
+  EXPECT_FALSE(alerts.contains("WARDEN-DET-MIRAI-SCAN"));
+}
+
+TEST(Detector, BruteForceFromLoginFailures) {
+  Tracker tracker;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    tracker.on_login(
+        ip("10.0.0.4"), ip("10.0.0.2"),
+        attempt == 5 ? "telnet user=root result=success" : "telnet user=root result=failure",
+        attempt * 1000);
+  }
+  tracker.on_login(ip("10.0.0.4"), ip("10.0.0.3"), "ftp user=bob result=failure", 5);
+  const auto alerts = evaluate(tracker, {});
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].rule_id, "WARDEN-DET-BRUTE-FORCE");
+  EXPECT_EQ(alerts[0].count, 5U);
+  EXPECT_EQ(alerts[0].destination_ip, "10.0.0.2");
+  EXPECT_THAT(alerts[0].message, HasSubstr("then succeeded"));
+}
+
+TEST(Detector, BeaconUnexpectedPortAndExfiltration) {
+  Tracker tracker;
+  for (int beat = 0; beat < 10; ++beat) {
+    tracker.on_flow_end(make_flow("10.0.0.20", "203.0.113.9", 443,
+                                  std::int64_t{60'000'000} * beat + (beat % 2) * 100'000),
+                        false);
+  }
+  tracker.on_flow_end(make_flow("10.0.0.21", "198.51.100.3", 6667, 5), false);
+  tracker.on_flow_end(make_flow("10.0.0.22", "198.51.100.4", 443, 5, 6, std::uint64_t{60} << 20),
+                      false);
+  // Irregular traffic to a web site is no beacon.
+  for (int visit = 0; visit < 10; ++visit) {
+    tracker.on_flow_end(
+        make_flow("10.0.0.23", "192.0.2.80", 80, std::int64_t{1'000'000} * visit * visit * 7),
+        false);
+  }
+  const auto alerts = by_rule(evaluate(tracker, {}));
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-BEACON"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-BEACON").source_ip, "10.0.0.20");
+  EXPECT_NEAR(alerts.at("WARDEN-DET-BEACON").evidence["mean_interval_s"].get<double>(), 60.0, 0.05);
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-UNEXPECTED-PORT"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-UNEXPECTED-PORT").source_ip, "10.0.0.21");
+  EXPECT_EQ(alerts.at("WARDEN-DET-UNEXPECTED-PORT").evidence["ports"][0], "tcp/6667");
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-EXFILTRATION"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-EXFILTRATION").source_ip, "10.0.0.22");
+  std::size_t beacons = 0;
+  for (const Alert& alert : evaluate(tracker, {})) {
+    beacons += alert.rule_id == "WARDEN-DET-BEACON" ? 1U : 0U;
+  }
+  EXPECT_EQ(beacons, 1U);
+}
+
+TEST(Detector, DgaAndDnsTunnel) {
+  Tracker tracker;
+  const char* generated[] = {"xjwqkzpfhdvb", "qpzmxnvbcrtw", "kdjfhgtrwqpl", "zxcvbnmlkjhg",
+                             "plmoknijbuhv", "wsxedcrfvtgb", "yhnujmikolpq", "trewqasdfghz"};
+  for (const char* label : generated) {
+    tracker.on_dns_query(ip("10.0.0.30"), std::string(label) + ".com", 1);
+  }
+  for (int chunk = 0; chunk < 60; ++chunk) {
+    tracker.on_dns_query(
+        ip("10.0.0.31"),
+        "a1b2c3d4e5f6a7b8c9d0e1f2a3b4" + std::to_string(chunk) + ".t.tunnel.example", chunk);
+  }
+  tracker.on_dns_query(ip("10.0.0.32"), "www.google.com", 1);
+  const auto alerts = by_rule(evaluate(tracker, {}));
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-DGA"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-DGA").source_ip, "10.0.0.30");
+  ASSERT_TRUE(alerts.contains("WARDEN-DET-DNS-TUNNEL"));
+  EXPECT_EQ(alerts.at("WARDEN-DET-DNS-TUNNEL").evidence["domain"], "tunnel.example");
+  EXPECT_EQ(alerts.size(), 2U);
+}
+
+TEST(Detector, RoleViolationNewAndRogueDevices) {
+  const std::vector<inventory::Device> devices = {
+      device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera"),
+      device("00:11:22:33:44:55", "10.0.0.41", "computer")};
+  Tracker tracker;
+  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.41", 445, 1), false);    // camera -> SMB
+  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.1", 53, 1, 17), false);  // DNS is fine
+  tracker.on_flow_end(make_flow("10.0.0.41", "10.0.0.40", 80, 1), false);     // computer -> camera
+  DetectContext context;
+  context.devices = &devices;
+  context.inventory_was_empty = false;
+  context.known_before = {"mac:00:11:22:33:44:55"};
+  context.approved = {"mac:00:11:22:33:44:55"};
+  const auto alerts = evaluate(tracker, context);
+  const auto rules = by_rule(alerts);
+  ASSERT_TRUE(rules.contains("WARDEN-DET-ROLE-VIOLATION"));
+  const Alert& violation = rules.at("WARDEN-DET-ROLE-VIOLATION");
+  EXPECT_EQ(violation.destination_port, 445);
+  EXPECT_EQ(violation.device_key, "mac:44:19:b6:00:00:01");
+  EXPECT_EQ(violation.source_mac, "44:19:b6:00:00:01");
+  EXPECT_EQ(violation.device["type"], "ip_camera");
+  ASSERT_TRUE(rules.contains("WARDEN-DET-NEW-DEVICE"));
+  EXPECT_EQ(rules.at("WARDEN-DET-NEW-DEVICE").device_key, "mac:44:19:b6:00:00:01");
+  ASSERT_TRUE(rules.contains("WARDEN-DET-ROGUE-DEVICE"));
+  EXPECT_EQ(alerts.size(), 3U);
+}
+
+TEST(Detector, BaselineFlagsNewBehaviourOnlyAfterLearning) {
+  const std::vector<inventory::Device> devices = {
+      device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera")};
+  Tracker learn;
+  learn.on_flow_end(make_flow("10.0.0.40", "203.0.113.5", 443, 1), false);
+  const auto baseline = behaviour(learn, devices);
+  ASSERT_TRUE(baseline.contains("mac:44:19:b6:00:00:01"));
+  Tracker later;
+  later.on_flow_end(make_flow("10.0.0.40", "203.0.113.5", 443, 1), false);
+  DetectContext context;
+  context.devices = &devices;
+  context.baseline = baseline;
+  EXPECT_TRUE(evaluate(later, context).empty());
+  later.on_flow_end(make_flow("10.0.0.40", "203.0.113.77", 8883, 2), false);
+  const auto rules = by_rule(evaluate(later, context));
+  ASSERT_TRUE(rules.contains("WARDEN-DET-NEW-BEHAVIOUR"));
+  EXPECT_THAT(rules.at("WARDEN-DET-NEW-BEHAVIOUR").evidence.dump(), HasSubstr("203.0.113.77"));
+}
+
+TEST(Indicators, TextCsvAndStix) {
+  const auto dir = std::filesystem::temp_directory_path() / "warden-intel-test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "list.txt") << "# botnet C2\n203.0.113.9\n198.51.100.0/24\nevil.example\n";
+  std::ofstream(dir / "list.csv") << "indicator,description\n192.0.2.66,scanner\nbad.test,phish\n";
+  std::ofstream(dir / "stix.json")
+      << R"({"type":"bundle","id":"bundle--1","objects":[)"
+      << R"({"type":"indicator","spec_version":"2.1","id":"indicator--1","name":"Mirai C2",)"
+      << R"("pattern":"[ipv4-addr:value = '192.0.2.99'] OR [domain-name:value = 'c2.example']",)"
+      << R"("pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"},)"
+      << R"({"type":"malware","id":"malware--1","name":"x"}]})";
+  std::ofstream(dir / "bad.txt") << "203.0.113.1\nnot an indicator!\n";
+  Indicators intel;
+  ASSERT_EQ(intel.load_file((dir / "list.txt").string()).value_or(0), 3U);
+  ASSERT_EQ(intel.load_file((dir / "list.csv").string()).value_or(0), 2U);
+  ASSERT_EQ(intel.load_file((dir / "stix.json").string()).value_or(0), 2U);
+  const auto bad = intel.load_file((dir / "bad.txt").string());
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error(), HasSubstr("bad.txt:2: not an IP address"));
+  EXPECT_EQ(intel.match_ip(ip("198.51.100.77"))->indicator, "198.51.100.0/24");
+  EXPECT_EQ(intel.match_ip(ip("192.0.2.99"))->label, "Mirai C2");
+  EXPECT_FALSE(intel.match_ip(ip("192.0.2.1")));
+  EXPECT_EQ(intel.match_domain("a.b.evil.example")->indicator, "evil.example");
+  EXPECT_EQ(intel.match_domain("BAD.test.")->label, "phish");
+  EXPECT_FALSE(intel.match_domain("notevil.example"));
+  std::filesystem::remove_all(dir);
+
+  Tracker tracker;
+  tracker.on_flow_end(make_flow("10.0.0.50", "192.0.2.99", 443, 1), false);
+  tracker.on_dns_query(ip("10.0.0.51"), "x.c2.example", 2);
+  DetectContext context;
+  context.intel = &intel;
+  const auto rules = by_rule(evaluate(tracker, context));
+  EXPECT_TRUE(rules.contains("WARDEN-DET-INTEL-IP"));
+  EXPECT_TRUE(rules.contains("WARDEN-DET-INTEL-DOMAIN"));
+}
+
+TEST(Tracker, StaysBoundedAndMerges) {
+  TrackerLimits limits;
+  limits.max_conversations = 100;
+  limits.max_sources = 10;
+  Tracker a(limits);
+  Tracker b(limits);
+  for (int index = 0; index < 1000; ++index) {
+    const std::string from =
+        "10.1." + std::to_string(index / 250) + "." + std::to_string(index % 250);
+    a.on_flow_end(make_flow(from.c_str(), "10.0.0.1", 80, index), false);
+  }
+  EXPECT_EQ(a.conversations().size(), 100U);
+  EXPECT_EQ(a.stats().conversations_dropped, 900U);
+  EXPECT_EQ(a.sources().size(), 10U);
+  b.on_flow_end(make_flow("10.1.0.0", "10.0.0.1", 80, 5000), false);
+  a.merge_from(b);
+  std::uint64_t flows = 0;
+  for (const auto& [key, c] : a.conversations()) {
+    flows += c.flows;
+  }
+  EXPECT_EQ(flows, 101U);
+}
+
+}  // namespace
+}  // namespace warden::detect

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detect/detector.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <unordered_map>
+
+#include "protocols/registry.hpp"
+
+namespace warden::detect {
+namespace {
+
+constexpr std::array<RuleInfo, 15> kRules = {{
+    {"WARDEN-DET-NEW-DEVICE", "New device", "low", "T1200"},
+    {"WARDEN-DET-ROGUE-DEVICE", "Device not approved", "medium", "T1200"},
+    {"WARDEN-DET-MIRAI-SCAN", "Mirai-style telnet scanning", "critical", "T1046,T1110.001"},
+    {"WARDEN-DET-PORT-SCAN", "Port scan", "high", "T1046"},
+    {"WARDEN-DET-HOST-SWEEP", "Host sweep", "medium", "T1018,T1046,T0846"},
+    {"WARDEN-DET-BRUTE-FORCE", "Brute-force login", "high", "T1110.001"},
+    {"WARDEN-DET-BEACON", "Periodic beaconing to an internet host", "high", "T1071,T1029"},
+    {"WARDEN-DET-UNEXPECTED-PORT", "Internet connection on an unexpected port", "medium", "T1571"},
+    {"WARDEN-DET-EXFILTRATION", "Large outbound transfer", "high", "T1041,T1048"},
+    {"WARDEN-DET-ROLE-VIOLATION", "Device acting outside its role", "high", "T1021,T0886"},
+    {"WARDEN-DET-DGA", "Algorithmically generated domains", "high", "T1568.002"},
+    {"WARDEN-DET-DNS-TUNNEL", "DNS tunnelling", "high", "T1071.004,T1572"},
+    {"WARDEN-DET-INTEL-IP", "Contact with a listed address", "high", "T1071"},
+    {"WARDEN-DET-INTEL-DOMAIN", "Lookup of a listed domain", "high", "T1071.004"},
+    {"WARDEN-DET-NEW-BEHAVIOUR", "New behaviour after the learning period", "low", "T1071,T1571"},
+}};
+
+/// Device types that serve rather than initiate: opening sessions to other internal hosts is
+/// outside their role.
+constexpr std::array<std::string_view, 12> kServingTypes = {
+    "ip_camera",  "nvr_dvr",  "printer",    "plc",    "rtu",        "building_controller",
+    "smart_plug", "lighting", "thermostat", "sensor", "smart_lock", "video_doorbell"};
+
+/// What a serving device may start on the internal network: DNS, DHCP, NTP, mDNS, SSDP, MQTT,
+/// CoAP, syslog.
+constexpr std::array<std::uint16_t, 10> kServingMayStart = {53,   67,   123,  5353, 1900,
+                                                            1883, 8883, 5683, 514,  68};
+
+/// Protocols a serving device has no business initiating.
+constexpr std::array<std::string_view, 7> kAdminProtocols = {"telnet", "ssh", "smb",   "rdp",
+                                                             "ftp",    "vnc", "s7comm"};
+
+const RuleInfo& rule(std::string_view id) {
+  for (const RuleInfo& info : kRules) {
+    if (info.id == id) {
+      return info;
+    }
+  }
+  return kRules[0];
+}
+
+std::vector<std::string> split_techniques(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    out.emplace_back(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+
+std::string transport_name(std::uint8_t proto) {
+  return proto == 6 ? "tcp" : proto == 17 ? "udp" : "";
+}
+
+bool is_internal(const IpAddress& ip) {
+  return ip.is_private();
+}
+
+/// Devices by address, and what an alert says about them.
+class DeviceIndex {
+ public:
+  explicit DeviceIndex(const std::vector<inventory::Device>* devices) {
+    if (devices == nullptr) {
+      return;
+    }
+    for (const inventory::Device& device : *devices) {
+      if (device.key_ip) {
+        by_ip_.emplace(*device.key_ip, &device);
+      }
+      for (const inventory::AttributeValue& value : device.attributes) {
+        if (value.attr == proto::Attr::Ipv4 || value.attr == proto::Attr::Ipv6) {
+          if (const auto ip = IpAddress::parse(value.value)) {
+            by_ip_.emplace(*ip, &device);  // the first device holding it wins
+          }
+        }
+      }
+    }
+  }
+  [[nodiscard]] const inventory::Device* find(const IpAddress& ip) const {
+    const auto found = by_ip_.find(ip);
+    return found == by_ip_.end() ? nullptr : found->second;
+  }
+
+ private:
+  std::unordered_map<IpAddress, const inventory::Device*> by_ip_;
+};
+
+std::string identity_value(const inventory::Device& device, std::string_view field) {
+  const inventory::IdentityField* entry = device.identity_field(field);
+  return entry == nullptr ? std::string() : entry->value;
+}
+
+nlohmann::json describe(const inventory::Device* device) {
+  if (device == nullptr) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json out = {{"key", device->key}};
+  for (const std::string_view field : {"vendor", "type", "model", "os", "firmware"}) {
+    if (std::string value = identity_value(*device, field); !value.empty()) {
+      out[std::string(field)] = value;
+    }
+  }
+  out["risk_score"] = device->risk_score;
+  return out;
+}
+
+class Builder {
+ public:
+  Builder(const DeviceIndex& index, std::vector<Alert>& out) : index_(index), out_(out) {}
+
+  Alert& add(std::string_view rule_id, const std::string& subject, const IpAddress& source,
+             std::int64_t first_us, std::int64_t last_us, std::uint64_t count,
+             std::string message) {
+    const RuleInfo& info = rule(rule_id);
+    Alert alert;
+    alert.rule_id = std::string(info.id);
+    alert.rule_name = std::string(info.name);
+    alert.severity = std::string(info.severity);
+    alert.techniques = split_techniques(info.techniques);
+    alert.id = alert.rule_id + ":" + subject;
+    alert.first_us = first_us;
+    alert.last_us = last_us;
+    alert.count = std::max<std::uint64_t>(count, 1);
+    alert.message = std::move(message);
+    if (source.is_set()) {
+      alert.source_ip = source.to_string();
+      const inventory::Device* device = index_.find(source);
+      if (device != nullptr) {
+        alert.device_key = device->key;
+        alert.device = describe(device);
+        if (device->mac) {
+          alert.source_mac = device->mac->to_string();
+        }
+      }
+    }
+    out_.push_back(std::move(alert));
+    return out_.back();
+  }
+  [[nodiscard]] const DeviceIndex& index() const { return index_; }
+
+ private:
+  const DeviceIndex& index_;
+  std::vector<Alert>& out_;
+};
+
+std::string label(const IpAddress& ip, const DeviceIndex& index) {
+  const inventory::Device* device = index.find(ip);
+  std::string text = ip.to_string();
+  if (device != nullptr) {
+    const std::string type = identity_value(*device, "type");
+    const std::string vendor = identity_value(*device, "vendor");
+    std::string what = vendor;
+    if (!type.empty() && type != "unknown") {
+      what += (what.empty() ? "" : " ") + type;
+    }
+    if (!what.empty()) {
+      text += " (" + what + ")";
+    }
+  }
+  return text;
+}
+
+void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
+  for (const auto& [source, activity] : tracker.sources()) {
+    const std::string who = label(source, build.index());
+    const bool mirai_seq = activity.mirai_seq >= config.mirai_seq_hosts;
+    if (activity.telnet_targets.size() >= config.telnet_scan_hosts || mirai_seq) {
+      Alert& alert = build.add(
+          "WARDEN-DET-MIRAI-SCAN", source.to_string(), source, activity.first_us, activity.last_us,
+          activity.telnet_syns,
+          who + " probed " + std::to_string(activity.telnet_targets.size()) +
+              " hosts on telnet ports 23/2323" +
+              (mirai_seq ? ", with Mirai's sequence number = destination address trait" : ""));
+      alert.transport = "tcp";
+      alert.destination_port = 23;
+      alert.evidence = {{"telnet_hosts", activity.telnet_targets.size()},
+                        {"telnet_syns", activity.telnet_syns},
+                        {"mirai_sequence_syns", activity.mirai_seq},
+                        {"unanswered_flows", activity.unanswered}};
+    }
+    std::size_t widest_ports = 0;
+    for (const auto& [host, ports] : activity.ports_by_host) {
+      widest_ports = std::max(widest_ports, ports.size());
+    }
+    if (widest_ports >= config.port_scan_ports) {
+      Alert& alert = build.add(
+          "WARDEN-DET-PORT-SCAN", source.to_string(), source, activity.first_us, activity.last_us,
+          widest_ports, who + " tried " + std::to_string(widest_ports) + " ports of one host");
+      alert.transport = "tcp";
+      alert.evidence = {{"most_ports_on_one_host", widest_ports},
+                        {"hosts", activity.ports_by_host.size()},
+                        {"unanswered_flows", activity.unanswered}};
+    }
+    for (const auto& [port, hosts] : activity.hosts_by_port) {
+      if (hosts.size() >= config.sweep_hosts && port != 23 && port != 2323) {
+        Alert& alert =
+            build.add("WARDEN-DET-HOST-SWEEP", source.to_string() + ":" + std::to_string(port),
+                      source, activity.first_us, activity.last_us, hosts.size(),
+                      who + " swept " + std::to_string(hosts.size()) + " hosts on tcp/" +
+                          std::to_string(port));
+        alert.transport = "tcp";
+        alert.destination_port = port;
+        alert.evidence = {{"hosts", hosts.size()}, {"port", port}};
+      }
+    }
+  }
+}
+
+void brute_force(const Tracker& tracker, const DetectConfig& config, Builder& build) {
+  for (const auto& [key, login] : tracker.logins()) {
+    if (login.failures < config.brute_force_failures) {
+      continue;
+    }
+    Alert& alert =
+        build.add("WARDEN-DET-BRUTE-FORCE",
+                  login.client.to_string() + ">" + login.server.to_string() + ":" + login.protocol,
+                  login.client, login.first_us, login.last_us, login.failures,
+                  label(login.client, build.index()) + " failed " + std::to_string(login.failures) +
+                      " " + login.protocol + " logins on " + label(login.server, build.index()) +
+                      (login.successes > 0 ? ", then succeeded" : ""));
+    alert.destination_ip = login.server.to_string();
+    alert.transport = "tcp";
+    alert.evidence = {{"protocol", login.protocol},
+                      {"failures", login.failures},
+                      {"successes", login.successes},
+                      {"users", login.users}};
+  }
+  // SSH hides its logins: many connections by one client to one SSH service is the sign.
+  for (const auto& [key, conversation] : tracker.conversations()) {
+    const proto::ProtocolInfo* info = proto::protocol_info(conversation.app);
+    const bool ssh = conversation.port == 22 || (info != nullptr && info->name == "ssh");
+    if (!ssh || conversation.transport != 6 ||
+        conversation.flows < config.brute_force_connections) {
+      continue;
+    }
+    Alert& alert = build.add(
+        "WARDEN-DET-BRUTE-FORCE",
+        conversation.initiator.to_string() + ">" + conversation.responder.to_string() + ":ssh",
+        conversation.initiator, conversation.first_us, conversation.last_us, conversation.flows,
+        label(conversation.initiator, build.index()) + " opened " +
+            std::to_string(conversation.flows) + " SSH connections to " +
+            label(conversation.responder, build.index()));
+    alert.destination_ip = conversation.responder.to_string();
+    alert.destination_port = conversation.port;
+    alert.transport = "tcp";
+    alert.evidence = {{"protocol", "ssh"}, {"connections", conversation.flows}};
+  }
+}
+
+/// A device's answered connections to the internet on unexpected ports, aggregated.
+struct UnexpectedPorts {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t flows = 0;
+  std::set<std::string> ports;
+  std::set<std::string> hosts;
+  std::string example;
+};
+
+void internet(const Tracker& tracker, const DetectContext& context, const DetectConfig& config,
+              Builder& build) {
+  std::unordered_map<IpAddress, UnexpectedPorts> unexpected;
+  std::unordered_map<IpAddress, std::uint64_t> bytes_out;
+  std::unordered_map<IpAddress, std::pair<std::int64_t, std::int64_t>> span;
+  for (const auto& [key, c] : tracker.conversations()) {
+    if (!is_internal(c.initiator) || is_internal(c.responder) || c.responder.is_multicast()) {
+      continue;
+    }
+    bytes_out[c.initiator] += c.bytes_out;
+    auto& window = span.try_emplace(c.initiator, c.first_us, c.last_us).first->second;
+    window.first = std::min(window.first, c.first_us);
+    window.second = std::max(window.second, c.last_us);
+    const std::string pair = c.initiator.to_string() + ">" + c.responder.to_string();
+    const std::string transport = transport_name(c.transport);
+    // Unexpected ports: answered connections only (a scan's unanswered SYNs are the scan's).
+    const bool expected = c.port == 0 || std::find(config.expected_external_ports.begin(),
+                                                   config.expected_external_ports.end(),
+                                                   c.port) != config.expected_external_ports.end();
+    if (!expected && !transport.empty() && c.answered > 0) {
+      UnexpectedPorts& entry = unexpected[c.initiator];
+      entry.first_us = entry.first_us == 0 ? c.first_us : std::min(entry.first_us, c.first_us);
+      entry.last_us = std::max(entry.last_us, c.last_us);
+      entry.flows += c.flows;
+      entry.ports.insert(transport + "/" + std::to_string(c.port));
+      entry.hosts.insert(c.responder.to_string());
+      if (entry.example.empty()) {
+        entry.example = c.responder.to_string() + " on " + transport + "/" + std::to_string(c.port);
+      }
+    }
+    // Beacons: regular intervals between connection starts.
+    if (c.starts.size() >= config.beacon_min_connections) {
+      std::vector<std::int64_t> starts = c.starts;
+      std::sort(starts.begin(), starts.end());
+      std::vector<double> gaps;
+      for (std::size_t index = 1; index < starts.size(); ++index) {
+        gaps.push_back(static_cast<double>(starts[index] - starts[index - 1]));
+      }
+      double mean = 0;
+      for (const double gap : gaps) {
+        mean += gap;
+      }
+      mean /= static_cast<double>(gaps.size());
+      double variance = 0;
+      for (const double gap : gaps) {
+        variance += (gap - mean) * (gap - mean);
+      }
+      variance /= static_cast<double>(gaps.size());
+      const double variation = mean > 0 ? std::sqrt(variance) / mean : 1.0;
+      if (mean >= static_cast<double>(config.beacon_min_interval_us) &&
+          variation <= config.beacon_max_variation) {
+        Alert& alert = build.add(
+            "WARDEN-DET-BEACON", pair + ":" + std::to_string(c.port), c.initiator, c.first_us,
+            c.last_us, c.flows,
+            label(c.initiator, build.index()) + " contacts " + c.responder.to_string() + " every " +
+                std::to_string(static_cast<long long>(std::lround(mean / 1e6))) + " s (" +
+                std::to_string(c.flows) + " connections)");
+        alert.destination_ip = c.responder.to_string();
+        alert.destination_port = c.port;
+        alert.transport = transport;
+        alert.evidence = {{"connections", c.flows},
+                          {"mean_interval_s", std::round(mean / 1e4) / 100},
+                          {"interval_variation", std::round(variation * 1000) / 1000}};
+      }
+    }
+    // Threat intelligence on addresses.
+    if (context.intel != nullptr) {
+      if (const auto match = context.intel->match_ip(c.responder)) {
+        Alert& alert =
+            build.add("WARDEN-DET-INTEL-IP", pair, c.initiator, c.first_us, c.last_us, c.flows,
+                      label(c.initiator, build.index()) + " contacted " + c.responder.to_string() +
+                          ", listed as " + match->indicator +
+                          (match->label.empty() ? "" : " (" + match->label + ")"));
+        alert.destination_ip = c.responder.to_string();
+        alert.destination_port = c.port;
+        alert.transport = transport;
+        alert.evidence = {{"indicator", match->indicator},
+                          {"list", match->source},
+                          {"label", match->label},
+                          {"flows", c.flows}};
+      }
+    }
+  }
+  for (const auto& [device_ip, entry] : unexpected) {
+    std::vector<std::string> ports(entry.ports.begin(), entry.ports.end());
+    if (ports.size() > 20) {
+      ports.resize(20);
+    }
+    Alert& alert = build.add("WARDEN-DET-UNEXPECTED-PORT", device_ip.to_string(), device_ip,
+                             entry.first_us, entry.last_us, entry.flows,
+                             label(device_ip, build.index()) + " connected to " +
+                                 std::to_string(entry.hosts.size()) + " internet hosts on " +
+                                 std::to_string(entry.ports.size()) + " unexpected ports (e.g. " +
+                                 entry.example + ")");
+    alert.evidence = {{"ports", ports},
+                      {"distinct_ports", entry.ports.size()},
+                      {"hosts", entry.hosts.size()},
+                      {"flows", entry.flows}};
+  }
+  for (const auto& [device_ip, bytes] : bytes_out) {
+    const inventory::Device* device = build.index().find(device_ip);
+    std::uint64_t threshold = config.exfil_bytes;
+    bool from_baseline = false;
+    if (device != nullptr) {
+      if (const auto usual = context.exfil_baseline.find(device->key);
+          usual != context.exfil_baseline.end() && usual->second > 0) {
+        threshold = std::min<std::uint64_t>(
+            threshold, static_cast<std::uint64_t>(static_cast<double>(usual->second) *
+                                                  config.exfil_baseline_factor));
+        from_baseline = true;
+      }
+    }
+    if (bytes >= threshold) {
+      const auto& window = span[device_ip];
+      Alert& alert = build.add("WARDEN-DET-EXFILTRATION", device_ip.to_string(), device_ip,
+                               window.first, window.second, 1,
+                               label(device_ip, build.index()) + " sent " +
+                                   std::to_string(bytes >> 20) + " MiB to the internet");
+      alert.evidence = {{"bytes_out_external", bytes},
+                        {"threshold", threshold},
+                        {"from_baseline", from_baseline}};
+    }
+  }
+}
+
+void dns(const Tracker& tracker, const DetectContext& context, const DetectConfig& config,
+         Builder& build) {
+  for (const auto& [client, activity] : tracker.dns()) {
+    const std::string who = label(client, build.index());
+    if (activity.random_looking.size() >= config.dga_names) {
+      std::vector<std::string> sample(activity.random_looking.begin(),
+                                      activity.random_looking.end());
+      std::sort(sample.begin(), sample.end());
+      sample.resize(std::min<std::size_t>(sample.size(), 5));
+      Alert& alert =
+          build.add("WARDEN-DET-DGA", client.to_string(), client, activity.first_us,
+                    activity.last_us, activity.random_looking.size(),
+                    who + " looked up " + std::to_string(activity.random_looking.size()) +
+                        " random-looking domains");
+      alert.evidence = {{"domains", activity.random_looking.size()}, {"sample", sample}};
+    }
+    for (const auto& [domain, stats] : activity.domains) {
+      const double mean = stats.queries == 0 ? 0.0
+                                             : static_cast<double>(stats.label_bytes) /
+                                                   static_cast<double>(stats.queries);
+      if (stats.names.size() >= config.tunnel_names && mean >= config.tunnel_mean_label_bytes) {
+        Alert& alert = build.add("WARDEN-DET-DNS-TUNNEL", client.to_string() + ">" + domain, client,
+                                 activity.first_us, activity.last_us, stats.queries,
+                                 who + " sent " + std::to_string(stats.names.size()) +
+                                     " distinct long names under " + domain);
+        alert.evidence = {{"domain", domain},
+                          {"distinct_names", stats.names.size()},
+                          {"queries", stats.queries},
+                          {"mean_subdomain_bytes", std::round(mean * 10) / 10},
+                          {"sample", stats.sample}};
+      }
+    }
+    if (context.intel != nullptr) {
+      for (const std::string& name : activity.names) {
+        if (const auto match = context.intel->match_domain(name)) {
+          Alert& alert = build.add("WARDEN-DET-INTEL-DOMAIN", client.to_string() + ">" + name,
+                                   client, activity.first_us, activity.last_us, 1,
+                                   who + " looked up " + name + ", listed as " + match->indicator +
+                                       (match->label.empty() ? "" : " (" + match->label + ")"));
+          alert.evidence = {{"name", name},
+                            {"indicator", match->indicator},
+                            {"list", match->source},
+                            {"label", match->label}};
+        }
+      }
+    }
+  }
+}
+
+void roles(const Tracker& tracker, Builder& build) {
+  for (const auto& [key, c] : tracker.conversations()) {
+    if (!is_internal(c.responder) || c.responder.is_multicast()) {
+      continue;
+    }
+    const inventory::Device* device = build.index().find(c.initiator);
+    if (device == nullptr) {
+      continue;
+    }
+    const std::string type = identity_value(*device, "type");
+    if (std::find(kServingTypes.begin(), kServingTypes.end(), type) == kServingTypes.end()) {
+      continue;
+    }
+    const proto::ProtocolInfo* info = proto::protocol_info(c.app);
+    const std::string_view app = info != nullptr ? info->name : std::string_view{};
+    const bool admin =
+        std::find(kAdminProtocols.begin(), kAdminProtocols.end(), app) != kAdminProtocols.end();
+    const bool usual = std::find(kServingMayStart.begin(), kServingMayStart.end(), c.port) !=
+                       kServingMayStart.end();
+    if (usual && !admin) {
+      continue;
+    }
+    const std::string transport = transport_name(c.transport);
+    Alert& alert = build.add(
+        "WARDEN-DET-ROLE-VIOLATION",
+        c.initiator.to_string() + ">" + c.responder.to_string() + ":" + std::to_string(c.port),
+        c.initiator, c.first_us, c.last_us, c.flows,
+        label(c.initiator, build.index()) + ", a " + type + ", opened " + transport + "/" +
+            std::to_string(c.port) + (app.empty() ? "" : " (" + std::string(app) + ")") +
+            " sessions to " + label(c.responder, build.index()));
+    alert.destination_ip = c.responder.to_string();
+    alert.destination_port = c.port;
+    alert.transport = transport;
+    alert.evidence = {{"device_type", type},
+                      {"protocol", std::string(app)},
+                      {"flows", c.flows},
+                      {"answered", c.answered}};
+  }
+}
+
+void inventory_changes(const DetectContext& context, Builder& build) {
+  if (context.devices == nullptr) {
+    return;
+  }
+  for (const inventory::Device& device : *context.devices) {
+    IpAddress address;
+    for (const auto& value : device.attributes) {
+      if (value.attr == proto::Attr::Ipv4) {
+        address = IpAddress::parse(value.value).value_or(IpAddress{});
+        break;
+      }
+    }
+    auto add = [&](std::string_view rule_id, std::string message) {
+      Alert& alert =
+          build.add(rule_id, device.key, address, device.first_us, device.last_us, 1, message);
+      alert.device_key = device.key;
+      alert.device = describe(&device);
+      if (device.mac) {
+        alert.source_mac = device.mac->to_string();
+      }
+    };
+    const std::string name =
+        device.key + (address.is_set() ? " (" + address.to_string() + ")" : "");
+    const std::string what = identity_value(device, "type");
+    if (!context.inventory_was_empty && !context.known_before.contains(device.key)) {
+      add("WARDEN-DET-NEW-DEVICE", "new device " + name + (what.empty() ? "" : ", " + what));
+    }
+    if (!context.approved.empty() && !context.approved.contains(device.key)) {
+      add("WARDEN-DET-ROGUE-DEVICE", "device " + name + " is not approved");
+    }
+  }
+}
+
+void new_behaviour(const Tracker& tracker, const DetectContext& context, Builder& build) {
+  if (context.learning || context.baseline.empty() || context.devices == nullptr) {
+    return;
+  }
+  const auto now = behaviour(tracker, *context.devices);
+  for (const auto& [device_key, values] : now) {
+    const auto learned = context.baseline.find(device_key);
+    if (learned == context.baseline.end()) {
+      continue;  // a device without a baseline is a new device, reported as such
+    }
+    std::vector<std::string> fresh;
+    for (const std::string& value : values) {
+      if (!learned->second.contains(value)) {
+        fresh.push_back(value);
+      }
+    }
+    if (fresh.empty()) {
+      continue;
+    }
+    const inventory::Device* device = nullptr;
+    for (const auto& candidate : *context.devices) {
+      if (candidate.key == device_key) {
+        device = &candidate;
+      }
+    }
+    Alert& alert = build.add("WARDEN-DET-NEW-BEHAVIOUR", device_key, IpAddress{},
+                             device != nullptr ? device->first_us : 0,
+                             device != nullptr ? device->last_us : 0, fresh.size(),
+                             device_key + " shows " + std::to_string(fresh.size()) +
+                                 " behaviours not seen while learning (" + fresh.front() +
+                                 (fresh.size() > 1 ? ", ..." : "") + ")");
+    alert.device_key = device_key;
+    alert.device = describe(device);
+    if (fresh.size() > 20) {
+      fresh.resize(20);
+    }
+    alert.evidence = {{"new", fresh}};
+  }
+}
+
+}  // namespace
+
+std::span<const RuleInfo> detection_rules() {
+  return kRules;
+}
+
+std::map<std::string, std::set<std::string>> behaviour(
+    const Tracker& tracker, const std::vector<inventory::Device>& devices) {
+  const DeviceIndex index(&devices);
+  std::map<std::string, std::set<std::string>> out;
+  constexpr std::size_t kMaxValues = 512;
+  for (const auto& [key, c] : tracker.conversations()) {
+    const inventory::Device* device = index.find(c.initiator);
+    if (device == nullptr || c.answered == 0) {
+      continue;
+    }
+    auto& values = out[device->key];
+    if (values.size() >= kMaxValues) {
+      continue;
+    }
+    values.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));
+    if (!is_internal(c.responder)) {
+      values.insert("dst:" + c.responder.to_string());
+    }
+    if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
+      values.insert("protocol:" + std::string(info->name));
+    }
+  }
+  return out;
+}
+
+std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context,
+                            const DetectConfig& config) {
+  std::vector<Alert> alerts;
+  const DeviceIndex index(context.devices);
+  Builder build(index, alerts);
+  inventory_changes(context, build);
+  scans(tracker, config, build);
+  brute_force(tracker, config, build);
+  internet(tracker, context, config, build);
+  dns(tracker, context, config, build);
+  roles(tracker, build);
+  new_behaviour(tracker, context, build);
+  // One alert per id: merge any the rules produced twice.
+  std::sort(alerts.begin(), alerts.end(),
+            [](const Alert& a, const Alert& b) { return a.id < b.id; });
+  std::vector<Alert> unique;
+  for (Alert& alert : alerts) {
+    if (!unique.empty() && unique.back().id == alert.id) {
+      Alert& kept = unique.back();
+      kept.count += alert.count;
+      kept.first_us = std::min(kept.first_us, alert.first_us);
+      kept.last_us = std::max(kept.last_us, alert.last_us);
+      continue;
+    }
+    unique.push_back(std::move(alert));
+  }
+  return unique;
+}
+
+}  // namespace warden::detect

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "detect/alert.hpp"
+#include "detect/intel.hpp"
+#include "detect/tracker.hpp"
+#include "inventory/device.hpp"
+
+namespace warden::detect {
+
+/// Thresholds and expectations of the detections (docs/detections.md explains each).
+struct DetectConfig {
+  std::vector<std::uint16_t> expected_external_ports = {53, 80, 123, 443};
+  std::size_t telnet_scan_hosts = 10;  ///< distinct hosts probed on 23/2323
+  std::size_t mirai_seq_hosts = 3;     ///< SYNs with sequence number = destination address
+  std::size_t port_scan_ports = 20;    ///< distinct ports of one host
+  std::size_t sweep_hosts = 20;        ///< distinct hosts on one port
+  std::uint64_t brute_force_failures = 5;
+  std::uint64_t brute_force_connections = 10;  ///< connections to an SSH service by one client
+  std::size_t beacon_min_connections = 8;
+  double beacon_max_variation = 0.2;                    ///< stddev / mean of the intervals
+  std::int64_t beacon_min_interval_us = 5'000'000;      ///< faster is not a beacon
+  std::uint64_t exfil_bytes = std::uint64_t{50} << 20;  ///< bytes out to the internet per run
+  double exfil_baseline_factor = 10;                    ///< or this many times the baseline
+  std::size_t dga_names = 8;                            ///< random-looking domains looked up
+  std::size_t tunnel_names = 50;        ///< distinct names under one domain, with...
+  double tunnel_mean_label_bytes = 20;  ///< ... this mean length of what precedes the domain
+};
+
+/// What the detections know beyond the traffic.
+struct DetectContext {
+  const std::vector<inventory::Device>* devices = nullptr;  ///< this run's devices, identified
+  std::set<std::string> known_before;                       ///< device keys stored before this run
+  bool inventory_was_empty = true;  ///< no device stored before: no "new device" alerts
+  std::set<std::string> approved;   ///< approved device keys (rogue = not approved)
+  const Indicators* intel = nullptr;
+  std::map<std::string, std::uint64_t> exfil_baseline;  ///< device key -> usual bytes out
+  /// Learned behaviour: device key -> "port:<n>", "dst:<ip>", "protocol:<name>" values.
+  std::map<std::string, std::set<std::string>> baseline;
+  bool learning = false;  ///< this run builds the baseline: no "new behaviour" alerts
+};
+
+/// Every detection rule: id, name, severity, techniques (docs/detections.md).
+struct RuleInfo {
+  std::string_view id;
+  std::string_view name;
+  std::string_view severity;
+  std::string_view techniques;  ///< comma-separated
+};
+std::span<const RuleInfo> detection_rules();
+
+/// Runs every detection on the merged tracker state of a run and returns the alerts, one per
+/// rule and subject (repeats aggregated in count, first and last time).
+std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context,
+                            const DetectConfig& config = {});
+
+/// The behaviour values of each device this run shows ("port:23", "dst:203.0.113.5",
+/// "protocol:mqtt"): what `--learn` stores and later runs compare with.
+std::map<std::string, std::set<std::string>> behaviour(
+    const Tracker& tracker, const std::vector<inventory::Device>& devices);
+
+}  // namespace warden::detect

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detect/tracker.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+
+namespace warden::detect {
+namespace {
+
+constexpr std::uint8_t kTcp = 6;
+/// User names remembered per login record.
+constexpr std::size_t kMaxUsers = 16;
+/// Distinct names remembered per DNS client (threat intelligence matching).
+constexpr std::size_t kMaxNames = 2048;
+/// Registered domains remembered per DNS client.
+constexpr std::size_t kMaxDomains = 1024;
+
+std::string conversation_key(const IpAddress& initiator, const IpAddress& responder,
+                             std::uint8_t transport, std::uint16_t port) {
+  std::string key;
+  key.reserve(38);
+  key.append(reinterpret_cast<const char*>(initiator.bytes.data()), initiator.bytes.size());
+  key.append(reinterpret_cast<const char*>(responder.bytes.data()), responder.bytes.size());
+  key.push_back(static_cast<char>(initiator.family));
+  key.push_back(static_cast<char>(transport));
+  key.push_back(static_cast<char>(port >> 8));
+  key.push_back(static_cast<char>(port & 0xFF));
+  return key;
+}
+
+template <typename Set, typename Value>
+void insert_bounded(Set& set, const Value& value, std::size_t cap) {
+  if (set.size() < cap) {
+    set.insert(value);
+  }
+}
+
+}  // namespace
+
+std::uint64_t ip_hash(const IpAddress& ip) {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  std::memcpy(&high, ip.bytes.data(), sizeof(high));
+  std::memcpy(&low, ip.bytes.data() + 8, sizeof(low));
+  return (high * 0x9E3779B97F4A7C15ULL) ^ (low + ip.family);
+}
+
+std::string_view registered_domain(std::string_view name) {
+  while (name.ends_with('.')) {
+    name.remove_suffix(1);
+  }
+  const std::size_t last = name.rfind('.');
+  if (last == std::string_view::npos || last == 0) {
+    return name;
+  }
+  const std::size_t second = name.rfind('.', last - 1);
+  if (second == std::string_view::npos) {
+    return name;
+  }
+  const std::string_view sld = name.substr(second + 1, last - second - 1);
+  static constexpr std::array<std::string_view, 6> kSecondLevel = {"co",  "com", "net",
+                                                                   "org", "ac",  "gov"};
+  const bool country = name.size() - last - 1 == 2;
+  if (country && std::find(kSecondLevel.begin(), kSecondLevel.end(), sld) != kSecondLevel.end()) {
+    const std::size_t third = name.rfind('.', second - 1);
+    return third == std::string_view::npos || second == 0 ? name : name.substr(third + 1);
+  }
+  return name.substr(second + 1);
+}
+
+double entropy(std::string_view text) {
+  if (text.empty()) {
+    return 0;
+  }
+  std::array<std::uint32_t, 256> counts{};
+  for (const char c : text) {
+    ++counts[static_cast<unsigned char>(c)];
+  }
+  double bits = 0;
+  const auto total = static_cast<double>(text.size());
+  for (const std::uint32_t count : counts) {
+    if (count != 0) {
+      const double p = count / total;
+      bits -= p * std::log2(p);
+    }
+  }
+  return bits;
+}
+
+bool looks_generated(std::string_view label) {
+  constexpr std::size_t kMinLength = 12;
+  if (label.size() < kMinLength) {
+    return false;
+  }
+  std::size_t vowels = 0;
+  std::size_t digits = 0;
+  for (const char c : label) {
+    const char lower = static_cast<char>(c | 0x20);
+    vowels +=
+        (lower == 'a' || lower == 'e' || lower == 'i' || lower == 'o' || lower == 'u') ? 1U : 0U;
+    digits += (c >= '0' && c <= '9') ? 1U : 0U;
+  }
+  const double vowel_share = static_cast<double>(vowels) / static_cast<double>(label.size());
+  const double digit_share = static_cast<double>(digits) / static_cast<double>(label.size());
+  return entropy(label) >= 3.5 && (vowel_share < 0.3 || digit_share > 0.3);
+}
+
+SourceActivity* Tracker::source(const IpAddress& ip, std::int64_t ts_us) {
+  auto found = sources_.find(ip);
+  if (found == sources_.end()) {
+    if (sources_.size() >= limits_.max_sources) {
+      ++stats_.sources_dropped;
+      return nullptr;
+    }
+    found = sources_.emplace(ip, SourceActivity{}).first;
+    found->second.first_us = ts_us;
+  }
+  found->second.last_us = std::max(found->second.last_us, ts_us);
+  return &found->second;
+}
+
+void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
+  const IpAddress& initiator = flow.initiator_is_a ? flow.key.a : flow.key.b;
+  const IpAddress& responder = flow.initiator_is_a ? flow.key.b : flow.key.a;
+  const std::uint16_t port = flow.initiator_is_a ? flow.key.port_b : flow.key.port_a;
+  if (!initiator.is_set() || !responder.is_set()) {
+    return;
+  }
+  const bool answered = flow.packets[1] > 0;
+
+  // Conversations.
+  const ConversationKey key{initiator, responder, flow.key.proto, port};
+  auto found = conversations_.find(key);
+  if (found == conversations_.end()) {
+    if (conversations_.size() >= limits_.max_conversations) {
+      ++stats_.conversations_dropped;
+    } else {
+      Conversation fresh;
+      fresh.initiator = initiator;
+      fresh.responder = responder;
+      fresh.transport = flow.key.proto;
+      fresh.port = port;
+      fresh.vlan = flow.key.vlan;
+      fresh.first_us = flow.first_ts_us;
+      found = conversations_.emplace(key, std::move(fresh)).first;
+    }
+  }
+  if (found != conversations_.end()) {
+    Conversation& conversation = found->second;
+    conversation.first_us = std::min(conversation.first_us, flow.first_ts_us);
+    conversation.last_us = std::max(conversation.last_us, flow.last_ts_us);
+    conversation.app = conversation.app != 0 ? conversation.app : flow.app;
+    ++conversation.flows;
+    conversation.answered += answered ? 1U : 0U;
+    conversation.packets_out += flow.packets[0];
+    conversation.packets_in += flow.packets[1];
+    conversation.bytes_out += flow.bytes[0];
+    conversation.bytes_in += flow.bytes[1];
+    if (conversation.starts.size() < limits_.max_starts) {
+      conversation.starts.push_back(flow.first_ts_us);
+    }
+  }
+
+  // Scanning: TCP connection attempts per source.
+  if (flow.key.proto != kTcp) {
+    return;
+  }
+  SourceActivity* activity = source(initiator, flow.first_ts_us);
+  if (activity == nullptr) {
+    return;
+  }
+  const std::uint64_t target = ip_hash(responder);
+  if (port == 23 || port == 2323) {
+    ++activity->telnet_syns;
+    insert_bounded(activity->telnet_targets, target, limits_.max_set);
+  }
+  activity->mirai_seq += mirai_seq ? 1U : 0U;
+  activity->unanswered += answered ? 0U : 1U;
+  auto ports = activity->ports_by_host.find(target);
+  if (ports == activity->ports_by_host.end() && activity->ports_by_host.size() < limits_.max_set) {
+    ports = activity->ports_by_host.emplace(target, std::unordered_set<std::uint16_t>{}).first;
+  }
+  if (ports != activity->ports_by_host.end()) {
+    insert_bounded(ports->second, port, limits_.max_set);
+  }
+  auto hosts = activity->hosts_by_port.find(port);
+  if (hosts == activity->hosts_by_port.end() && activity->hosts_by_port.size() < limits_.max_set) {
+    hosts = activity->hosts_by_port.emplace(port, std::unordered_set<std::uint64_t>{}).first;
+  }
+  if (hosts != activity->hosts_by_port.end()) {
+    insert_bounded(hosts->second, target, limits_.max_set);
+  }
+}
+
+void Tracker::on_login(const IpAddress& client, const IpAddress& server, std::string_view value,
+                       std::int64_t ts_us) {
+  // "telnet user=root result=failure"
+  const std::size_t space = value.find(' ');
+  const std::size_t user_at = value.find("user=");
+  const std::size_t result_at = value.rfind(" result=");
+  if (space == std::string_view::npos || user_at == std::string_view::npos ||
+      result_at == std::string_view::npos || result_at < user_at) {
+    return;
+  }
+  const std::string_view protocol = value.substr(0, space);
+  const std::string_view user = value.substr(user_at + 5, result_at - user_at - 5);
+  const bool failure = value.substr(result_at + 8) == "failure";
+  std::string key = conversation_key(client, server, 0, 0);
+  key.append(protocol);
+  auto found = logins_.find(key);
+  if (found == logins_.end()) {
+    if (logins_.size() >= limits_.max_logins) {
+      ++stats_.logins_dropped;
+      return;
+    }
+    found = logins_
+                .emplace(key,
+                         LoginRecord{client, server, std::string(protocol), ts_us, ts_us, 0, 0, {}})
+                .first;
+  }
+  LoginRecord& record = found->second;
+  record.first_us = std::min(record.first_us, ts_us);
+  record.last_us = std::max(record.last_us, ts_us);
+  (failure ? record.failures : record.successes) += 1;
+  if (record.users.size() < kMaxUsers &&
+      std::find(record.users.begin(), record.users.end(), user) == record.users.end()) {
+    record.users.emplace_back(user);
+  }
+}
+
+void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us) {
+  auto found = dns_.find(client);
+  if (found == dns_.end()) {
+    if (dns_.size() >= limits_.max_sources) {
+      ++stats_.sources_dropped;
+      return;
+    }
+    found = dns_.emplace(client, DnsActivity{}).first;
+    found->second.first_us = ts_us;
+  }
+  DnsActivity& activity = found->second;
+  activity.last_us = std::max(activity.last_us, ts_us);
+  ++activity.queries;
+  const std::string_view domain = registered_domain(name);
+  if (domain.size() < name.size()) {
+    const std::string_view left = name.substr(0, name.size() - domain.size() - 1);
+    auto entry = activity.domains.find(std::string(domain));
+    if (entry == activity.domains.end() && activity.domains.size() < kMaxDomains) {
+      entry = activity.domains.emplace(std::string(domain), DnsActivity::Domain{}).first;
+    }
+    if (entry != activity.domains.end()) {
+      DnsActivity::Domain& stats = entry->second;
+      ++stats.queries;
+      stats.label_bytes += left.size();
+      insert_bounded(stats.names, std::hash<std::string_view>{}(name), limits_.max_set);
+      if (stats.sample.empty()) {
+        stats.sample = std::string(name);
+      }
+    }
+  }
+  // A generated domain shows in the registered domain's own label ("xjwqkzpfhd.com").
+  const std::string_view second_level = domain.substr(0, domain.find('.'));
+  if (looks_generated(second_level)) {
+    insert_bounded(activity.random_looking, std::string(domain), limits_.max_set);
+  }
+  if (activity.names.size() < kMaxNames &&
+      std::find(activity.names.begin(), activity.names.end(), name) == activity.names.end()) {
+    activity.names.emplace_back(name);
+  }
+}
+
+void Tracker::merge_from(Tracker& other) {
+  for (auto& [key, theirs] : other.conversations_) {
+    auto [mine, inserted] = conversations_.try_emplace(key, theirs);
+    if (inserted) {
+      continue;
+    }
+    Conversation& c = mine->second;
+    c.first_us = std::min(c.first_us, theirs.first_us);
+    c.last_us = std::max(c.last_us, theirs.last_us);
+    c.app = c.app != 0 ? c.app : theirs.app;
+    c.flows += theirs.flows;
+    c.answered += theirs.answered;
+    c.packets_out += theirs.packets_out;
+    c.packets_in += theirs.packets_in;
+    c.bytes_out += theirs.bytes_out;
+    c.bytes_in += theirs.bytes_in;
+    for (const std::int64_t start : theirs.starts) {
+      if (c.starts.size() < limits_.max_starts) {
+        c.starts.push_back(start);
+      }
+    }
+  }
+  for (auto& [ip, theirs] : other.sources_) {
+    auto [mine, inserted] = sources_.try_emplace(ip, theirs);
+    if (inserted) {
+      continue;
+    }
+    SourceActivity& s = mine->second;
+    s.first_us = std::min(s.first_us, theirs.first_us);
+    s.last_us = std::max(s.last_us, theirs.last_us);
+    s.telnet_syns += theirs.telnet_syns;
+    s.mirai_seq += theirs.mirai_seq;
+    s.unanswered += theirs.unanswered;
+    for (const auto target : theirs.telnet_targets) {
+      insert_bounded(s.telnet_targets, target, limits_.max_set);
+    }
+    for (const auto& [host, ports] : theirs.ports_by_host) {
+      auto& merged = s.ports_by_host[host];
+      for (const auto port : ports) {
+        insert_bounded(merged, port, limits_.max_set);
+      }
+    }
+    for (const auto& [port, hosts] : theirs.hosts_by_port) {
+      auto& merged = s.hosts_by_port[port];
+      for (const auto host : hosts) {
+        insert_bounded(merged, host, limits_.max_set);
+      }
+    }
+  }
+  for (auto& [key, theirs] : other.logins_) {
+    auto [mine, inserted] = logins_.try_emplace(key, theirs);
+    if (!inserted) {
+      LoginRecord& l = mine->second;
+      l.first_us = std::min(l.first_us, theirs.first_us);
+      l.last_us = std::max(l.last_us, theirs.last_us);
+      l.failures += theirs.failures;
+      l.successes += theirs.successes;
+    }
+  }
+  for (auto& [ip, theirs] : other.dns_) {
+    auto [mine, inserted] = dns_.try_emplace(ip, theirs);
+    if (!inserted) {
+      DnsActivity& d = mine->second;
+      d.queries += theirs.queries;
+      d.first_us = std::min(d.first_us, theirs.first_us);
+      d.last_us = std::max(d.last_us, theirs.last_us);
+      for (auto& [domain, stats] : theirs.domains) {
+        auto& merged = d.domains[domain];
+        merged.queries += stats.queries;
+        merged.label_bytes += stats.label_bytes;
+        for (const auto name : stats.names) {
+          insert_bounded(merged.names, name, limits_.max_set);
+        }
+        if (merged.sample.empty()) {
+          merged.sample = stats.sample;
+        }
+      }
+      for (const auto& name : theirs.random_looking) {
+        insert_bounded(d.random_looking, name, limits_.max_set);
+      }
+      for (const auto& name : theirs.names) {
+        if (d.names.size() < kMaxNames) {
+          d.names.push_back(name);
+        }
+      }
+    }
+  }
+  stats_.conversations_dropped += other.stats_.conversations_dropped;
+  stats_.sources_dropped += other.stats_.sources_dropped;
+  stats_.logins_dropped += other.stats_.logins_dropped;
+}
+
+}  // namespace warden::detect

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/address.hpp"
+#include "flow/flow_table.hpp"
+
+namespace warden::detect {
+
+/// Limits of the per-worker detection state; every drop is counted.
+struct TrackerLimits {
+  std::size_t max_conversations = 65536;  ///< (initiator, responder, transport, port) records
+  std::size_t max_sources = 16384;        ///< scanning / DNS sources
+  std::size_t max_set = 512;              ///< distinct targets remembered per source and kind
+  std::size_t max_logins = 16384;         ///< (client, server, protocol) login records
+  std::size_t max_starts = 32;            ///< connection start times kept per conversation
+};
+
+/// What the tracker dropped for its limits.
+struct TrackerStats {
+  std::uint64_t conversations_dropped = 0;
+  std::uint64_t sources_dropped = 0;
+  std::uint64_t logins_dropped = 0;
+};
+
+/// All flows between an initiator and a responder on one port, aggregated.
+struct Conversation {
+  IpAddress initiator;
+  IpAddress responder;
+  std::uint8_t transport = 0;  ///< IP protocol number: 6 TCP, 17 UDP, 1/58 ICMP
+  std::uint16_t port = 0;      ///< responder port (0 without ports)
+  std::uint16_t vlan = 0;
+  std::uint16_t app = 0;  ///< protocols registry id (0 unknown)
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t flows = 0;
+  std::uint64_t answered = 0;  ///< flows in which the responder sent anything
+  std::uint64_t packets_out = 0;
+  std::uint64_t packets_in = 0;
+  std::uint64_t bytes_out = 0;  ///< initiator to responder
+  std::uint64_t bytes_in = 0;
+  std::vector<std::int64_t> starts;  ///< start times of the first flows (for beacon periodicity)
+};
+
+/// Per-source scanning evidence.
+struct SourceActivity {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t telnet_syns = 0;                     ///< flows started to tcp/23 or tcp/2323
+  std::uint64_t mirai_seq = 0;                       ///< SYNs whose sequence number = destination
+  std::unordered_set<std::uint64_t> telnet_targets;  ///< hosts probed on 23/2323
+  std::unordered_map<std::uint64_t, std::unordered_set<std::uint16_t>> ports_by_host;
+  std::unordered_map<std::uint16_t, std::unordered_set<std::uint64_t>> hosts_by_port;
+  std::uint64_t unanswered = 0;
+};
+
+/// Login outcomes between one client and one server in one protocol.
+struct LoginRecord {
+  IpAddress client;
+  IpAddress server;
+  std::string protocol;
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t successes = 0;
+  std::vector<std::string> users;  ///< distinct user names tried (bounded)
+};
+
+/// DNS behaviour of one client.
+struct DnsActivity {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t queries = 0;
+  std::unordered_set<std::string> random_looking;  ///< names whose first label looks generated
+  /// Per registered domain ("example.com"): distinct names queried under it and their bytes.
+  struct Domain {
+    std::unordered_set<std::uint64_t> names;
+    std::uint64_t queries = 0;
+    std::uint64_t label_bytes = 0;  ///< summed length of the labels left of the domain
+    std::string sample;             ///< one name, for the evidence
+  };
+  std::unordered_map<std::string, Domain> domains;
+  std::vector<std::string> names;  ///< distinct names (bounded), for threat intelligence
+};
+
+/// Key of a conversation: (initiator, responder, transport, responder port).
+struct ConversationKey {
+  IpAddress initiator;
+  IpAddress responder;
+  std::uint8_t transport = 0;
+  std::uint16_t port = 0;
+  friend bool operator==(const ConversationKey&, const ConversationKey&) = default;
+};
+struct ConversationKeyHash {
+  std::size_t operator()(const ConversationKey& key) const noexcept {
+    return std::hash<IpAddress>{}(key.initiator) * 31 ^ std::hash<IpAddress>{}(key.responder) ^
+           (std::size_t{key.transport} << 16 | key.port) * 0x9E3779B97F4A7C15ULL;
+  }
+};
+using ConversationMap = std::unordered_map<ConversationKey, Conversation, ConversationKeyHash>;
+using LoginMap = std::unordered_map<std::string, LoginRecord>;
+
+/// Detection state of one worker, fed from the packet path at flow granularity (flow ends, login
+/// results, DNS queries) and merged across workers at the end. Everything is bounded.
+class Tracker {
+ public:
+  explicit Tracker(TrackerLimits limits = {}) : limits_(limits) {}
+
+  /// A flow ended (idle, evicted or flushed). `mirai_seq` says whether its SYN carried the
+  /// destination address as sequence number.
+  void on_flow_end(const flow::Flow& flow, bool mirai_seq);
+  /// A login result a protocol analyzer saw ("telnet user=root result=failure").
+  void on_login(const IpAddress& client, const IpAddress& server, std::string_view value,
+                std::int64_t ts_us);
+  /// A name a client looked up.
+  void on_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us);
+
+  /// Adds `other`'s state (another worker's).
+  void merge_from(Tracker& other);
+
+  [[nodiscard]] const ConversationMap& conversations() const { return conversations_; }
+  [[nodiscard]] const std::unordered_map<IpAddress, SourceActivity>& sources() const {
+    return sources_;
+  }
+  [[nodiscard]] const LoginMap& logins() const { return logins_; }
+  [[nodiscard]] const std::unordered_map<IpAddress, DnsActivity>& dns() const { return dns_; }
+  [[nodiscard]] const TrackerStats& stats() const { return stats_; }
+  [[nodiscard]] const TrackerLimits& limits() const { return limits_; }
+
+ private:
+  SourceActivity* source(const IpAddress& ip, std::int64_t ts_us);
+
+  TrackerLimits limits_;
+  TrackerStats stats_;
+  ConversationMap conversations_;
+  std::unordered_map<IpAddress, SourceActivity> sources_;
+  LoginMap logins_;
+  std::unordered_map<IpAddress, DnsActivity> dns_;
+};
+
+/// The registered domain of `name`: its last two labels ("a.b.example.com" -> "example.com"),
+/// three when the second-level label is a common second-level suffix ("co.uk", "com.au").
+std::string_view registered_domain(std::string_view name);
+/// Shannon entropy of `text` in bits per character.
+double entropy(std::string_view text);
+/// Whether `label` looks algorithmically generated: long, high entropy, few vowels or many digits.
+bool looks_generated(std::string_view label);
+/// A 64-bit hash of an IP address, for the bounded sets.
+std::uint64_t ip_hash(const IpAddress& ip);
+
+}  // namespace warden::detect
