@@ -14,6 +14,7 @@ packages=(
   ieee-data
   # tests: real daemons in network namespaces, capture, references for the benchmark
   iproute2 tcpdump tshark dnsmasq busybox avahi-daemon lighttpd openssl python3 sqlite3 time
+  nmap inetutils-telnetd rsyslog rsyslog-gnutls rsyslog-openssl nftables iptables
   mosquitto mosquitto-clients snmpd snmp libcoap3-bin
 )
 missing=()

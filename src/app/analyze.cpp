@@ -372,6 +372,7 @@ int run_analyze(const AnalyzeOptions& options) {
   context.baseline = std::move(*baseline);
   detect::DetectConfig detect_config;
   detect_config.expected_external_ports = options.expected_external_ports;
+  detect_config.exfil_bytes = options.exfil_mb << 20;
   const std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
   auto stored_alerts = database->store_alerts(alerts);
   auto learned = options.learn

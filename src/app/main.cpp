@@ -283,6 +283,12 @@ int run(int argc, char** argv) {
                    "Ports devices may use towards the internet without an alert")
       ->delimiter(',')
       ->capture_default_str();
+  analyze_cmd
+      ->add_option("--exfil-mb", analyze.exfil_mb,
+                   "MiB a device may send to the internet in one run before an exfiltration "
+                   "alert")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
+      ->capture_default_str();
   analyze_cmd->add_option("--oui-dir", analyze.oui_directories,
                           "Directory with IEEE registry CSVs (default: /var/lib/ieee-data, "
                           "/usr/share/ieee-data)");

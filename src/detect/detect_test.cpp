@@ -67,6 +67,8 @@ TEST(Tracker, RegisteredDomainsAndGeneratedLabels) {
   EXPECT_TRUE(looks_generated("a8f3k2j9x7q1z5m4"));
   EXPECT_FALSE(looks_generated("connectivitycheck"));
   EXPECT_FALSE(looks_generated("google"));
+  EXPECT_FALSE(looks_generated("mytotalconnectcomfort"));
+  EXPECT_FALSE(looks_generated("samsungcloudsolution"));
 }
 
 TEST(Detector, MiraiScanFromSynsToTelnetAcrossHosts) {
@@ -164,7 +166,7 @@ TEST(Detector, BeaconUnexpectedPortAndExfiltration) {
 TEST(Detector, DgaAndDnsTunnel) {
   Tracker tracker;
   const char* generated[] = {"xjwqkzpfhdvb", "qpzmxnvbcrtw", "kdjfhgtrwqpl", "zxcvbnmlkjhg",
-                             "plmoknijbuhv", "wsxedcrfvtgb", "yhnujmikolpq", "trewqasdfghz"};
+                             "plmknjbuhvxz", "wsxedcrfvtgb", "yhnjmkolpqzx", "trewqsdfghzx"};
   for (const char* label : generated) {
     tracker.on_dns_query(ip("10.0.0.30"), std::string(label) + ".com", 1);
   }

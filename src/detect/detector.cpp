@@ -389,7 +389,8 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       Alert& alert = build.add("WARDEN-DET-EXFILTRATION", device_ip.to_string(), device_ip,
                                window.first, window.second, 1,
                                label(device_ip, build.index()) + " sent " +
-                                   std::to_string(bytes >> 20) + " MiB to the internet");
+                                   std::to_string(bytes / 100'000 / 10) + "." +
+                                   std::to_string(bytes / 100'000 % 10) + " MB to the internet");
       alert.evidence = {{"bytes_out_external", bytes},
                         {"threshold", threshold},
                         {"from_baseline", from_baseline}};
@@ -447,6 +448,18 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
 }
 
 void roles(const Tracker& tracker, Builder& build) {
+  // Per device and port: the sessions a serving device opened to internal hosts.
+  struct Opened {
+    std::string type;
+    std::string transport;
+    std::string app;
+    std::int64_t first_us = 0;
+    std::int64_t last_us = 0;
+    std::uint64_t flows = 0;
+    std::uint64_t answered = 0;
+    std::set<std::string> hosts;
+  };
+  std::map<std::pair<IpAddress, std::uint16_t>, Opened> opened;
   for (const auto& [key, c] : tracker.conversations()) {
     if (!is_internal(c.responder) || c.responder.is_multicast()) {
       continue;
@@ -468,21 +481,41 @@ void roles(const Tracker& tracker, Builder& build) {
     if (usual && !admin) {
       continue;
     }
-    const std::string transport = transport_name(c.transport);
+    Opened& entry = opened[{c.initiator, c.port}];
+    entry.type = type;
+    entry.transport = transport_name(c.transport);
+    entry.app = std::string(app);
+    entry.first_us = entry.flows == 0 ? c.first_us : std::min(entry.first_us, c.first_us);
+    entry.last_us = std::max(entry.last_us, c.last_us);
+    entry.flows += c.flows;
+    entry.answered += c.answered;
+    if (entry.hosts.size() < 64) {
+      entry.hosts.insert(c.responder.to_string());
+    }
+  }
+  for (const auto& [where, entry] : opened) {
+    const auto& [initiator, port] = where;
     Alert& alert = build.add(
-        "WARDEN-DET-ROLE-VIOLATION",
-        c.initiator.to_string() + ">" + c.responder.to_string() + ":" + std::to_string(c.port),
-        c.initiator, c.first_us, c.last_us, c.flows,
-        label(c.initiator, build.index()) + ", a " + type + ", opened " + transport + "/" +
-            std::to_string(c.port) + (app.empty() ? "" : " (" + std::string(app) + ")") +
-            " sessions to " + label(c.responder, build.index()));
-    alert.destination_ip = c.responder.to_string();
-    alert.destination_port = c.port;
-    alert.transport = transport;
-    alert.evidence = {{"device_type", type},
-                      {"protocol", std::string(app)},
-                      {"flows", c.flows},
-                      {"answered", c.answered}};
+        "WARDEN-DET-ROLE-VIOLATION", initiator.to_string() + ":" + std::to_string(port), initiator,
+        entry.first_us, entry.last_us, entry.flows,
+        label(initiator, build.index()) + ", a " + entry.type + ", opened " + entry.transport +
+            "/" + std::to_string(port) + (entry.app.empty() ? "" : " (" + entry.app + ")") +
+            " sessions to " + std::to_string(entry.hosts.size()) + " internal host" +
+            (entry.hosts.size() == 1 ? "" : "s"));
+    alert.destination_port = port;
+    alert.transport = entry.transport;
+    if (entry.hosts.size() == 1) {
+      alert.destination_ip = *entry.hosts.begin();
+    }
+    std::vector<std::string> hosts(entry.hosts.begin(), entry.hosts.end());
+    if (hosts.size() > 10) {
+      hosts.resize(10);
+    }
+    alert.evidence = {{"device_type", entry.type},
+                      {"protocol", entry.app},
+                      {"flows", entry.flows},
+                      {"answered", entry.answered},
+                      {"hosts", hosts}};
   }
 }
 

