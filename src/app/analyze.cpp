@@ -13,18 +13,23 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "app/assess.hpp"
 #include "app/exit_codes.hpp"
+#include "app/siem_bridge.hpp"
 #include "capture/pcap_source.hpp"
 #include "decode/decoder.hpp"
 #include "detect/detector.hpp"
 #include "detect/intel.hpp"
+#include "detect/policy_check.hpp"
 #include "export/device_format.hpp"
 #include "inventory/device.hpp"
 #include "inventory/oui.hpp"
+#include "policy/policy.hpp"
+#include "siem/delivery.hpp"
 #include "storage/database.hpp"
 
 namespace warden::app {
@@ -204,6 +209,26 @@ int run_analyze(const AnalyzeOptions& options) {
     std::cerr << "warden: intel: " << *loaded << " indicators from " << file << '\n';
   }
 
+  std::optional<policy::Policy> segmentation;
+  if (!options.policy_file.empty()) {
+    auto loaded = policy::load_policy(options.policy_file);
+    if (!loaded) {
+      std::cerr << "warden: policy: " << loaded.error().text() << '\n';
+      return kExitUsage;
+    }
+    segmentation = std::move(*loaded);
+  }
+  // SIEM outputs start before the capture: a bad configuration stops the run at once.
+  std::unique_ptr<siem::Outputs> outputs;
+  if (!options.outputs_file.empty()) {
+    auto created = siem::Outputs::from_file(options.outputs_file);
+    if (!created) {
+      std::cerr << "warden: outputs: " << created.error().message << '\n';
+      return kExitUsage;
+    }
+    outputs = std::move(*created);
+  }
+
   auto database = storage::Database::open(options.database);
   if (!database) {
     std::cerr << "warden: database " << database.error().message << '\n';
@@ -373,7 +398,12 @@ int run_analyze(const AnalyzeOptions& options) {
   detect::DetectConfig detect_config;
   detect_config.expected_external_ports = options.expected_external_ports;
   detect_config.exfil_bytes = options.exfil_mb << 20;
-  const std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
+  std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
+  if (segmentation) {
+    std::vector<detect::Alert> violations =
+        detect::policy_violations(tracker, *segmentation, *stored);
+    std::move(violations.begin(), violations.end(), std::back_inserter(alerts));
+  }
   auto stored_alerts = database->store_alerts(alerts);
   auto learned = options.learn
                      ? database->add_baselines(detect::behaviour(tracker, *stored), now_us())
@@ -384,6 +414,25 @@ int run_analyze(const AnalyzeOptions& options) {
     return kExitDatabase;
   }
   const std::int64_t detect_done = now_us();
+  if (outputs) {
+    // Everything this run learned goes out: alerts, the findings of the devices it saw, and the
+    // devices that joined the inventory. The outputs queue and deliver on their own threads.
+    for (const detect::Alert& alert : alerts) {
+      outputs->submit(alert_event(alert));
+    }
+    for (const inventory::Device& device : *stored) {
+      if (!seen.contains(device.key)) {
+        continue;
+      }
+      for (const inventory::Finding& finding : device.findings) {
+        outputs->submit(finding_event(device, finding));
+      }
+      if (!stored_before->empty() && !stored_before->contains(device.key)) {
+        outputs->submit(new_device_event(device));
+      }
+    }
+    outputs->stop(std::chrono::seconds(10));
+  }
   storage::RunRecord run;
   run.started_at_us = started;
   run.finished_at_us = now_us();
@@ -398,6 +447,9 @@ int run_analyze(const AnalyzeOptions& options) {
                             {"store", (store_done - build_done) / 1000},
                             {"identify_and_assess", (assess_done - store_done) / 1000},
                             {"detect", (detect_done - assess_done) / 1000}};
+  if (outputs) {
+    run_stats["siem_outputs"] = siem::stats_to_json(outputs->stats());
+  }
   run_stats["detect"] = {{"alerts", alerts.size()},
                          {"conversations", tracker.conversations().size()},
                          {"conversations_dropped", tracker.stats().conversations_dropped},

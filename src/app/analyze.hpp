@@ -27,7 +27,10 @@ struct AnalyzeOptions {
   std::vector<std::string> intel_files;  ///< threat-intelligence lists (text, CSV, STIX 2.1)
   bool learn = false;                    ///< this run builds the behaviour baseline
   std::vector<std::uint16_t> expected_external_ports = {53, 80, 123, 443};
-  std::uint64_t exfil_mb = 50;  ///< bytes a device may send to the internet in a run, in MiB
+  std::uint64_t exfil_mb = 50;
+  std::string policy_file;   ///< segmentation policy (docs/policy.md) checked on every flow
+  std::string outputs_file;  ///< SIEM outputs (docs/siem.md): alerts, findings, new devices  ///<
+                             ///< bytes a device may send to the internet in a run, in MiB
 };
 
 /// Runs `warden analyze`; returns the process exit code.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// warden: passive IoT device inventory. Subcommands: analyze, devices, device, findings.
+// warden: IoT device inventory, identification, risk and detection from network traffic.
+// Subcommands: analyze, devices, device, findings, alerts, policy, quarantine.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -7,10 +8,15 @@
 
 #include "app/analyze.hpp"
 #include "app/exit_codes.hpp"
+#include "app/siem_bridge.hpp"
+#include "detect/policy_check.hpp"
 #include "export/device_format.hpp"
 #include "identify/classifier.hpp"
 #include "identify/taxonomy.hpp"
+#include "policy/export.hpp"
+#include "policy/policy.hpp"
 #include "risk/risk.hpp"
+#include "siem/format.hpp"
 #include "storage/database.hpp"
 
 namespace {
@@ -213,10 +219,135 @@ int run_alerts(const std::string& database_path, const std::string& format,
   std::erase_if(*alerts, [floor](const warden::detect::Alert& alert) {
     return warden::risk::severity_rank(alert.severity) < floor;
   });
-  if (!warden::exporter::write_alerts_basic(std::cout, *alerts, format)) {
-    std::cerr << "warden: --format " << format << " is not available yet\n";
+  if (format == "table") {
+    warden::exporter::write_alerts_table(std::cout, *alerts);
+    return kExitOk;
+  }
+  // json, ndjson, cef, leef: the SIEM formats (docs/siem.md).
+  nlohmann::json array = nlohmann::json::array();
+  for (const warden::detect::Alert& alert : *alerts) {
+    const warden::siem::Event event = warden::app::alert_event(alert);
+    if (format == "json") {
+      array.push_back(warden::siem::to_ecs(event));
+    } else if (format == "ndjson") {
+      std::cout << warden::siem::to_ndjson(event) << '\n';
+    } else if (format == "cef") {
+      std::cout << warden::siem::to_cef(event) << '\n';
+    } else {
+      std::cout << warden::siem::to_leef(event) << '\n';
+    }
+  }
+  if (format == "json") {
+    std::cout << array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  }
+  return kExitOk;
+}
+
+int run_policy_check(const std::string& file) {
+  auto loaded = warden::policy::load_policy(file);
+  if (!loaded) {
+    std::cerr << loaded.error().text() << '\n';
     return kExitUsage;
   }
+  const auto type_errors = warden::policy::check_device_types(*loaded, [](std::string_view type) {
+    return warden::identify::find_device_type(type).has_value();
+  });
+  for (const auto& error : type_errors) {
+    std::cerr << error.text() << '\n';
+  }
+  if (!type_errors.empty()) {
+    return kExitUsage;
+  }
+  std::cout << file << ": valid\n";
+  return kExitOk;
+}
+
+/// The policy endpoints of every stored device (for zone members), when the database exists.
+std::vector<warden::policy::Endpoint> inventory_endpoints(const std::string& database_path) {
+  std::vector<warden::policy::Endpoint> endpoints;
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    return endpoints;
+  }
+  auto devices = database->load_devices();
+  if (!devices) {
+    return endpoints;
+  }
+  for (const auto& device : *devices) {
+    for (const auto& value : device.attributes) {
+      if (value.attr == warden::proto::Attr::Ipv4 || value.attr == warden::proto::Attr::Ipv6) {
+        if (const auto ip = warden::IpAddress::parse(value.value)) {
+          endpoints.push_back(warden::detect::policy_endpoint(*ip, 0, *devices));
+        }
+      }
+    }
+  }
+  return endpoints;
+}
+
+int run_policy_export(const std::string& file, const std::string& format,
+                      const std::string& database_path) {
+  auto loaded = warden::policy::load_policy(file);
+  if (!loaded) {
+    std::cerr << loaded.error().text() << '\n';
+    return kExitUsage;
+  }
+  const auto members = warden::policy::resolve_members(*loaded, inventory_endpoints(database_path));
+  if (format == "nftables") {
+    std::cout << warden::policy::export_nftables(*loaded, members);
+  } else if (format == "iptables") {
+    std::cout << warden::policy::export_iptables(*loaded, members);
+  } else {
+    std::cout << warden::policy::export_terraform_aws(*loaded, members);
+  }
+  return kExitOk;
+}
+
+int run_quarantine(const std::string& database_path, const std::string& selector,
+                   const std::vector<std::string>& management) {
+  std::vector<warden::IpAddress> allowed;
+  for (const std::string& text : management) {
+    const auto ip = warden::IpAddress::parse(text);
+    if (!ip) {
+      std::cerr << "warden: --management " << text << ": not an IP address\n";
+      return kExitUsage;
+    }
+    allowed.push_back(*ip);
+  }
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    return kExitDatabase;
+  }
+  auto device = database->find_device(selector);
+  if (!device) {
+    std::cerr << "warden: " << device.error().message << '\n';
+    return kExitUsage;
+  }
+  if (!*device) {
+    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
+    return kExitNotFound;
+  }
+  const warden::inventory::Device& found = **device;
+  // The device's address: the selector when it is one, else its first IPv4, else any.
+  std::optional<warden::IpAddress> address = warden::IpAddress::parse(selector);
+  for (const auto& value : found.attributes) {
+    if (!address && value.attr == warden::proto::Attr::Ipv4) {
+      address = warden::IpAddress::parse(value.value);
+    }
+  }
+  if (!address && found.key_ip) {
+    address = found.key_ip;
+  }
+  if (!address) {
+    std::cerr << "warden: " << found.key << " has no known IP address to isolate\n";
+    return kExitNotFound;
+  }
+  // The MAC only for a device seen on the attached segment: behind a router the frames carry the
+  // router's MAC, and a MAC rule would cut the router off.
+  const std::optional<warden::MacAddress> mac =
+      found.mac && !found.is_router ? found.mac : std::nullopt;
+  std::cout << warden::policy::quarantine_nftables(*address, mac, allowed);
   return kExitOk;
 }
 
@@ -289,6 +420,11 @@ int run(int argc, char** argv) {
                    "alert")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
       ->capture_default_str();
+  analyze_cmd->add_option("--policy", analyze.policy_file,
+                          "Segmentation policy (YAML, docs/policy.md): every flow is checked");
+  analyze_cmd->add_option("--outputs", analyze.outputs_file,
+                          "SIEM outputs (YAML, docs/siem.md): files, syslog UDP/TCP/TLS, Splunk "
+                          "HEC, webhooks");
   analyze_cmd->add_option("--oui-dir", analyze.oui_directories,
                           "Directory with IEEE registry CSVs (default: /var/lib/ieee-data, "
                           "/usr/share/ieee-data)");
@@ -339,6 +475,33 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"low", "medium", "high", "critical"}))
       ->capture_default_str();
 
+  CLI::App* policy_cmd = app.add_subcommand("policy", "Segmentation policy files (docs/policy.md)");
+  policy_cmd->require_subcommand(1);
+  std::string policy_file;
+  CLI::App* policy_check_cmd = policy_cmd->add_subcommand(
+      "check", "Validate a policy file; errors name the line and the field");
+  policy_check_cmd->add_option("file", policy_file, "Policy YAML")->required();
+  std::string policy_format = "nftables";
+  CLI::App* policy_export_cmd = policy_cmd->add_subcommand(
+      "export", "Write enforcement rules for a policy (zone members from the inventory)");
+  policy_export_cmd->add_option("file", policy_file, "Policy YAML")->required();
+  policy_export_cmd->add_option("--format", policy_format, "nftables, iptables or terraform-aws")
+      ->check(CLI::IsMember({"nftables", "iptables", "terraform-aws"}))
+      ->capture_default_str();
+  policy_export_cmd->add_option("--db", database, "SQLite database (device types and vendors)")
+      ->capture_default_str();
+
+  std::string quarantine_selector;
+  std::vector<std::string> management;
+  CLI::App* quarantine_cmd = app.add_subcommand(
+      "quarantine", "Write nftables rules that isolate one device (load with nft -f)");
+  quarantine_cmd->add_option("selector", quarantine_selector, "MAC address or IP address")
+      ->required();
+  quarantine_cmd->add_option("--db", database, "SQLite database")->capture_default_str();
+  quarantine_cmd
+      ->add_option("--management", management, "Hosts that may still reach the device (repeatable)")
+      ->allow_extra_args(false);
+
   std::string findings_format = "table";
   std::string min_severity = "info";
   CLI::App* findings_cmd =
@@ -387,6 +550,15 @@ int run(int argc, char** argv) {
   }
   if (alerts_cmd->parsed()) {
     return run_alerts(database, alerts_format, alerts_min_severity);
+  }
+  if (policy_check_cmd->parsed()) {
+    return run_policy_check(policy_file);
+  }
+  if (policy_export_cmd->parsed()) {
+    return run_policy_export(policy_file, policy_format, database);
+  }
+  if (quarantine_cmd->parsed()) {
+    return run_quarantine(database, quarantine_selector, management);
   }
   if (findings_cmd->parsed()) {
     return run_findings(database, findings_format, min_severity);

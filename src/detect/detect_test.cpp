@@ -228,6 +228,22 @@ TEST(Detector, BaselineFlagsNewBehaviourOnlyAfterLearning) {
   const auto rules = by_rule(evaluate(later, context));
   ASSERT_TRUE(rules.contains("WARDEN-DET-NEW-BEHAVIOUR"));
   EXPECT_THAT(rules.at("WARDEN-DET-NEW-BEHAVIOUR").evidence.dump(), HasSubstr("203.0.113.77"));
+
+  // A second camera, new since learning, is held to what cameras did: 443 is usual, 23 is not.
+  const std::vector<inventory::Device> two = {
+      device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera"),
+      device("44:19:b6:00:00:02", "10.0.0.42", "ip_camera")};
+  ASSERT_TRUE(baseline.contains("class:ip_camera"));
+  DetectContext with_class;
+  with_class.devices = &two;
+  with_class.baseline = baseline;
+  Tracker second;
+  second.on_flow_end(make_flow("10.0.0.42", "203.0.113.9", 443, 1), false);
+  EXPECT_TRUE(evaluate(second, with_class).empty());
+  second.on_flow_end(make_flow("10.0.0.42", "203.0.113.9", 23, 2), false);
+  const auto class_rules = by_rule(evaluate(second, with_class));
+  ASSERT_TRUE(class_rules.contains("WARDEN-DET-NEW-BEHAVIOUR"));
+  EXPECT_EQ(class_rules.at("WARDEN-DET-NEW-BEHAVIOUR").device_key, "mac:44:19:b6:00:00:02");
 }
 
 TEST(Indicators, TextCsvAndStix) {

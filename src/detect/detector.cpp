@@ -11,7 +11,7 @@
 namespace warden::detect {
 namespace {
 
-constexpr std::array<RuleInfo, 15> kRules = {{
+constexpr std::array<RuleInfo, 16> kRules = {{
     {"WARDEN-DET-NEW-DEVICE", "New device", "low", "T1200"},
     {"WARDEN-DET-ROGUE-DEVICE", "Device not approved", "medium", "T1200"},
     {"WARDEN-DET-MIRAI-SCAN", "Mirai-style telnet scanning", "critical", "T1046,T1110.001"},
@@ -27,6 +27,8 @@ constexpr std::array<RuleInfo, 15> kRules = {{
     {"WARDEN-DET-INTEL-IP", "Contact with a listed address", "high", "T1071"},
     {"WARDEN-DET-INTEL-DOMAIN", "Lookup of a listed domain", "high", "T1071.004"},
     {"WARDEN-DET-NEW-BEHAVIOUR", "New behaviour after the learning period", "low", "T1071,T1571"},
+    // Raised by policy_violations() (policy_check.cpp) under `warden analyze --policy`.
+    {"WARDEN-POL-VIOLATION", "Segmentation policy violation", "high", "T1599,T0886"},
 }};
 
 /// Device types that serve rather than initiate: opening sessions to other internal hosts is
@@ -558,25 +560,36 @@ void new_behaviour(const Tracker& tracker, const DetectContext& context, Builder
   }
   const auto now = behaviour(tracker, *context.devices);
   for (const auto& [device_key, values] : now) {
+    if (device_key.starts_with("class:")) {
+      continue;
+    }
+    const inventory::Device* owner = nullptr;
+    for (const auto& candidate : *context.devices) {
+      if (candidate.key == device_key) {
+        owner = &candidate;
+      }
+    }
+    // Against the device's own baseline; a device without one (new since learning) against
+    // what its class did while learning: ports and protocols no device of its type used.
     const auto learned = context.baseline.find(device_key);
-    if (learned == context.baseline.end()) {
-      continue;  // a device without a baseline is a new device, reported as such
+    const std::string type = owner != nullptr ? identity_value(*owner, "type") : std::string();
+    const auto learned_class = context.baseline.find("class:" + type);
+    if (learned == context.baseline.end() && learned_class == context.baseline.end()) {
+      continue;
     }
     std::vector<std::string> fresh;
     for (const std::string& value : values) {
-      if (!learned->second.contains(value)) {
+      const bool known = learned != context.baseline.end()
+                             ? learned->second.contains(value)
+                             : value.starts_with("dst:") || learned_class->second.contains(value);
+      if (!known) {
         fresh.push_back(value);
       }
     }
     if (fresh.empty()) {
       continue;
     }
-    const inventory::Device* device = nullptr;
-    for (const auto& candidate : *context.devices) {
-      if (candidate.key == device_key) {
-        device = &candidate;
-      }
-    }
+    const inventory::Device* device = owner;
     Alert& alert = build.add("WARDEN-DET-NEW-BEHAVIOUR", device_key, IpAddress{},
                              device != nullptr ? device->first_us : 0,
                              device != nullptr ? device->last_us : 0, fresh.size(),
@@ -608,16 +621,27 @@ std::map<std::string, std::set<std::string>> behaviour(
     if (device == nullptr || c.answered == 0) {
       continue;
     }
+    // Per device, and per class ("class:<type>", ports and protocols only: destinations are a
+    // device's own).
+    const std::string type = identity_value(*device, "type");
     auto& values = out[device->key];
-    if (values.size() >= kMaxValues) {
-      continue;
+    if (values.size() < kMaxValues) {
+      values.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));
+      if (!is_internal(c.responder)) {
+        values.insert("dst:" + c.responder.to_string());
+      }
+      if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
+        values.insert("protocol:" + std::string(info->name));
+      }
     }
-    values.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));
-    if (!is_internal(c.responder)) {
-      values.insert("dst:" + c.responder.to_string());
-    }
-    if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
-      values.insert("protocol:" + std::string(info->name));
+    if (!type.empty() && type != "unknown") {
+      auto& shared = out["class:" + type];
+      if (shared.size() < kMaxValues) {
+        shared.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));
+        if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
+          shared.insert("protocol:" + std::string(info->name));
+        }
+      }
     }
   }
   return out;

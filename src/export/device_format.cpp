@@ -314,39 +314,7 @@ nlohmann::json device_evidence_to_json(const inventory::Device& device) {
   return out;
 }
 
-nlohmann::json alert_to_json(const detect::Alert& alert) {
-  return {{"id", alert.id},
-          {"rule_id", alert.rule_id},
-          {"rule_name", alert.rule_name},
-          {"severity", alert.severity},
-          {"techniques", alert.techniques},
-          {"device_key", alert.device_key},
-          {"device", alert.device},
-          {"source_ip", alert.source_ip},
-          {"source_mac", alert.source_mac},
-          {"destination_ip", alert.destination_ip},
-          {"destination_port", alert.destination_port},
-          {"transport", alert.transport},
-          {"first_seen", format_time(alert.first_us)},
-          {"last_seen", format_time(alert.last_us)},
-          {"count", alert.count},
-          {"message", alert.message},
-          {"evidence", alert.evidence}};
-}
-
-bool write_alerts_basic(std::ostream& out, const std::vector<detect::Alert>& alerts,
-                        std::string_view format) {
-  if (format == "json") {
-    nlohmann::json array = nlohmann::json::array();
-    for (const detect::Alert& alert : alerts) {
-      array.push_back(alert_to_json(alert));
-    }
-    out << array.dump(2) << '\n';
-    return true;
-  }
-  if (format != "table") {
-    return false;
-  }
+void write_alerts_table(std::ostream& out, const std::vector<detect::Alert>& alerts) {
   out << fmt::format("{:<27}  {:<8}  {:<30}  {:>6}  {}\n", "LAST SEEN", "SEVERITY", "RULE", "COUNT",
                      "MESSAGE");
   for (const detect::Alert& alert : alerts) {
@@ -358,7 +326,6 @@ bool write_alerts_basic(std::ostream& out, const std::vector<detect::Alert>& ale
                        alert.severity, alert.rule_id.substr(0, 30), alert.count, message);
   }
   out << alerts.size() << " alerts\n";
-  return true;
 }
 
 void write_findings(std::ostream& out, const std::vector<inventory::Device>& devices,

@@ -33,12 +33,8 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
 void write_findings(std::ostream& out, const std::vector<inventory::Device>& devices,
                     Format format);
 
-/// An alert as Warden's own JSON object (`warden alerts --format json`; formats.md).
-nlohmann::json alert_to_json(const detect::Alert& alert);
-
-/// Writes alerts as a table or a JSON array (`format` "table" or "json"); false for other formats.
-bool write_alerts_basic(std::ostream& out, const std::vector<detect::Alert>& alerts,
-                        std::string_view format);
+/// Writes alerts as a table for people (`warden alerts`); the SIEM formats are in src/siem.
+void write_alerts_table(std::ostream& out, const std::vector<detect::Alert>& alerts);
 
 /// Writes one device with every attribute and its evidence, for people (table) or programs.
 void write_device_detail(std::ostream& out, const inventory::Device& device, Format format);

@@ -17,10 +17,26 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="$work/warden.db"
 printf '# lab threat list\n198.51.100.66\nc2.bad.example\n' >"$work/intel.txt"
+cat >"$work/policy.yaml" <<'YAML'
+version: 1
+zones:
+  cameras: {select: {type: [ip_camera]}}
+  lan: {cidrs: [10.79.0.0/24]}
+  internet: {internet: true}
+conduits:
+  - {name: dns, from: [cameras, lan], to: lan, transport: udp, ports: [53]}
+  - {name: web, from: [cameras, lan], to: internet, transport: tcp, ports: [443]}
+default: deny
+YAML
+cat >"$work/outputs.yaml" <<YAML
+outputs:
+  - type: file
+    path: $work/siem.ndjson
+YAML
 
 "$here/../lab/detect_lab.sh" benign "$work/benign.pcap" || exit 1
 "$warden" analyze -q --no-progress --db "$db" --learn --intel "$work/intel.txt" \
-  "$work/benign.pcap" || exit 1
+  --policy "$work/policy.yaml" "$work/benign.pcap" || exit 1
 benign=$("$warden" alerts --db "$db" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 if [ "$benign" != 0 ]; then
   echo "FAIL: the benign capture raised $benign alerts"; "$warden" alerts --db "$db"; exit 1
@@ -31,12 +47,16 @@ done
 
 "$here/../lab/detect_lab.sh" attack "$work/attack.pcap" || exit 1
 "$warden" analyze -q --no-progress --db "$db" --intel "$work/intel.txt" --exfil-mb 1 \
-  "$work/attack.pcap" || exit 1
+  --policy "$work/policy.yaml" --outputs "$work/outputs.yaml" "$work/attack.pcap" || exit 1
 "$warden" alerts --db "$db"
 "$warden" alerts --db "$db" --format json >"$work/alerts.json"
-python3 - "$work/alerts.json" <<'PY'
+python3 - "$work/alerts.json" "$work/siem.ndjson" <<'PY'
 import json, sys
-alerts = json.load(open(sys.argv[1]))
+# `warden alerts --format json`: Elastic Common Schema objects (docs/siem.md).
+alerts = [{"rule_id": a["rule"]["id"], "source_ip": a.get("source", {}).get("ip", ""),
+           "evidence": a["warden"].get("evidence", {}), "device": a["warden"].get("device", {}),
+           "techniques": a.get("threat", {}).get("technique", {}).get("id", [])}
+          for a in json.load(open(sys.argv[1]))]
 want = {  # rule -> the source address it must be about
     "WARDEN-DET-MIRAI-SCAN": "10.79.0.20",
     "WARDEN-DET-BRUTE-FORCE": "10.79.0.20",
@@ -53,6 +73,7 @@ want = {  # rule -> the source address it must be about
     "WARDEN-DET-NEW-DEVICE": "10.79.0.40",
     "WARDEN-DET-ROGUE-DEVICE": "10.79.0.40",
     "WARDEN-DET-EXFILTRATION": "10.79.0.50",
+    "WARDEN-POL-VIOLATION": "10.79.0.20",
 }
 failures = []
 for rule, source in want.items():
@@ -68,7 +89,15 @@ if cam and cam[0]["device"].get("type") != "ip_camera":
 for alert in alerts:
     if not alert["techniques"]:
         failures.append("%s has no technique id" % alert["rule_id"])
-print("detect: %d alerts" % len(alerts))
+# The same alerts went out to the SIEM file output as ECS lines (with findings and new devices).
+delivered = [json.loads(line) for line in open(sys.argv[2])]
+delivered_rules = {d["rule"]["id"] for d in delivered if d["event"]["kind"] == "alert"}
+for rule in want:
+    if rule not in delivered_rules:
+        failures.append("%s was not delivered to the SIEM file output" % rule)
+if not any(d["event"]["kind"] == "state" for d in delivered):
+    failures.append("no finding was delivered")
+print("detect: %d alerts, %d SIEM events" % (len(alerts), len(delivered)))
 for failure in failures:
     print("FAIL:", failure)
 sys.exit(1 if failures else 0)

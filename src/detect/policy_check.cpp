@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detect/policy_check.hpp"
+
+#include <unordered_map>
+
+#include "protocols/registry.hpp"
+
+namespace warden::detect {
+namespace {
+
+std::string identity_value(const inventory::Device& device, std::string_view field) {
+  const inventory::IdentityField* entry = device.identity_field(field);
+  return entry == nullptr ? std::string() : entry->value;
+}
+
+nlohmann::json describe(const inventory::Device* device) {
+  if (device == nullptr) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json out = {{"key", device->key}};
+  for (const std::string_view field : {"vendor", "type", "model"}) {
+    if (std::string value = identity_value(*device, field); !value.empty()) {
+      out[std::string(field)] = value;
+    }
+  }
+  return out;
+}
+
+class DeviceByIp {
+ public:
+  explicit DeviceByIp(const std::vector<inventory::Device>& devices) {
+    for (const inventory::Device& device : devices) {
+      if (device.key_ip) {
+        by_ip_.emplace(*device.key_ip, &device);
+      }
+      for (const inventory::AttributeValue& value : device.attributes) {
+        if (value.attr == proto::Attr::Ipv4 || value.attr == proto::Attr::Ipv6) {
+          if (const auto ip = IpAddress::parse(value.value)) {
+            by_ip_.emplace(*ip, &device);
+          }
+        }
+      }
+    }
+  }
+  [[nodiscard]] const inventory::Device* find(const IpAddress& ip) const {
+    const auto found = by_ip_.find(ip);
+    return found == by_ip_.end() ? nullptr : found->second;
+  }
+
+ private:
+  std::unordered_map<IpAddress, const inventory::Device*> by_ip_;
+};
+
+policy::Endpoint endpoint_of(const IpAddress& ip, std::uint16_t vlan,
+                             const inventory::Device* device) {
+  policy::Endpoint endpoint;
+  endpoint.ip = ip;
+  if (vlan != 0) {
+    endpoint.vlan = vlan;
+  }
+  if (device != nullptr) {
+    endpoint.type = identity_value(*device, "type");
+    if (endpoint.type == "unknown") {
+      endpoint.type.clear();
+    }
+    endpoint.vendor = identity_value(*device, "vendor");
+  }
+  return endpoint;
+}
+
+std::string transport_name(std::uint8_t proto) {
+  switch (proto) {
+    case 6:
+      return "tcp";
+    case 17:
+      return "udp";
+    case 1:
+    case 58:
+      return "icmp";
+    default:
+      return std::to_string(proto);
+  }
+}
+
+}  // namespace
+
+policy::Endpoint policy_endpoint(const IpAddress& ip, std::uint16_t vlan,
+                                 const std::vector<inventory::Device>& devices) {
+  const DeviceByIp index(devices);
+  return endpoint_of(ip, vlan, index.find(ip));
+}
+
+std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Policy& policy,
+                                     const std::vector<inventory::Device>& devices) {
+  const DeviceByIp index(devices);
+  std::vector<Alert> alerts;
+  for (const auto& [key, c] : tracker.conversations()) {
+    const inventory::Device* initiator = index.find(c.initiator);
+    const inventory::Device* responder = index.find(c.responder);
+    policy::Conversation conversation;
+    conversation.initiator = endpoint_of(c.initiator, c.vlan, initiator);
+    conversation.responder = endpoint_of(c.responder, c.vlan, responder);
+    conversation.transport = transport_name(c.transport);
+    conversation.port = c.port;
+    if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
+      conversation.protocol = std::string(info->name);
+    }
+    const auto verdict = policy::evaluate(policy, conversation);
+    if (!verdict || verdict->allowed) {
+      continue;
+    }
+    Alert alert;
+    alert.rule_id = "WARDEN-POL-VIOLATION";
+    alert.rule_name = "Segmentation policy violation";
+    alert.severity = "high";
+    alert.techniques = {"T1599", "T0886"};
+    alert.id = alert.rule_id + ":" + c.initiator.to_string() + ">" + c.responder.to_string() + ":" +
+               conversation.transport + "/" + std::to_string(c.port);
+    alert.source_ip = c.initiator.to_string();
+    alert.destination_ip = c.responder.to_string();
+    alert.destination_port = c.port;
+    alert.transport = conversation.transport == "tcp" || conversation.transport == "udp"
+                          ? conversation.transport
+                          : std::string();
+    alert.first_us = c.first_us;
+    alert.last_us = c.last_us;
+    alert.count = c.flows;
+    if (initiator != nullptr) {
+      alert.device_key = initiator->key;
+      alert.device = describe(initiator);
+      if (initiator->mac) {
+        alert.source_mac = initiator->mac->to_string();
+      }
+    }
+    const std::string from = verdict->from_zone.empty() ? "(unzoned)" : verdict->from_zone;
+    const std::string to = verdict->to_zone.empty() ? "(unzoned)" : verdict->to_zone;
+    alert.message = c.initiator.to_string() + " (" + from + ") -> " + c.responder.to_string() +
+                    " (" + to + ") " + conversation.transport + "/" + std::to_string(c.port) +
+                    (conversation.protocol.empty() ? "" : " " + conversation.protocol) + ": " +
+                    verdict->conduit;
+    alert.evidence = {{"from_zone", verdict->from_zone},
+                      {"to_zone", verdict->to_zone},
+                      {"reason", verdict->conduit},
+                      {"protocol", conversation.protocol},
+                      {"flows", c.flows},
+                      {"packets_out", c.packets_out},
+                      {"packets_in", c.packets_in},
+                      {"bytes_out", c.bytes_out},
+                      {"bytes_in", c.bytes_in},
+                      {"responder", describe(responder)}};
+    alerts.push_back(std::move(alert));
+  }
+  return alerts;
+}
+
+}  // namespace warden::detect
