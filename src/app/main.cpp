@@ -26,6 +26,36 @@ using warden::app::kExitNotFound;
 using warden::app::kExitOk;
 using warden::app::kExitUsage;
 
+/// A device looked up by MAC or IP in an existing database.
+struct FoundDevice {
+  warden::storage::Database database;
+  warden::inventory::Device device;
+};
+
+/// Opens `database_path` and finds the device `selector` names; on failure prints why and sets
+/// `code` (7 database, 2 bad selector, 5 no such device).
+std::optional<FoundDevice> open_device(const std::string& database_path,
+                                       const std::string& selector, int& code) {
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    code = kExitDatabase;
+    return std::nullopt;
+  }
+  auto device = database->find_device(selector);
+  if (!device) {
+    std::cerr << "warden: " << device.error().message << '\n';
+    code = kExitUsage;
+    return std::nullopt;
+  }
+  if (!*device) {
+    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
+    code = kExitNotFound;
+    return std::nullopt;
+  }
+  return FoundDevice{std::move(*database), std::move(**device)};
+}
+
 int run_devices(const std::string& database_path, const std::string& format_name) {
   const auto format = warden::exporter::parse_format(format_name);
   if (!format) {
@@ -53,21 +83,13 @@ int run_device(const std::string& database_path, const std::string& selector,
     std::cerr << "warden: unknown format '" << format_name << "' (table, json, ndjson)\n";
     return kExitUsage;
   }
-  auto database = warden::storage::Database::open_existing(database_path);
-  if (!database) {
-    std::cerr << "warden: " << database.error().message << '\n';
-    return kExitDatabase;
+  int code = kExitOk;
+  auto found = open_device(database_path, selector, code);
+  if (!found) {
+    return code;
   }
-  auto device = database->find_device(selector);
-  if (!device) {
-    std::cerr << "warden: " << device.error().message << '\n';
-    return kExitUsage;
-  }
-  if (!*device) {
-    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
-    return kExitNotFound;
-  }
-  warden::exporter::write_device_detail(std::cout, **device, *format);
+  const warden::inventory::Device& device = found->device;
+  warden::exporter::write_device_detail(std::cout, device, *format);
   return kExitOk;
 }
 
@@ -131,42 +153,35 @@ int run_device_pin(const std::string& database_path, const std::string& selector
     }
     changes.emplace_back(field, value);
   }
-  auto database = warden::storage::Database::open_existing(database_path);
-  if (!database) {
-    std::cerr << "warden: " << database.error().message << '\n';
-    return kExitDatabase;
+  int code = kExitOk;
+  auto found = open_device(database_path, selector, code);
+  if (!found) {
+    return code;
   }
-  auto device = database->find_device(selector);
-  if (!device) {
-    std::cerr << "warden: " << device.error().message << '\n';
-    return kExitUsage;
-  }
-  if (!*device) {
-    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
-    return kExitNotFound;
-  }
+  warden::storage::Database& database = found->database;
+  const warden::inventory::Device& device = found->device;
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   for (const auto& [field, value] : changes) {
-    if (auto stored = database->set_pin((*device)->key, field, value, now); !stored) {
+    if (auto stored = database.set_pin(device.key, field, value, now); !stored) {
       std::cerr << "warden: " << database_path << ": " << stored.error().message << '\n';
       return kExitDatabase;
     }
   }
   // Re-identify now (built-in rules; the next analysis applies any --rules files again) so the
   // pin shows at once, and re-assess risk, which depends on the type.
-  auto pins = database->load_pins((*device)->key);
+  auto pins = database.load_pins(device.key);
   if (!pins) {
     std::cerr << "warden: " << database_path << ": " << pins.error().message << '\n';
     return kExitDatabase;
   }
-  std::vector<warden::inventory::Device> changed = {**device};
+  std::vector<warden::inventory::Device> changed = {device};
   const auto previous = changed.front().identity;
   changed.front().identity = warden::identify::classify(
       changed.front(), warden::identify::RuleSet::builtin(), previous, *pins);
   warden::risk::assess(changed.front());
-  if (auto stored = database->store_assessment(changed); !stored) {
+  if (auto stored = database.store_assessment(changed); !stored) {
     std::cerr << "warden: " << database_path << ": " << stored.error().message << '\n';
     return kExitDatabase;
   }
@@ -178,28 +193,21 @@ int run_device_pin(const std::string& database_path, const std::string& selector
 
 int run_device_approval(const std::string& database_path, const std::string& selector,
                         const std::string& state) {
-  auto database = warden::storage::Database::open_existing(database_path);
-  if (!database) {
-    std::cerr << "warden: " << database.error().message << '\n';
-    return kExitDatabase;
+  int code = kExitOk;
+  auto found = open_device(database_path, selector, code);
+  if (!found) {
+    return code;
   }
-  auto device = database->find_device(selector);
-  if (!device) {
-    std::cerr << "warden: " << device.error().message << '\n';
-    return kExitUsage;
-  }
-  if (!*device) {
-    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
-    return kExitNotFound;
-  }
+  warden::storage::Database& database = found->database;
+  const warden::inventory::Device& device = found->device;
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  if (auto stored = database->set_approval((*device)->key, state, now); !stored) {
+  if (auto stored = database.set_approval(device.key, state, now); !stored) {
     std::cerr << "warden: " << database_path << ": " << stored.error().message << '\n';
     return kExitDatabase;
   }
-  std::cout << (*device)->key << ": " << state << '\n';
+  std::cout << device.key << ": " << state << '\n';
   return kExitOk;
 }
 
@@ -314,39 +322,30 @@ int run_quarantine(const std::string& database_path, const std::string& selector
     }
     allowed.push_back(*ip);
   }
-  auto database = warden::storage::Database::open_existing(database_path);
-  if (!database) {
-    std::cerr << "warden: " << database.error().message << '\n';
-    return kExitDatabase;
+  int code = kExitOk;
+  auto found = open_device(database_path, selector, code);
+  if (!found) {
+    return code;
   }
-  auto device = database->find_device(selector);
-  if (!device) {
-    std::cerr << "warden: " << device.error().message << '\n';
-    return kExitUsage;
-  }
-  if (!*device) {
-    std::cerr << "warden: no device with MAC or IP " << selector << " in " << database_path << '\n';
-    return kExitNotFound;
-  }
-  const warden::inventory::Device& found = **device;
+  const warden::inventory::Device& device = found->device;
   // The device's address: the selector when it is one, else its first IPv4, else any.
   std::optional<warden::IpAddress> address = warden::IpAddress::parse(selector);
-  for (const auto& value : found.attributes) {
+  for (const auto& value : device.attributes) {
     if (!address && value.attr == warden::proto::Attr::Ipv4) {
       address = warden::IpAddress::parse(value.value);
     }
   }
-  if (!address && found.key_ip) {
-    address = found.key_ip;
+  if (!address && device.key_ip) {
+    address = device.key_ip;
   }
   if (!address) {
-    std::cerr << "warden: " << found.key << " has no known IP address to isolate\n";
+    std::cerr << "warden: " << device.key << " has no known IP address to isolate\n";
     return kExitNotFound;
   }
   // The MAC only for a device seen on the attached segment: behind a router the frames carry the
   // router's MAC, and a MAC rule would cut the router off.
   const std::optional<warden::MacAddress> mac =
-      found.mac && !found.is_router ? found.mac : std::nullopt;
+      device.mac && !device.is_router ? device.mac : std::nullopt;
   std::cout << warden::policy::quarantine_nftables(*address, mac, allowed);
   return kExitOk;
 }

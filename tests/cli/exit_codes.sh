@@ -71,7 +71,27 @@ expect 0 "WARDEN-RISK-" "$warden" findings --db "$work/ok.db" --format ndjson
 expect 2 "" "$warden" findings --db "$work/ok.db" --min-severity severe
 expect 7 "no such database" "$warden" findings --db "$work/none.db"
 
-for cmd in analyze devices device findings; do
+# Alerts, policy, quarantine.
+expect 0 "alerts" "$warden" alerts --db "$work/ok.db"
+expect 0 "" "$warden" alerts --db "$work/ok.db" --format cef
+expect 2 "" "$warden" alerts --db "$work/ok.db" --format xml
+expect 7 "no such database" "$warden" alerts --db "$work/none.db"
+expect 0 "valid" "$warden" policy check "$source_dir/policy/example.yaml"
+printf 'version: 1\nzones:\n  a: {cidrs: [10.0.0.0/33]}\n' >"$work/bad-policy.yaml"
+expect 2 "bad-policy.yaml:3: zones.a.cidrs\[0\]: bad CIDR" "$warden" policy check "$work/bad-policy.yaml"
+expect 0 "table inet" "$warden" policy export "$source_dir/policy/example.yaml" --format nftables --db "$work/ok.db"
+expect 0 "aws_security_group" "$warden" policy export "$source_dir/policy/example.yaml" --format terraform-aws
+expect 2 "" "$warden" policy export "$source_dir/policy/example.yaml" --format pf
+expect 2 "bad-policy.yaml:3" "$warden" analyze --no-progress -q --db "$work/p.db" --policy "$work/bad-policy.yaml" "$golden"
+expect 0 "warden_quarantine_10_77_0_116" "$warden" quarantine 44:19:b6:77:00:02 --db "$work/ok.db"
+expect 5 "no device" "$warden" quarantine 10.9.9.9 --db "$work/ok.db"
+expect 0 "approved" "$warden" device 44:19:b6:77:00:02 approve --db "$work/ok.db"
+printf 'not an indicator!\n' >"$work/bad-intel.txt"
+expect 2 "bad-intel.txt:1: not an IP address" "$warden" analyze --no-progress -q --db "$work/i.db" --intel "$work/bad-intel.txt" "$golden"
+printf 'outputs:\n  - type: carrier-pigeon\n' >"$work/bad-outputs.yaml"
+expect 2 "bad-outputs.yaml" "$warden" analyze --no-progress -q --db "$work/o.db" --outputs "$work/bad-outputs.yaml" "$golden"
+
+for cmd in analyze devices device findings alerts policy quarantine; do
   expect 0 "Usage" "$warden" "$cmd" --help
 done
 exit $fail
