@@ -41,7 +41,10 @@ TEST(BasicAuth, LoginKeepsTheUserAndTheListNeverThePassword) {
   EXPECT_EQ(other.default_list, DefaultList::None);
   BasicLogin long_user;
   // 100 "a" then ":x": the user name is cut to kMaxUserLength.
-  ASSERT_TRUE(long_user.read("Basic YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp4"));
+  ASSERT_TRUE(
+      long_user.read("Basic "
+                     "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhY"
+                     "WFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTp4"));
   EXPECT_EQ(long_user.user(), std::string(kMaxUserLength, 'a'));
 }
 

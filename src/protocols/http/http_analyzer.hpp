@@ -25,14 +25,14 @@ inline constexpr std::size_t kMaxPendingRequests = 16;
 /// CleartextCredential "http user=<name>" (and DefaultCredential "... list=mirai|vendor" when the
 /// password is a default) about the receiver, the server. Response heads (to client) give
 /// HttpServer, AuthChallenge (the WWW-Authenticate scheme), Protocol "http" and, after a Basic
-/// login, LoginAttempt "http user=<name> result=success|failure" about the sender, the server. Bodies are skipped, or buffered in one case: a
-/// 2xx response whose Content-Type names XML, or whose body starts with "<?xml" or "<root", is
-/// read (up to upnp::kMaxDescriptionBytes) as a UPnP device description, which gives
-/// UpnpDeviceType, UpnpFriendlyName, UpnpManufacturer, UpnpModelName, UpnpModelNumber,
-/// UpnpSerialNumber and UpnpUdn about the sender: the device that served it. Pipelined messages are
-/// all handled. A direction that is not HTTP fails with the parser's Malformed / Unsupported error,
-/// also reported as an anomaly; after a protocol switch (101, CONNECT) or a body delimited by the
-/// close, is_done().
+/// login, LoginAttempt "http user=<name> result=success|failure" about the sender, the server.
+/// Bodies are skipped, or buffered in one case: a 2xx response whose Content-Type names XML, or
+/// whose body starts with "<?xml" or "<root", is read (up to upnp::kMaxDescriptionBytes) as a UPnP
+/// device description, which gives UpnpDeviceType, UpnpFriendlyName, UpnpManufacturer,
+/// UpnpModelName, UpnpModelNumber, UpnpSerialNumber and UpnpUdn about the sender: the device that
+/// served it. Pipelined messages are all handled. A direction that is not HTTP fails with the
+/// parser's Malformed / Unsupported error, also reported as an anomaly; after a protocol switch
+/// (101, CONNECT) or a body delimited by the close, is_done().
 class HttpAnalyzer final : public StreamAnalyzer {
  public:
   // StreamAnalyzer
