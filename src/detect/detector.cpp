@@ -177,8 +177,39 @@ std::string label(const IpAddress& ip, const DeviceIndex& index) {
   return text;
 }
 
+/// A source's TCP connection attempts, read from its conversations.
+struct SourceActivity {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t telnet_syns = 0;
+  std::uint64_t mirai_seq = 0;
+  std::uint64_t unanswered = 0;
+  std::set<IpAddress> telnet_targets;
+  std::map<IpAddress, std::size_t> ports_by_host;
+  std::map<std::uint16_t, std::size_t> hosts_by_port;
+};
+
 void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
-  for (const auto& [source, activity] : tracker.sources()) {
+  constexpr std::uint8_t kTcp = 6;
+  std::unordered_map<IpAddress, SourceActivity> sources;
+  for (const auto& [key, c] : tracker.conversations()) {
+    if (c.transport != kTcp) {
+      continue;
+    }
+    SourceActivity& activity = sources[c.initiator];
+    activity.first_us =
+        activity.first_us == 0 ? c.first_us : std::min(activity.first_us, c.first_us);
+    activity.last_us = std::max(activity.last_us, c.last_us);
+    if (c.port == 23 || c.port == 2323) {
+      activity.telnet_syns += c.flows;
+      activity.telnet_targets.insert(c.responder);
+    }
+    activity.mirai_seq += c.mirai_seq;
+    activity.unanswered += c.flows - c.answered;
+    ++activity.ports_by_host[c.responder];  // one conversation per port
+    ++activity.hosts_by_port[c.port];       // one conversation per responder
+  }
+  for (const auto& [source, activity] : sources) {
     const std::string who = label(source, build.index());
     const bool mirai_seq = activity.mirai_seq >= config.mirai_seq_hosts;
     if (activity.telnet_targets.size() >= config.telnet_scan_hosts || mirai_seq) {
@@ -197,7 +228,7 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
     }
     std::size_t widest_ports = 0;
     for (const auto& [host, ports] : activity.ports_by_host) {
-      widest_ports = std::max(widest_ports, ports.size());
+      widest_ports = std::max(widest_ports, ports);
     }
     if (widest_ports >= config.port_scan_ports) {
       Alert& alert = build.add(
@@ -209,15 +240,14 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
                         {"unanswered_flows", activity.unanswered}};
     }
     for (const auto& [port, hosts] : activity.hosts_by_port) {
-      if (hosts.size() >= config.sweep_hosts && port != 23 && port != 2323) {
-        Alert& alert =
-            build.add("WARDEN-DET-HOST-SWEEP", source.to_string() + ":" + std::to_string(port),
-                      source, activity.first_us, activity.last_us, hosts.size(),
-                      who + " swept " + std::to_string(hosts.size()) + " hosts on tcp/" +
-                          std::to_string(port));
+      if (hosts >= config.sweep_hosts && port != 23 && port != 2323) {
+        Alert& alert = build.add(
+            "WARDEN-DET-HOST-SWEEP", source.to_string() + ":" + std::to_string(port), source,
+            activity.first_us, activity.last_us, hosts,
+            who + " swept " + std::to_string(hosts) + " hosts on tcp/" + std::to_string(port));
         alert.transport = "tcp";
         alert.destination_port = port;
-        alert.evidence = {{"hosts", hosts.size()}, {"port", port}};
+        alert.evidence = {{"hosts", hosts}, {"port", port}};
       }
     }
   }

@@ -9,7 +9,6 @@
 namespace warden::detect {
 namespace {
 
-constexpr std::uint8_t kTcp = 6;
 /// User names remembered per login record.
 constexpr std::size_t kMaxUsers = 16;
 /// Distinct names remembered per DNS client (threat intelligence matching).
@@ -107,20 +106,6 @@ bool looks_generated(std::string_view label) {
   return entropy(label) >= 3.0 && (vowel_share < 0.25 || digit_share > 0.3);
 }
 
-SourceActivity* Tracker::source(const IpAddress& ip, std::int64_t ts_us) {
-  auto found = sources_.find(ip);
-  if (found == sources_.end()) {
-    if (sources_.size() >= limits_.max_sources) {
-      ++stats_.sources_dropped;
-      return nullptr;
-    }
-    found = sources_.emplace(ip, SourceActivity{}).first;
-    found->second.first_us = ts_us;
-  }
-  found->second.last_us = std::max(found->second.last_us, ts_us);
-  return &found->second;
-}
-
 void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
   const IpAddress& initiator = flow.initiator_is_a ? flow.key.a : flow.key.b;
   const IpAddress& responder = flow.initiator_is_a ? flow.key.b : flow.key.a;
@@ -130,7 +115,6 @@ void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
   }
   const bool answered = flow.packets[1] > 0;
 
-  // Conversations.
   const ConversationKey key{initiator, responder, flow.key.proto, port};
   auto found = conversations_.find(key);
   if (found == conversations_.end()) {
@@ -158,39 +142,10 @@ void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
     conversation.packets_in += flow.packets[1];
     conversation.bytes_out += flow.bytes[0];
     conversation.bytes_in += flow.bytes[1];
-    if (conversation.starts.size() < limits_.max_starts) {
+    conversation.mirai_seq += mirai_seq ? 1U : 0U;
+    if (!responder.is_private() && conversation.starts.size() < limits_.max_starts) {
       conversation.starts.push_back(flow.first_ts_us);
     }
-  }
-
-  // Scanning: TCP connection attempts per source.
-  if (flow.key.proto != kTcp) {
-    return;
-  }
-  SourceActivity* activity = source(initiator, flow.first_ts_us);
-  if (activity == nullptr) {
-    return;
-  }
-  const std::uint64_t target = ip_hash(responder);
-  if (port == 23 || port == 2323) {
-    ++activity->telnet_syns;
-    insert_bounded(activity->telnet_targets, target, limits_.max_set);
-  }
-  activity->mirai_seq += mirai_seq ? 1U : 0U;
-  activity->unanswered += answered ? 0U : 1U;
-  auto ports = activity->ports_by_host.find(target);
-  if (ports == activity->ports_by_host.end() && activity->ports_by_host.size() < limits_.max_set) {
-    ports = activity->ports_by_host.emplace(target, std::unordered_set<std::uint16_t>{}).first;
-  }
-  if (ports != activity->ports_by_host.end()) {
-    insert_bounded(ports->second, port, limits_.max_set);
-  }
-  auto hosts = activity->hosts_by_port.find(port);
-  if (hosts == activity->hosts_by_port.end() && activity->hosts_by_port.size() < limits_.max_set) {
-    hosts = activity->hosts_by_port.emplace(port, std::unordered_set<std::uint64_t>{}).first;
-  }
-  if (hosts != activity->hosts_by_port.end()) {
-    insert_bounded(hosts->second, target, limits_.max_set);
   }
 }
 
@@ -265,13 +220,20 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   if (looks_generated(second_level)) {
     insert_bounded(activity.random_looking, std::string(domain), limits_.max_set);
   }
-  if (activity.names.size() < kMaxNames &&
-      std::find(activity.names.begin(), activity.names.end(), name) == activity.names.end()) {
-    activity.names.emplace_back(name);
+  if (activity.names.size() < kMaxNames) {
+    activity.names.emplace(name);
   }
 }
 
 void Tracker::merge_from(Tracker& other) {
+  if (conversations_.empty() && logins_.empty() && dns_.empty()) {
+    // The first (or only) worker: take its state instead of copying it.
+    conversations_ = std::move(other.conversations_);
+    logins_ = std::move(other.logins_);
+    dns_ = std::move(other.dns_);
+    stats_ = other.stats_;
+    return;
+  }
   for (auto& [key, theirs] : other.conversations_) {
     auto [mine, inserted] = conversations_.try_emplace(key, theirs);
     if (inserted) {
@@ -287,36 +249,10 @@ void Tracker::merge_from(Tracker& other) {
     c.packets_in += theirs.packets_in;
     c.bytes_out += theirs.bytes_out;
     c.bytes_in += theirs.bytes_in;
+    c.mirai_seq += theirs.mirai_seq;
     for (const std::int64_t start : theirs.starts) {
       if (c.starts.size() < limits_.max_starts) {
         c.starts.push_back(start);
-      }
-    }
-  }
-  for (auto& [ip, theirs] : other.sources_) {
-    auto [mine, inserted] = sources_.try_emplace(ip, theirs);
-    if (inserted) {
-      continue;
-    }
-    SourceActivity& s = mine->second;
-    s.first_us = std::min(s.first_us, theirs.first_us);
-    s.last_us = std::max(s.last_us, theirs.last_us);
-    s.telnet_syns += theirs.telnet_syns;
-    s.mirai_seq += theirs.mirai_seq;
-    s.unanswered += theirs.unanswered;
-    for (const auto target : theirs.telnet_targets) {
-      insert_bounded(s.telnet_targets, target, limits_.max_set);
-    }
-    for (const auto& [host, ports] : theirs.ports_by_host) {
-      auto& merged = s.ports_by_host[host];
-      for (const auto port : ports) {
-        insert_bounded(merged, port, limits_.max_set);
-      }
-    }
-    for (const auto& [port, hosts] : theirs.hosts_by_port) {
-      auto& merged = s.hosts_by_port[port];
-      for (const auto host : hosts) {
-        insert_bounded(merged, host, limits_.max_set);
       }
     }
   }
@@ -353,13 +289,13 @@ void Tracker::merge_from(Tracker& other) {
       }
       for (const auto& name : theirs.names) {
         if (d.names.size() < kMaxNames) {
-          d.names.push_back(name);
+          d.names.insert(name);
         }
       }
     }
   }
   stats_.conversations_dropped += other.stats_.conversations_dropped;
-  stats_.sources_dropped += other.stats_.sources_dropped;
+  stats_.sources_dropped += other.stats_.sources_dropped;  // DNS clients
   stats_.logins_dropped += other.stats_.logins_dropped;
 }
 

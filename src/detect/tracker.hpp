@@ -17,7 +17,7 @@ namespace warden::detect {
 /// Limits of the per-worker detection state; every drop is counted.
 struct TrackerLimits {
   std::size_t max_conversations = 65536;  ///< (initiator, responder, transport, port) records
-  std::size_t max_sources = 16384;        ///< scanning / DNS sources
+  std::size_t max_sources = 16384;        ///< DNS clients
   std::size_t max_set = 512;              ///< distinct targets remembered per source and kind
   std::size_t max_logins = 16384;         ///< (client, server, protocol) login records
   std::size_t max_starts = 32;            ///< connection start times kept per conversation
@@ -46,19 +46,9 @@ struct Conversation {
   std::uint64_t packets_in = 0;
   std::uint64_t bytes_out = 0;  ///< initiator to responder
   std::uint64_t bytes_in = 0;
-  std::vector<std::int64_t> starts;  ///< start times of the first flows (for beacon periodicity)
-};
-
-/// Per-source scanning evidence.
-struct SourceActivity {
-  std::int64_t first_us = 0;
-  std::int64_t last_us = 0;
-  std::uint64_t telnet_syns = 0;                     ///< flows started to tcp/23 or tcp/2323
-  std::uint64_t mirai_seq = 0;                       ///< SYNs whose sequence number = destination
-  std::unordered_set<std::uint64_t> telnet_targets;  ///< hosts probed on 23/2323
-  std::unordered_map<std::uint64_t, std::unordered_set<std::uint16_t>> ports_by_host;
-  std::unordered_map<std::uint16_t, std::unordered_set<std::uint64_t>> hosts_by_port;
-  std::uint64_t unanswered = 0;
+  std::uint64_t mirai_seq = 0;  ///< SYNs whose sequence number was the destination address
+  /// Start times of the first flows, kept for internet responders only (beacon periodicity).
+  std::vector<std::int64_t> starts;
 };
 
 /// Login outcomes between one client and one server in one protocol.
@@ -87,7 +77,7 @@ struct DnsActivity {
     std::string sample;             ///< one name, for the evidence
   };
   std::unordered_map<std::string, Domain> domains;
-  std::vector<std::string> names;  ///< distinct names (bounded), for threat intelligence
+  std::unordered_set<std::string> names;  ///< distinct names (bounded), for threat intelligence
 };
 
 /// Key of a conversation: (initiator, responder, transport, responder port).
@@ -108,7 +98,9 @@ using ConversationMap = std::unordered_map<ConversationKey, Conversation, Conver
 using LoginMap = std::unordered_map<std::string, LoginRecord>;
 
 /// Detection state of one worker, fed from the packet path at flow granularity (flow ends, login
-/// results, DNS queries) and merged across workers at the end. Everything is bounded.
+/// results, DNS queries) and merged across workers at the end. Everything is bounded. Scanning is
+/// read from the conversations at evaluation: the distinct ports of one (initiator, responder)
+/// and the distinct responders of one (initiator, port) are conversations.
 class Tracker {
  public:
   explicit Tracker(TrackerLimits limits = {}) : limits_(limits) {}
@@ -126,21 +118,15 @@ class Tracker {
   void merge_from(Tracker& other);
 
   [[nodiscard]] const ConversationMap& conversations() const { return conversations_; }
-  [[nodiscard]] const std::unordered_map<IpAddress, SourceActivity>& sources() const {
-    return sources_;
-  }
   [[nodiscard]] const LoginMap& logins() const { return logins_; }
   [[nodiscard]] const std::unordered_map<IpAddress, DnsActivity>& dns() const { return dns_; }
   [[nodiscard]] const TrackerStats& stats() const { return stats_; }
   [[nodiscard]] const TrackerLimits& limits() const { return limits_; }
 
  private:
-  SourceActivity* source(const IpAddress& ip, std::int64_t ts_us);
-
   TrackerLimits limits_;
   TrackerStats stats_;
   ConversationMap conversations_;
-  std::unordered_map<IpAddress, SourceActivity> sources_;
   LoginMap logins_;
   std::unordered_map<IpAddress, DnsActivity> dns_;
 };
