@@ -179,7 +179,7 @@ nlohmann::json stats_json(const engine::WorkerStats& stats) {
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& options) {
-  const std::int64_t started = now_us();
+  std::int64_t started = now_us();
   int exit_code = kExitOk;
   auto raise = [&exit_code](int code) { exit_code = std::max(exit_code, code); };
 
@@ -235,10 +235,193 @@ int run_analyze(const AnalyzeOptions& options) {
     return kExitDatabase;
   }
 
-  engine::Engine engine(options.engine);
+  std::optional<engine::Engine> engine;
+  engine.emplace(options.engine);
   std::uint64_t packets = 0;
   std::string status = "complete";
   std::string inputs_text;
+  // Everything after reading: build and store the devices, identify, assess, detect, deliver,
+  // record the run. Live capture with --interval runs it once per interval on a fresh engine.
+  auto finish_batch = [&]() -> int {
+    const std::int64_t read_done = now_us();
+    engine::WorkerStats stats;
+    detect::Tracker tracker;
+    const inventory::EndpointTable endpoints = engine->finish(stats, &tracker);
+    const std::int64_t finish_done = now_us();
+    std::vector<MacAddress> macs;
+    for (const inventory::Endpoint& endpoint : endpoints.endpoints()) {
+      if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
+        macs.push_back(endpoint.key.mac);
+      }
+    }
+    const auto oui = inventory::OuiDatabase::load(
+        options.oui_directories.empty() ? inventory::OuiDatabase::default_directories()
+                                        : options.oui_directories,
+        &macs);
+    if (!oui.error().empty()) {
+      std::cerr << "warden: warning: " << oui.error() << '\n';
+    }
+    std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
+    const std::int64_t build_done = now_us();
+
+    // A database with no devices before this run holds exactly what this run built: identify
+    // those in memory instead of reading them back.
+    const auto stored_before = database->device_keys();
+    if (!stored_before) {
+      std::cerr << "warden: database " << options.database << ": " << stored_before.error().message
+                << '\n';
+      return kExitDatabase;
+    }
+    if (auto merged = database->merge_devices(devices); !merged) {
+      std::cerr << "warden: database " << options.database << ": " << merged.error().message
+                << '\n';
+      return kExitDatabase;
+    }
+    const std::int64_t store_done = now_us();
+    // Identification and risk run on the stored devices: what this run saw merged with what
+    // earlier runs did, and the previous verdicts they left.
+    std::set<std::string> seen;
+    for (const auto& device : devices) {
+      seen.insert(device.key);
+    }
+    const std::size_t device_count = devices.size();
+    storage::Expected<std::vector<inventory::Device>> stored =
+        stored_before->empty()
+            ? storage::Expected<std::vector<inventory::Device>>(std::move(devices))
+            : database->load_devices();
+    if (!stored) {
+      std::cerr << "warden: database " << options.database << ": " << stored.error().message
+                << '\n';
+      return kExitDatabase;
+    }
+    if (auto assessed = assess_devices(*database, *stored, seen, *rules); !assessed) {
+      std::cerr << "warden: database " << options.database << ": " << assessed.error().message
+                << '\n';
+      return kExitDatabase;
+    }
+    const std::int64_t assess_done = now_us();
+
+    // Detections, on the whole run with the devices identified.
+    detect::DetectContext context;
+    context.devices = &*stored;
+    context.known_before = *stored_before;
+    context.inventory_was_empty = stored_before->empty();
+    context.intel = intel.size() > 0 ? &intel : nullptr;
+    context.learning = options.learn;
+    auto approved = database->approved_devices();
+    auto baseline = database->load_baselines();
+    if (!approved || !baseline) {
+      std::cerr << "warden: database " << options.database << ": "
+                << (approved ? baseline.error().message : approved.error().message) << '\n';
+      return kExitDatabase;
+    }
+    context.approved = std::move(*approved);
+    context.baseline = std::move(*baseline);
+    detect::DetectConfig detect_config;
+    detect_config.expected_external_ports = options.expected_external_ports;
+    detect_config.exfil_bytes = options.exfil_mb << 20;
+    std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
+    if (segmentation) {
+      std::vector<detect::Alert> violations =
+          detect::policy_violations(tracker, *segmentation, *stored);
+      std::move(violations.begin(), violations.end(), std::back_inserter(alerts));
+    }
+    auto stored_alerts = database->store_alerts(alerts);
+    auto learned = options.learn
+                       ? database->add_baselines(detect::behaviour(tracker, *stored), now_us())
+                       : storage::Expected<void>{};
+    if (!stored_alerts || !learned) {
+      std::cerr << "warden: database " << options.database << ": "
+                << (stored_alerts ? learned.error().message : stored_alerts.error().message)
+                << '\n';
+      return kExitDatabase;
+    }
+    const std::int64_t detect_done = now_us();
+    if (outputs) {
+      // Everything this run learned goes out: alerts, the findings of the devices it saw, and the
+      // devices that joined the inventory. The outputs queue and deliver on their own threads.
+      for (const detect::Alert& alert : alerts) {
+        outputs->submit(alert_event(alert));
+      }
+      for (const inventory::Device& device : *stored) {
+        if (!seen.contains(device.key)) {
+          continue;
+        }
+        for (const inventory::Finding& finding : device.findings) {
+          outputs->submit(finding_event(device, finding));
+        }
+        if (!stored_before->empty() && !stored_before->contains(device.key)) {
+          outputs->submit(new_device_event(device));
+        }
+      }
+      // Delivered (or counted as failed) before the run is recorded; stop() comes at the end.
+      (void)outputs->flush(std::chrono::seconds(10));
+    }
+    storage::RunRecord run;
+    run.started_at_us = started;
+    run.finished_at_us = now_us();
+    run.inputs = inputs_text;
+    run.packets = packets;
+    run.status = status;
+    nlohmann::json run_stats = stats_json(stats);
+    // Wall-clock phases, in milliseconds: where a run spends its time.
+    run_stats["phases_ms"] = {{"read_and_analyze", (read_done - started) / 1000},
+                              {"finish_and_merge_workers", (finish_done - read_done) / 1000},
+                              {"build_devices", (build_done - finish_done) / 1000},
+                              {"store", (store_done - build_done) / 1000},
+                              {"identify_and_assess", (assess_done - store_done) / 1000},
+                              {"detect", (detect_done - assess_done) / 1000}};
+    if (outputs) {
+      run_stats["siem_outputs"] = siem::stats_to_json(outputs->stats());
+    }
+    run_stats["detect"] = {{"alerts", alerts.size()},
+                           {"conversations", tracker.conversations().size()},
+                           {"conversations_dropped", tracker.stats().conversations_dropped},
+                           {"sources_dropped", tracker.stats().sources_dropped},
+                           {"logins_dropped", tracker.stats().logins_dropped}};
+    run.stats_json = run_stats.dump();
+    if (auto recorded = database->record_run(run); !recorded) {
+      std::cerr << "warden: database " << options.database << ": " << recorded.error().message
+                << '\n';
+      return kExitDatabase;
+    }
+
+    const double seconds = static_cast<double>(run.finished_at_us - started) / 1e6;
+    std::cerr << fmt::format(
+        "warden: analyzed {} packets from {} in {:.2f} s: {} devices, {} alerts; {} flows ({} "
+        "evicted for capacity), {} endpoints evicted, {} anomalies\n",
+        packets,
+        options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
+        seconds, device_count, alerts.size(), stats.flows.created, stats.flows.evicted_capacity,
+        stats.inventory.endpoints_evicted, [&] {
+          std::uint64_t total = 0;
+          for (const auto& [name, count] : stats.anomalies) {
+            total += count;
+          }
+          return total;
+        }());
+
+    if (!options.quiet) {
+      if (stored_before->empty()) {
+        stored = database->load_devices();  // as stored: the same order as `warden devices`
+        if (!stored) {
+          std::cerr << "warden: database " << options.database << ": " << stored.error().message
+                    << '\n';
+          return kExitDatabase;
+        }
+      }
+      std::vector<inventory::Device> shown;
+      for (auto& device : *stored) {
+        if (seen.count(device.key) > 0) {
+          shown.push_back(std::move(device));
+        }
+      }
+      const auto format =
+          exporter::parse_format(options.output_format).value_or(exporter::Format::Table);
+      exporter::write_devices(std::cout, shown, format);
+    }
+    return kExitOk;
+  };
 
   if (!options.interface.empty()) {
     capture::LiveOptions live;
@@ -264,10 +447,23 @@ int run_analyze(const AnalyzeOptions& options) {
     std::signal(SIGTERM, on_stop_signal);
     inputs_text = "live:" + options.interface;
     capture::RawPacket raw;
+    auto batch_started = std::chrono::steady_clock::now();
     while (g_stop_requested == 0) {
+      if (options.interval_seconds && std::chrono::steady_clock::now() - batch_started >=
+                                          std::chrono::seconds(*options.interval_seconds)) {
+        // One interval done: everything it saw is stored, identified, checked and delivered;
+        // the next interval starts on a fresh engine.
+        if (const int code = finish_batch(); code != kExitOk) {
+          return code;
+        }
+        engine.emplace(options.engine);
+        packets = 0;
+        started = now_us();
+        batch_started = std::chrono::steady_clock::now();
+      }
       const capture::SourceStatus next = source->next(raw);
       if (next == capture::SourceStatus::Ok) {
-        engine.process(source->link_type(), raw);
+        engine->process(source->link_type(), raw);
         ++packets;
         continue;
       }
@@ -296,7 +492,7 @@ int run_analyze(const AnalyzeOptions& options) {
   Progress progress(options.progress, total_bytes);
   const std::vector<engine::FileResult> results =
       files.empty() ? std::vector<engine::FileResult>{}
-                    : engine.run_files(files, [&](std::uint64_t done, std::uint64_t seen) {
+                    : engine->run_files(files, [&](std::uint64_t done, std::uint64_t seen) {
                         progress.update(done, packets + seen);
                       });
   progress.clear();
@@ -324,177 +520,11 @@ int run_analyze(const AnalyzeOptions& options) {
       status = "truncated";
     }
   }
-  const std::int64_t read_done = now_us();
-  engine::WorkerStats stats;
-  detect::Tracker tracker;
-  const inventory::EndpointTable endpoints = engine.finish(stats, &tracker);
-  const std::int64_t finish_done = now_us();
-  std::vector<MacAddress> macs;
-  for (const inventory::Endpoint& endpoint : endpoints.endpoints()) {
-    if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
-      macs.push_back(endpoint.key.mac);
-    }
+  if (const int code = finish_batch(); code != kExitOk) {
+    return code;
   }
-  const auto oui = inventory::OuiDatabase::load(options.oui_directories.empty()
-                                                    ? inventory::OuiDatabase::default_directories()
-                                                    : options.oui_directories,
-                                                &macs);
-  if (!oui.error().empty()) {
-    std::cerr << "warden: warning: " << oui.error() << '\n';
-  }
-  std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
-  const std::int64_t build_done = now_us();
-
-  // A database with no devices before this run holds exactly what this run built: identify
-  // those in memory instead of reading them back.
-  const auto stored_before = database->device_keys();
-  if (!stored_before) {
-    std::cerr << "warden: database " << options.database << ": " << stored_before.error().message
-              << '\n';
-    return kExitDatabase;
-  }
-  if (auto merged = database->merge_devices(devices); !merged) {
-    std::cerr << "warden: database " << options.database << ": " << merged.error().message << '\n';
-    return kExitDatabase;
-  }
-  const std::int64_t store_done = now_us();
-  // Identification and risk run on the stored devices: what this run saw merged with what
-  // earlier runs did, and the previous verdicts they left.
-  std::set<std::string> seen;
-  for (const auto& device : devices) {
-    seen.insert(device.key);
-  }
-  const std::size_t device_count = devices.size();
-  storage::Expected<std::vector<inventory::Device>> stored =
-      stored_before->empty() ? storage::Expected<std::vector<inventory::Device>>(std::move(devices))
-                             : database->load_devices();
-  if (!stored) {
-    std::cerr << "warden: database " << options.database << ": " << stored.error().message << '\n';
-    return kExitDatabase;
-  }
-  if (auto assessed = assess_devices(*database, *stored, seen, *rules); !assessed) {
-    std::cerr << "warden: database " << options.database << ": " << assessed.error().message
-              << '\n';
-    return kExitDatabase;
-  }
-  const std::int64_t assess_done = now_us();
-
-  // Detections, on the whole run with the devices identified.
-  detect::DetectContext context;
-  context.devices = &*stored;
-  context.known_before = *stored_before;
-  context.inventory_was_empty = stored_before->empty();
-  context.intel = intel.size() > 0 ? &intel : nullptr;
-  context.learning = options.learn;
-  auto approved = database->approved_devices();
-  auto baseline = database->load_baselines();
-  if (!approved || !baseline) {
-    std::cerr << "warden: database " << options.database << ": "
-              << (approved ? baseline.error().message : approved.error().message) << '\n';
-    return kExitDatabase;
-  }
-  context.approved = std::move(*approved);
-  context.baseline = std::move(*baseline);
-  detect::DetectConfig detect_config;
-  detect_config.expected_external_ports = options.expected_external_ports;
-  detect_config.exfil_bytes = options.exfil_mb << 20;
-  std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
-  if (segmentation) {
-    std::vector<detect::Alert> violations =
-        detect::policy_violations(tracker, *segmentation, *stored);
-    std::move(violations.begin(), violations.end(), std::back_inserter(alerts));
-  }
-  auto stored_alerts = database->store_alerts(alerts);
-  auto learned = options.learn
-                     ? database->add_baselines(detect::behaviour(tracker, *stored), now_us())
-                     : storage::Expected<void>{};
-  if (!stored_alerts || !learned) {
-    std::cerr << "warden: database " << options.database << ": "
-              << (stored_alerts ? learned.error().message : stored_alerts.error().message) << '\n';
-    return kExitDatabase;
-  }
-  const std::int64_t detect_done = now_us();
   if (outputs) {
-    // Everything this run learned goes out: alerts, the findings of the devices it saw, and the
-    // devices that joined the inventory. The outputs queue and deliver on their own threads.
-    for (const detect::Alert& alert : alerts) {
-      outputs->submit(alert_event(alert));
-    }
-    for (const inventory::Device& device : *stored) {
-      if (!seen.contains(device.key)) {
-        continue;
-      }
-      for (const inventory::Finding& finding : device.findings) {
-        outputs->submit(finding_event(device, finding));
-      }
-      if (!stored_before->empty() && !stored_before->contains(device.key)) {
-        outputs->submit(new_device_event(device));
-      }
-    }
     outputs->stop(std::chrono::seconds(10));
-  }
-  storage::RunRecord run;
-  run.started_at_us = started;
-  run.finished_at_us = now_us();
-  run.inputs = inputs_text;
-  run.packets = packets;
-  run.status = status;
-  nlohmann::json run_stats = stats_json(stats);
-  // Wall-clock phases, in milliseconds: where a run spends its time.
-  run_stats["phases_ms"] = {{"read_and_analyze", (read_done - started) / 1000},
-                            {"finish_and_merge_workers", (finish_done - read_done) / 1000},
-                            {"build_devices", (build_done - finish_done) / 1000},
-                            {"store", (store_done - build_done) / 1000},
-                            {"identify_and_assess", (assess_done - store_done) / 1000},
-                            {"detect", (detect_done - assess_done) / 1000}};
-  if (outputs) {
-    run_stats["siem_outputs"] = siem::stats_to_json(outputs->stats());
-  }
-  run_stats["detect"] = {{"alerts", alerts.size()},
-                         {"conversations", tracker.conversations().size()},
-                         {"conversations_dropped", tracker.stats().conversations_dropped},
-                         {"sources_dropped", tracker.stats().sources_dropped},
-                         {"logins_dropped", tracker.stats().logins_dropped}};
-  run.stats_json = run_stats.dump();
-  if (auto recorded = database->record_run(run); !recorded) {
-    std::cerr << "warden: database " << options.database << ": " << recorded.error().message
-              << '\n';
-    return kExitDatabase;
-  }
-
-  const double seconds = static_cast<double>(run.finished_at_us - started) / 1e6;
-  std::cerr << fmt::format(
-      "warden: analyzed {} packets from {} in {:.2f} s: {} devices, {} alerts; {} flows ({} "
-      "evicted for capacity), {} endpoints evicted, {} anomalies\n",
-      packets,
-      options.interface.empty() ? fmt::format("{} file(s)", files.size()) : options.interface,
-      seconds, device_count, alerts.size(), stats.flows.created, stats.flows.evicted_capacity,
-      stats.inventory.endpoints_evicted, [&] {
-        std::uint64_t total = 0;
-        for (const auto& [name, count] : stats.anomalies) {
-          total += count;
-        }
-        return total;
-      }());
-
-  if (!options.quiet) {
-    if (stored_before->empty()) {
-      stored = database->load_devices();  // as stored: the same order as `warden devices`
-      if (!stored) {
-        std::cerr << "warden: database " << options.database << ": " << stored.error().message
-                  << '\n';
-        return kExitDatabase;
-      }
-    }
-    std::vector<inventory::Device> shown;
-    for (auto& device : *stored) {
-      if (seen.count(device.key) > 0) {
-        shown.push_back(std::move(device));
-      }
-    }
-    const auto format =
-        exporter::parse_format(options.output_format).value_or(exporter::Format::Table);
-    exporter::write_devices(std::cout, shown, format);
   }
   return exit_code;
 }

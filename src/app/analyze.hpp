@@ -16,6 +16,9 @@ struct AnalyzeOptions {
   std::string interface;            ///< live capture when set
   std::string bpf_filter;
   std::optional<unsigned> duration_seconds;
+  /// Live capture: store, identify, detect and deliver every this many seconds, not only at the
+  /// end.
+  std::optional<unsigned> interval_seconds;
   std::string database = "warden.db";
   std::string drop_user = "nobody";  ///< live capture as root: switch to this user after opening
   engine::EngineConfig engine;

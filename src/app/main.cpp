@@ -421,6 +421,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   analyze_cmd->add_option("--policy", analyze.policy_file,
                           "Segmentation policy (YAML, docs/policy.md): every flow is checked");
+  analyze_cmd
+      ->add_option("--interval", analyze.interval_seconds,
+                   "Live capture: store, identify, detect and deliver every S seconds")
+      ->check(CLI::Range(1U, 86400U));
   analyze_cmd->add_option("--outputs", analyze.outputs_file,
                           "SIEM outputs (YAML, docs/siem.md): files, syslog UDP/TCP/TLS, Splunk "
                           "HEC, webhooks");
@@ -524,6 +528,10 @@ int run(int argc, char** argv) {
     if (analyze.inputs.empty() && analyze.interface.empty()) {
       std::cerr << "warden analyze: give capture files/directories or --interface\n"
                 << analyze_cmd->help();
+      return kExitUsage;
+    }
+    if (analyze.interval_seconds && analyze.interface.empty()) {
+      std::cerr << "warden analyze: --interval applies to live capture (--interface)\n";
       return kExitUsage;
     }
     if (!analyze.bpf_filter.empty() && analyze.interface.empty()) {
