@@ -189,9 +189,10 @@ TEST(Detector, RoleViolationNewAndRogueDevices) {
       device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera"),
       device("00:11:22:33:44:55", "10.0.0.41", "computer")};
   Tracker tracker;
-  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.41", 445, 1), false);    // camera -> SMB
-  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.1", 53, 1, 17), false);  // DNS is fine
-  tracker.on_flow_end(make_flow("10.0.0.41", "10.0.0.40", 80, 1), false);     // computer -> camera
+  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.41", 445, 1), false);        // camera -> SMB
+  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.1", 53, 1, 17), false);      // DNS is fine
+  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.41", 51439, 1, 17), false);  // SSDP reply
+  tracker.on_flow_end(make_flow("10.0.0.41", "10.0.0.40", 80, 1), false);  // computer -> camera
   DetectContext context;
   context.devices = &devices;
   context.inventory_was_empty = false;

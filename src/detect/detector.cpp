@@ -510,7 +510,11 @@ void roles(const Tracker& tracker, Builder& build) {
         std::find(kAdminProtocols.begin(), kAdminProtocols.end(), app) != kAdminProtocols.end();
     const bool usual = std::find(kServingMayStart.begin(), kServingMayStart.end(), c.port) !=
                        kServingMayStart.end();
-    if (usual && !admin) {
+    // Over UDP a serving device's "first" packet is often a reply to a multicast request (an
+    // SSDP or mDNS answer to the searcher's port): only sessions (TCP) and administrative
+    // protocols count.
+    const bool udp_reply_like = c.transport != 6 && !admin;
+    if ((usual && !admin) || udp_reply_like) {
       continue;
     }
     Opened& entry = opened[{c.initiator, c.port}];

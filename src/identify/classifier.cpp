@@ -291,7 +291,10 @@ std::vector<inventory::IdentityField> classify(const inventory::Device& device,
         runner_up = std::max(runner_up, candidate.score);
       }
     }
-    const double confidence = best == nullptr ? 0.0 : best->score * (1.0 - 0.5 * runner_up);
+    // Capped at 0.99: certainty (1.0) is a user's pin, not an inference.
+    constexpr double kMaxInferred = 0.99;
+    const double confidence =
+        best == nullptr ? 0.0 : std::min(kMaxInferred, best->score * (1.0 - 0.5 * runner_up));
     if (best == nullptr || confidence < options.min_confidence) {
       if (field == "type") {
         inventory::IdentityField unknown{field, "unknown", 0.0, "rules", {}};
