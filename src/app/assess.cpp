@@ -51,11 +51,11 @@ storage::Expected<void> assess_devices(storage::Database& database,
     if (!keys.empty() && !keys.contains(device.key)) {
       continue;
     }
-    static const std::map<std::string, std::string> kNoPins;
+    static const std::map<std::string, std::string> no_pins;
     const auto found = pins->find(device.key);
     const auto previous = device.identity;
     device.identity =
-        identify::classify(device, rules, previous, found != pins->end() ? found->second : kNoPins);
+        identify::classify(device, rules, previous, found != pins->end() ? found->second : no_pins);
     risk::assess(device);
     changed.push_back(device);
   }

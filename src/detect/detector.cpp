@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detect/detector.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -453,8 +455,8 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
       if (stats.names.size() >= config.tunnel_names && mean >= config.tunnel_mean_label_bytes) {
         Alert& alert = build.add("WARDEN-DET-DNS-TUNNEL", client.to_string() + ">" + domain, client,
                                  activity.first_us, activity.last_us, stats.queries,
-                                 who + " sent " + std::to_string(stats.names.size()) +
-                                     " distinct long names under " + domain);
+                                 fmt::format("{} sent {} distinct long names under {}", who,
+                                             stats.names.size(), domain));
         alert.evidence = {{"domain", domain},
                           {"distinct_names", stats.names.size()},
                           {"queries", stats.queries},
@@ -465,10 +467,11 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
     if (context.intel != nullptr) {
       for (const std::string& name : activity.names) {
         if (const auto match = context.intel->match_domain(name)) {
-          Alert& alert = build.add("WARDEN-DET-INTEL-DOMAIN", client.to_string() + ">" + name,
-                                   client, activity.first_us, activity.last_us, 1,
-                                   who + " looked up " + name + ", listed as " + match->indicator +
-                                       (match->label.empty() ? "" : " (" + match->label + ")"));
+          Alert& alert =
+              build.add("WARDEN-DET-INTEL-DOMAIN", client.to_string() + ">" + name, client,
+                        activity.first_us, activity.last_us, 1,
+                        fmt::format("{} looked up {}, listed as {}{}", who, name, match->indicator,
+                                    match->label.empty() ? "" : " (" + match->label + ")"));
           alert.evidence = {{"name", name},
                             {"indicator", match->indicator},
                             {"list", match->source},
@@ -567,7 +570,7 @@ void inventory_changes(const DetectContext& context, Builder& build) {
         break;
       }
     }
-    auto add = [&](std::string_view rule_id, std::string message) {
+    auto add = [&](std::string_view rule_id, const std::string& message) {
       Alert& alert =
           build.add(rule_id, device.key, address, device.first_us, device.last_us, 1, message);
       alert.device_key = device.key;

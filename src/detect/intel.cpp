@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detect/intel.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -130,7 +132,7 @@ tl::expected<std::size_t, std::string> Indicators::load_file(const std::string& 
       }
       objects = &document["objects"];
     }
-    static const std::regex kComparison(
+    static const std::regex kComparison(  // NOLINT(readability-identifier-naming): a constant
         R"(\[\s*(ipv4-addr|ipv6-addr|domain-name):value\s*=\s*'([^']*)'\s*\])");
     std::size_t index = 0;
     for (const auto& object : *objects) {
@@ -188,8 +190,8 @@ tl::expected<std::size_t, std::string> Indicators::load_file(const std::string& 
       }
     }
     if (!add(value, path, label)) {
-      return tl::unexpected(path + ":" + std::to_string(number) +
-                            ": not an IP address, CIDR block or domain: '" + value + "'");
+      return tl::unexpected(
+          fmt::format("{}:{}: not an IP address, CIDR block or domain: '{}'", path, number, value));
     }
   }
   return size() - before;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detect/policy_check.hpp"
 
+#include <fmt/format.h>
+
 #include <unordered_map>
 
 #include "protocols/registry.hpp"
@@ -134,10 +136,10 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     }
     const std::string from = verdict->from_zone.empty() ? "(unzoned)" : verdict->from_zone;
     const std::string to = verdict->to_zone.empty() ? "(unzoned)" : verdict->to_zone;
-    alert.message = c.initiator.to_string() + " (" + from + ") -> " + c.responder.to_string() +
-                    " (" + to + ") " + conversation.transport + "/" + std::to_string(c.port) +
-                    (conversation.protocol.empty() ? "" : " " + conversation.protocol) + ": " +
-                    verdict->conduit;
+    alert.message = fmt::format("{} ({}) -> {} ({}) {}/{}{}: {}", c.initiator.to_string(), from,
+                                c.responder.to_string(), to, conversation.transport, c.port,
+                                conversation.protocol.empty() ? "" : " " + conversation.protocol,
+                                verdict->conduit);
     alert.evidence = {{"from_zone", verdict->from_zone},
                       {"to_zone", verdict->to_zone},
                       {"reason", verdict->conduit},

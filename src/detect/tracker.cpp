@@ -16,19 +16,6 @@ constexpr std::size_t kMaxNames = 2048;
 /// Registered domains remembered per DNS client.
 constexpr std::size_t kMaxDomains = 1024;
 
-std::string conversation_key(const IpAddress& initiator, const IpAddress& responder,
-                             std::uint8_t transport, std::uint16_t port) {
-  std::string key;
-  key.reserve(38);
-  key.append(reinterpret_cast<const char*>(initiator.bytes.data()), initiator.bytes.size());
-  key.append(reinterpret_cast<const char*>(responder.bytes.data()), responder.bytes.size());
-  key.push_back(static_cast<char>(initiator.family));
-  key.push_back(static_cast<char>(transport));
-  key.push_back(static_cast<char>(port >> 8));
-  key.push_back(static_cast<char>(port & 0xFF));
-  return key;
-}
-
 template <typename Set, typename Value>
 void insert_bounded(Set& set, const Value& value, std::size_t cap) {
   if (set.size() < cap) {
@@ -162,8 +149,11 @@ void Tracker::on_login(const IpAddress& client, const IpAddress& server, std::st
   const std::string_view protocol = value.substr(0, space);
   const std::string_view user = value.substr(user_at + 5, result_at - user_at - 5);
   const bool failure = value.substr(result_at + 8) == "failure";
-  std::string key = conversation_key(client, server, 0, 0);
-  key.append(protocol);
+  std::string key = client.to_string();
+  key += '>';
+  key += server.to_string();
+  key += ' ';
+  key += protocol;
   auto found = logins_.find(key);
   if (found == logins_.end()) {
     if (logins_.size() >= limits_.max_logins) {

@@ -303,7 +303,7 @@ std::vector<inventory::IdentityField> classify(const inventory::Device& device,
                                      ", is too weak to state (confidence " +
                                      std::to_string(confidence).substr(0, 4) + ")");
         } else {
-          unknown.evidence.push_back("no identifying evidence in this device's traffic");
+          unknown.evidence.emplace_back("no identifying evidence in this device's traffic");
         }
         identity.push_back(std::move(unknown));
       }

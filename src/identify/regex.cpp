@@ -5,6 +5,7 @@
 #include <pcre2.h>
 
 #include <cstddef>
+#include <span>
 
 namespace warden::identify {
 namespace {
@@ -33,13 +34,14 @@ tl::expected<Regex, std::string> Regex::compile(std::string_view pattern, bool c
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
   const std::uint32_t options = case_insensitive ? PCRE2_CASELESS : 0U;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   options, &error_code, &error_offset, nullptr);
+  // PCRE2's 8-bit API takes unsigned char; the bytes are the same.
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()),  // NOLINT
+                                   pattern.size(), options, &error_code, &error_offset, nullptr);
   if (code == nullptr) {
     std::array<PCRE2_UCHAR, 256> message{};
     pcre2_get_error_message(error_code, message.data(), message.size());
     return tl::unexpected("at offset " + std::to_string(error_offset) + ": " +
-                          std::string(reinterpret_cast<const char*>(message.data())));
+                          std::string(reinterpret_cast<const char*>(message.data())));  // NOLINT
   }
   (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // the interpreter remains if JIT is absent
   auto holder = std::make_shared<Code>();
@@ -61,14 +63,16 @@ bool Regex::match(std::string_view subject, Captures* captures) const {
   if (data == nullptr) {
     return false;
   }
-  const int result = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()),
+  const int result = pcre2_match(code_->code,
+                                 reinterpret_cast<PCRE2_SPTR>(subject.data()),  // NOLINT: as above
                                  subject.size(), 0, 0, data, code_->context);
   if (result > 0 && captures != nullptr) {
-    const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
     const auto groups = static_cast<std::size_t>(result);
+    const std::span<const PCRE2_SIZE> ovector(pcre2_get_ovector_pointer(data),
+                                              std::size_t{2} * pcre2_get_ovector_count(data));
     for (std::size_t group = 0; group < captures->size(); ++group) {
       (*captures)[group].clear();
-      if (group < groups && ovector[2 * group] != PCRE2_UNSET &&
+      if (group < groups && 2 * group + 1 < ovector.size() && ovector[2 * group] != PCRE2_UNSET &&
           ovector[2 * group + 1] >= ovector[2 * group]) {
         (*captures)[group] = std::string(
             subject.substr(ovector[2 * group], ovector[2 * group + 1] - ovector[2 * group]));

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -13,12 +14,20 @@
 namespace warden::identify {
 
 // Generated from data/identify/rules.yaml by CMake (builtin_rules.cpp).
-extern const std::string_view kBuiltinRules;
+extern const std::string_view kBuiltinRules;  // NOLINT(readability-identifier-naming): generated
 
 namespace {
 
 /// Highest confidence a rule may claim: 1.0 is reserved for a user's pin.
 constexpr double kMaxRuleConfidence = 0.99;
+
+/// "rules[3]" + "when" -> "rules[3].when".
+std::string child(const std::string& path, std::string_view name) {
+  std::string out = path;
+  out += '.';
+  out += name;
+  return out;
+}
 
 int line_of(const YAML::Node& node) {
   return node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
@@ -100,7 +109,7 @@ tl::expected<Rule, RuleError> parse_rule(const std::string& source, const std::s
   for (const auto& entry : node) {
     const std::string key = entry.first.Scalar();
     if (key != "id" && key != "says" && key != "when" && key != "then" && key != "confidence") {
-      return fail(source, entry.first, path + "." + key, "unknown key");
+      return fail(source, entry.first, child(path, key), "unknown key");
     }
   }
   Rule rule;
@@ -138,7 +147,7 @@ tl::expected<Rule, RuleError> parse_rule(const std::string& source, const std::s
     for (const auto& entry : group) {
       const std::string attr_name = entry.first.Scalar();
       auto condition =
-          parse_condition(source, group_path + "." + attr_name, attr_name, entry.second);
+          parse_condition(source, child(group_path, attr_name), attr_name, entry.second);
       if (!condition) {
         return tl::unexpected(condition.error());
       }
@@ -153,7 +162,7 @@ tl::expected<Rule, RuleError> parse_rule(const std::string& source, const std::s
   }
   for (const auto& entry : then) {
     const std::string field = entry.first.Scalar();
-    const std::string field_path = path + ".then." + field;
+    const std::string field_path = child(child(path, "then"), field);
     if (!is_identity_field(field)) {
       return fail(source, entry.first, field_path,
                   "unknown identity field (use vendor, type, model, os, firmware)");
@@ -294,15 +303,11 @@ const RuleSet& RuleSet::builtin() {
 
 void RuleSet::merge(RuleSet other) {
   for (Rule& rule : other.rules_) {
-    bool replaced = false;
-    for (Rule& existing : rules_) {
-      if (existing.id == rule.id) {
-        existing = std::move(rule);
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) {
+    const auto existing = std::find_if(rules_.begin(), rules_.end(),
+                                       [&](const Rule& known) { return known.id == rule.id; });
+    if (existing != rules_.end()) {
+      *existing = std::move(rule);
+    } else {
       rules_.push_back(std::move(rule));
     }
   }

@@ -200,7 +200,7 @@ class Evidence {
   void add(const inventory::AttributeValue& value) { values_.push_back(&value); }
   [[nodiscard]] bool empty() const { return values_.empty(); }
 
-  inventory::Finding to_finding(const FindingKind& kind) const {
+  [[nodiscard]] inventory::Finding to_finding(const FindingKind& kind) const {
     constexpr std::size_t kShown = 3;
     inventory::Finding finding;
     finding.id = std::string(kind.id);

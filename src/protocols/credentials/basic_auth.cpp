@@ -92,7 +92,7 @@ bool BasicLogin::read(std::string_view authorization, BasicError* error) {
   // cannot drop the stores.
   volatile char* wipe = storage.data();
   for (std::size_t at = 0; at < storage.size(); ++at) {
-    wipe[at] = 0;
+    wipe[at] = 0;  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic): volatile stores
   }
   return read_ok;
 }

@@ -3,6 +3,7 @@
 // is compared against them and then forgotten.
 #include "protocols/credentials/default_credentials.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/text.hpp"
@@ -114,14 +115,11 @@ constexpr bool all_named(const auto& pairs) {
 }
 static_assert(all_named(kMirai) && all_named(kVendor));
 
-bool contains(const DefaultPair* first, const DefaultPair* last, std::string_view user,
+bool contains(std::span<const DefaultPair> pairs, std::string_view user,
               std::string_view password) {
-  for (const DefaultPair* pair = first; pair != last; ++pair) {
-    if (pair->password == password && iequals(pair->user, user)) {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(pairs.begin(), pairs.end(), [&](const DefaultPair& pair) {
+    return pair.password == password && iequals(pair.user, user);
+  });
 }
 
 }  // namespace
@@ -139,25 +137,25 @@ std::string_view list_name(DefaultList list) {
 }
 
 DefaultList match_default(std::string_view user, std::string_view password) {
-  if (contains(begin_of(DefaultList::Mirai), end_of(DefaultList::Mirai), user, password)) {
+  if (contains(kMirai, user, password)) {
     return DefaultList::Mirai;
   }
-  if (contains(begin_of(DefaultList::Vendor), end_of(DefaultList::Vendor), user, password)) {
+  if (contains(kVendor, user, password)) {
     return DefaultList::Vendor;
   }
   return DefaultList::None;
 }
 
-const DefaultPair* begin_of(DefaultList list) {
-  return list == DefaultList::Mirai    ? kMirai.data()
-         : list == DefaultList::Vendor ? kVendor.data()
-                                       : nullptr;
-}
-
-const DefaultPair* end_of(DefaultList list) {
-  return list == DefaultList::Mirai    ? kMirai.data() + kMirai.size()
-         : list == DefaultList::Vendor ? kVendor.data() + kVendor.size()
-                                       : nullptr;
+std::span<const DefaultPair> pairs_of(DefaultList list) {
+  switch (list) {
+    case DefaultList::Mirai:
+      return kMirai;
+    case DefaultList::Vendor:
+      return kVendor;
+    case DefaultList::None:
+      break;
+  }
+  return {};
 }
 
 }  // namespace warden::proto::credentials

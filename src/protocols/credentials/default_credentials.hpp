@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace warden::proto::credentials {
@@ -27,8 +28,7 @@ struct DefaultPair {
   std::string_view vendor;  ///< who ships it ("Mirai" for the Mirai list)
 };
 
-/// Every pair of `list` (Mirai or Vendor).
-[[nodiscard]] const DefaultPair* begin_of(DefaultList list);
-[[nodiscard]] const DefaultPair* end_of(DefaultList list);
+/// Every pair of `list` (Mirai or Vendor; empty for None).
+[[nodiscard]] std::span<const DefaultPair> pairs_of(DefaultList list);
 
 }  // namespace warden::proto::credentials

@@ -14,7 +14,9 @@ TEST(DefaultCredentials, MiraiPairsAreRecognised) {
   EXPECT_EQ(match_default("root", "vizxv"), DefaultList::Mirai);
   EXPECT_EQ(match_default("root", ""), DefaultList::Mirai);
   EXPECT_EQ(match_default("mother", "fucker"), DefaultList::Mirai);
-  EXPECT_EQ(std::distance(begin_of(DefaultList::Mirai), end_of(DefaultList::Mirai)), 60);
+  EXPECT_EQ(pairs_of(DefaultList::Mirai).size(), 60U);
+  EXPECT_EQ(pairs_of(DefaultList::Vendor).size(), 24U);
+  EXPECT_TRUE(pairs_of(DefaultList::None).empty());
 }
 
 TEST(DefaultCredentials, VendorDefaultsAreRecognised) {
