@@ -41,6 +41,15 @@ class RecordingSink : public proto::ObservationSink {
     });
   }
 
+  /// Whether some record says `value` for `attr` about `who`, reported under `protocol`.
+  [[nodiscard]] bool has(proto::Who who, proto::Attr attr, std::string_view value,
+                         std::string_view protocol) const {
+    return std::any_of(records.begin(), records.end(), [&](const Record& record) {
+      return record.subject.who == who && record.attr == attr && record.value == value &&
+             record.protocol == protocol;
+    });
+  }
+
   std::vector<Record> records;
   std::vector<std::string> anomalies;
 };

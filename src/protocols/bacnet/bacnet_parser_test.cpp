@@ -51,12 +51,7 @@ constexpr std::string_view kAckModelName =
 constexpr std::string_view kBvlcResult = "810000060020";
 
 bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value) {
-  for (const auto& record : sink.records) {
-    if (record.subject.who == who && record.attr == attr && record.value == value) {
-      return record.protocol == "bacnet";
-    }
-  }
-  return false;
+  return sink.has(who, attr, value, "bacnet");
 }
 
 RecordingSink analyze(std::string_view hex) {

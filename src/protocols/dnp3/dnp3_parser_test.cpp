@@ -106,10 +106,7 @@ class Flow {
 };
 
 bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value) {
-  return std::any_of(sink.records.begin(), sink.records.end(), [&](const auto& record) {
-    return record.subject.who == who && record.attr == attr && record.value == value &&
-           record.protocol == "dnp3";
-  });
+  return sink.has(who, attr, value, "dnp3");
 }
 
 TEST(Dnp3Crc, MatchesTheCatalogueCheckValue) {

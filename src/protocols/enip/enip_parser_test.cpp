@@ -66,12 +66,7 @@ constexpr std::string_view kSetAttributeResponse =
     "6f0014000001021200000000ec6d8601701ee10000000000000000000500020000000000b200040090000000";
 
 bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value) {
-  for (const auto& record : sink.records) {
-    if (record.subject.who == who && record.attr == attr && record.value == value) {
-      return record.protocol == "enip";
-    }
-  }
-  return false;
+  return sink.has(who, attr, value, "enip");
 }
 
 TEST(EnipHeader, ParsesLittleEndianFields) {

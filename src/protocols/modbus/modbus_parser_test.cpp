@@ -65,12 +65,7 @@ constexpr std::string_view kUmasRepeat255 =
     "dbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9";
 
 bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value) {
-  for (const auto& record : sink.records) {
-    if (record.subject.who == who && record.attr == attr && record.value == value) {
-      return record.protocol == "modbus";
-    }
-  }
-  return false;
+  return sink.has(who, attr, value, "modbus");
 }
 
 TEST(ModbusAdu, ParsesMbapHeader) {

@@ -141,13 +141,7 @@ class Flow {
 
 bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value,
          std::string_view protocol = "s7comm") {
-  for (const auto& record : sink.records) {
-    if (record.subject.who == who && record.attr == attr && record.value == value &&
-        record.protocol == protocol) {
-      return true;
-    }
-  }
-  return false;
+  return sink.has(who, attr, value, protocol);
 }
 
 TEST(S7commTpkt, ParsesLengthAndRejectsWrongVersion) {
