@@ -73,7 +73,12 @@ expect 7 "no such database" "$warden" findings --db "$work/none.db"
 
 # Alerts, policy, quarantine.
 expect 0 "alerts" "$warden" alerts --db "$work/ok.db"
-expect 0 "" "$warden" alerts --db "$work/ok.db" --format cef
+# The lab's speaker looks up speaker.cloud.example: a listed domain makes an alert to format.
+printf 'cloud.example\n' >"$work/intel.txt"
+expect 0 "1 alerts" "$warden" analyze --no-progress -q --db "$work/intel.db" --intel "$work/intel.txt" "$golden"
+expect 0 "CEF:0|Warden|Warden|" "$warden" alerts --db "$work/intel.db" --format cef
+expect 0 "LEEF:2.0|Warden|Warden|" "$warden" alerts --db "$work/intel.db" --format leef
+expect 0 '"rule":{"id":"WARDEN-DET-INTEL-DOMAIN"' "$warden" alerts --db "$work/intel.db" --format ndjson
 expect 2 "" "$warden" alerts --db "$work/ok.db" --format xml
 expect 7 "no such database" "$warden" alerts --db "$work/none.db"
 expect 0 "valid" "$warden" policy check "$source_dir/policy/example.yaml"
