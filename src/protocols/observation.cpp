@@ -165,6 +165,10 @@ std::string_view attr_name(Attr attr) {
       return "tls.cipher";
     case Attr::CleartextExternal:
       return "cleartext.external";
+    case Attr::UbntModel:
+      return "ubnt.model";
+    case Attr::UbntFirmware:
+      return "ubnt.firmware";
   }
   return "unknown";
 }

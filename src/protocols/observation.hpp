@@ -94,9 +94,11 @@ enum class Attr : std::uint8_t {
   TcpSynAckFingerprint,  ///< same for the SYN-ACKs it answered with
   TlsCipher,  ///< cipher suite it chose as a TLS server ("0x002f TLS_RSA_WITH_AES_128_CBC_SHA")
   CleartextExternal,  ///< "http to 93.184.216.34:80": a cleartext protocol to an internet host
-  // Keep CleartextExternal last or move kLastAttr: attr_from_name() walks every value up to it.
+  UbntModel,          ///< model in a Ubiquiti discovery announcement ("UGW3", "U7PG2")
+  UbntFirmware,       ///< firmware string of that announcement
+  // Keep UbntFirmware last or move kLastAttr: attr_from_name() walks every value up to it.
 };
-inline constexpr Attr kLastAttr = Attr::CleartextExternal;
+inline constexpr Attr kLastAttr = Attr::UbntFirmware;
 
 /// Stable lower-case name for `attr` ("hostname", "tls.ja3", ...).
 std::string_view attr_name(Attr attr);

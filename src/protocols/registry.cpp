@@ -24,6 +24,7 @@
 #include "protocols/ssdp/ssdp_analyzer.hpp"
 #include "protocols/telnet/telnet_analyzer.hpp"
 #include "protocols/tls/tls_analyzer.hpp"
+#include "protocols/ubnt/ubnt_analyzer.hpp"
 
 namespace warden::proto {
 namespace {
@@ -65,6 +66,7 @@ constexpr std::array<std::uint16_t, 1> kCoapPorts = {5683};
 constexpr std::array<std::uint16_t, 1> kSyslogPorts = {514};
 constexpr std::array<std::uint16_t, 1> kTftpPorts = {69};
 constexpr std::array<std::uint16_t, 1> kBacnetPorts = {47808};
+constexpr std::array<std::uint16_t, 1> kUbntPorts = {10001};
 constexpr std::array<std::uint16_t, 7> kHttpPorts = {80, 8080, 8000, 8008, 8081, 8888, 49152};
 constexpr std::array<std::uint16_t, 8> kTlsPorts = {443, 8443, 993, 995, 465, 853, 5061, 8883};
 constexpr std::array<std::uint16_t, 1> kSshPorts = {22};
@@ -84,7 +86,7 @@ constexpr std::array<std::uint16_t, 2> kVncPorts = {5900, 5901};
 constexpr std::array<std::uint16_t, 1> kIppPorts = {631};
 constexpr std::array<std::uint16_t, 1> kPrinterPorts = {9100};
 
-constexpr std::array<ProtocolInfo, 33> kProtocols = {{
+constexpr std::array<ProtocolInfo, 34> kProtocols = {{
     {"dhcp", Transport::Udp, kDhcpPorts, dhcp::analyze_dhcp},
     {"dhcpv6", Transport::Udp, kDhcpv6Ports, dhcpv6::analyze_dhcpv6},
     {"dns", Transport::Udp, kDnsPorts, dns::analyze_dns},
@@ -100,6 +102,7 @@ constexpr std::array<ProtocolInfo, 33> kProtocols = {{
     {"bacnet", Transport::Udp, kBacnetPorts, bacnet::analyze_bacnet},
     {"enip", Transport::Udp, kEnipPorts, enip::analyze_enip},
     {"dnp3", Transport::Udp, kDnp3Ports, dnp3::analyze_dnp3},
+    {"ubnt", Transport::Udp, kUbntPorts, ubnt::analyze_ubnt},
     // RTSP before HTTP: the HTTP probe also accepts "OPTIONS ".
     {"rtsp", Transport::Tcp, kRtspPorts, nullptr, rtsp::make_rtsp_analyzer, rtsp::probe_rtsp},
     {"http", Transport::Tcp, kHttpPorts, nullptr, http::make_http_analyzer, probe_http},
