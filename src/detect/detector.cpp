@@ -8,6 +8,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "detect/device_index.hpp"
 #include "protocols/registry.hpp"
 
 namespace warden::detect {
@@ -75,54 +76,6 @@ bool is_internal(const IpAddress& ip) {
   return ip.is_private();
 }
 
-/// Devices by address, and what an alert says about them.
-class DeviceIndex {
- public:
-  explicit DeviceIndex(const std::vector<inventory::Device>* devices) {
-    if (devices == nullptr) {
-      return;
-    }
-    for (const inventory::Device& device : *devices) {
-      if (device.key_ip) {
-        by_ip_.emplace(*device.key_ip, &device);
-      }
-      for (const inventory::AttributeValue& value : device.attributes) {
-        if (value.attr == proto::Attr::Ipv4 || value.attr == proto::Attr::Ipv6) {
-          if (const auto ip = IpAddress::parse(value.value)) {
-            by_ip_.emplace(*ip, &device);  // the first device holding it wins
-          }
-        }
-      }
-    }
-  }
-  [[nodiscard]] const inventory::Device* find(const IpAddress& ip) const {
-    const auto found = by_ip_.find(ip);
-    return found == by_ip_.end() ? nullptr : found->second;
-  }
-
- private:
-  std::unordered_map<IpAddress, const inventory::Device*> by_ip_;
-};
-
-std::string identity_value(const inventory::Device& device, std::string_view field) {
-  const inventory::IdentityField* entry = device.identity_field(field);
-  return entry == nullptr ? std::string() : entry->value;
-}
-
-nlohmann::json describe(const inventory::Device* device) {
-  if (device == nullptr) {
-    return nlohmann::json::object();
-  }
-  nlohmann::json out = {{"key", device->key}};
-  for (const std::string_view field : {"vendor", "type", "model", "os", "firmware"}) {
-    if (std::string value = identity_value(*device, field); !value.empty()) {
-      out[std::string(field)] = value;
-    }
-  }
-  out["risk_score"] = device->risk_score;
-  return out;
-}
-
 class Builder {
  public:
   Builder(const DeviceIndex& index, std::vector<Alert>& out) : index_(index), out_(out) {}
@@ -166,8 +119,8 @@ std::string label(const IpAddress& ip, const DeviceIndex& index) {
   const inventory::Device* device = index.find(ip);
   std::string text = ip.to_string();
   if (device != nullptr) {
-    const std::string type = identity_value(*device, "type");
-    const std::string vendor = identity_value(*device, "vendor");
+    const std::string type = device->identity_value("type");
+    const std::string vendor = device->identity_value("vendor");
     std::string what = vendor;
     if (!type.empty() && type != "unknown") {
       what += (what.empty() ? "" : " ") + type;
@@ -503,7 +456,7 @@ void roles(const Tracker& tracker, Builder& build) {
     if (device == nullptr) {
       continue;
     }
-    const std::string type = identity_value(*device, "type");
+    const std::string type = device->identity_value("type");
     if (std::find(kServingTypes.begin(), kServingTypes.end(), type) == kServingTypes.end()) {
       continue;
     }
@@ -581,7 +534,7 @@ void inventory_changes(const DetectContext& context, Builder& build) {
     };
     const std::string name =
         device.key + (address.is_set() ? " (" + address.to_string() + ")" : "");
-    const std::string what = identity_value(device, "type");
+    const std::string what = device.identity_value("type");
     if (!context.inventory_was_empty && !context.known_before.contains(device.key)) {
       add("WARDEN-DET-NEW-DEVICE", "new device " + name + (what.empty() ? "" : ", " + what));
     }
@@ -609,7 +562,7 @@ void new_behaviour(const Tracker& tracker, const DetectContext& context, Builder
     // Against the device's own baseline; a device without one (new since learning) against
     // what its class did while learning: ports and protocols no device of its type used.
     const auto learned = context.baseline.find(device_key);
-    const std::string type = owner != nullptr ? identity_value(*owner, "type") : std::string();
+    const std::string type = owner != nullptr ? owner->identity_value("type") : std::string();
     const auto learned_class = context.baseline.find("class:" + type);
     if (learned == context.baseline.end() && learned_class == context.baseline.end()) {
       continue;
@@ -660,7 +613,7 @@ std::map<std::string, std::set<std::string>> behaviour(
     }
     // Per device, and per class ("class:<type>", ports and protocols only: destinations are a
     // device's own).
-    const std::string type = identity_value(*device, "type");
+    const std::string type = device->identity_value("type");
     auto& values = out[device->key];
     if (values.size() < kMaxValues) {
       values.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));

@@ -5,53 +5,11 @@
 
 #include <unordered_map>
 
+#include "detect/device_index.hpp"
 #include "protocols/registry.hpp"
 
 namespace warden::detect {
 namespace {
-
-std::string identity_value(const inventory::Device& device, std::string_view field) {
-  const inventory::IdentityField* entry = device.identity_field(field);
-  return entry == nullptr ? std::string() : entry->value;
-}
-
-nlohmann::json describe(const inventory::Device* device) {
-  if (device == nullptr) {
-    return nlohmann::json::object();
-  }
-  nlohmann::json out = {{"key", device->key}};
-  for (const std::string_view field : {"vendor", "type", "model"}) {
-    if (std::string value = identity_value(*device, field); !value.empty()) {
-      out[std::string(field)] = value;
-    }
-  }
-  return out;
-}
-
-class DeviceByIp {
- public:
-  explicit DeviceByIp(const std::vector<inventory::Device>& devices) {
-    for (const inventory::Device& device : devices) {
-      if (device.key_ip) {
-        by_ip_.emplace(*device.key_ip, &device);
-      }
-      for (const inventory::AttributeValue& value : device.attributes) {
-        if (value.attr == proto::Attr::Ipv4 || value.attr == proto::Attr::Ipv6) {
-          if (const auto ip = IpAddress::parse(value.value)) {
-            by_ip_.emplace(*ip, &device);
-          }
-        }
-      }
-    }
-  }
-  [[nodiscard]] const inventory::Device* find(const IpAddress& ip) const {
-    const auto found = by_ip_.find(ip);
-    return found == by_ip_.end() ? nullptr : found->second;
-  }
-
- private:
-  std::unordered_map<IpAddress, const inventory::Device*> by_ip_;
-};
 
 policy::Endpoint endpoint_of(const IpAddress& ip, std::uint16_t vlan,
                              const inventory::Device* device) {
@@ -61,11 +19,11 @@ policy::Endpoint endpoint_of(const IpAddress& ip, std::uint16_t vlan,
     endpoint.vlan = vlan;
   }
   if (device != nullptr) {
-    endpoint.type = identity_value(*device, "type");
+    endpoint.type = device->identity_value("type");
     if (endpoint.type == "unknown") {
       endpoint.type.clear();
     }
-    endpoint.vendor = identity_value(*device, "vendor");
+    endpoint.vendor = device->identity_value("vendor");
   }
   return endpoint;
 }
@@ -88,13 +46,13 @@ std::string transport_name(std::uint8_t proto) {
 
 policy::Endpoint policy_endpoint(const IpAddress& ip, std::uint16_t vlan,
                                  const std::vector<inventory::Device>& devices) {
-  const DeviceByIp index(devices);
+  const DeviceIndex index(&devices);
   return endpoint_of(ip, vlan, index.find(ip));
 }
 
 std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Policy& policy,
                                      const std::vector<inventory::Device>& devices) {
-  const DeviceByIp index(devices);
+  const DeviceIndex index(&devices);
   std::vector<Alert> alerts;
   for (const auto& [key, c] : tracker.conversations()) {
     const inventory::Device* initiator = index.find(c.initiator);

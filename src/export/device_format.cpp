@@ -159,15 +159,10 @@ std::string format_time(std::int64_t us) {
                      us % 1'000'000);
 }
 
-std::string identity_value(const inventory::Device& device, std::string_view field) {
-  const inventory::IdentityField* entry = device.identity_field(field);
-  return entry == nullptr ? std::string() : entry->value;
-}
-
 /// The identified vendor: the brand the evidence supports, empty when it supports none (a
 /// chip maker's MAC prefix alone is not enough; `oui_vendor` keeps the registry's name).
 std::string display_vendor(const inventory::Device& device) {
-  return identity_value(device, "vendor");
+  return device.identity_value("vendor");
 }
 
 nlohmann::json finding_to_json(const inventory::Finding& finding) {
@@ -203,11 +198,11 @@ nlohmann::json device_to_json(const inventory::Device& device) {
   out["hostnames"] = values_of(device, Attr::Hostname);
   out["vendor"] = text_or_null(display_vendor(device));
   out["oui_vendor"] = device.vendor ? nlohmann::json(*device.vendor) : nlohmann::json(nullptr);
-  const std::string type = identity_value(device, "type");
+  const std::string type = device.identity_value("type");
   out["type"] = type.empty() ? "unknown" : type;
-  out["model"] = text_or_null(identity_value(device, "model"));
-  out["os"] = text_or_null(identity_value(device, "os"));
-  out["firmware"] = text_or_null(identity_value(device, "firmware"));
+  out["model"] = text_or_null(device.identity_value("model"));
+  out["os"] = text_or_null(device.identity_value("os"));
+  out["firmware"] = text_or_null(device.identity_value("firmware"));
   nlohmann::json identity = nlohmann::json::object();
   for (const inventory::IdentityField& field : device.identity) {
     identity[field.field] = {{"value", field.value},
@@ -354,8 +349,8 @@ void write_findings(std::ostream& out, const std::vector<inventory::Device>& dev
         {"vendor", display_vendor(*row.device).empty()
                        ? nlohmann::json(nullptr)
                        : nlohmann::json(display_vendor(*row.device))},
-        {"type", identity_value(*row.device, "type").empty() ? "unknown"
-                                                             : identity_value(*row.device, "type")},
+        {"type", row.device->identity_value("type").empty() ? "unknown"
+                                                            : row.device->identity_value("type")},
         {"risk_score", row.device->risk_score}};
     return item;
   };
@@ -380,7 +375,7 @@ void write_findings(std::ostream& out, const std::vector<inventory::Device>& dev
         const inventory::Finding& f = *row.finding;
         out << csv_field(row.device->key) << ',' << csv_field(join(addresses_of(*row.device), " "))
             << ',' << csv_field(display_vendor(*row.device)) << ','
-            << csv_field(identity_value(*row.device, "type")) << ',' << f.id << ',' << f.severity
+            << csv_field(row.device->identity_value("type")) << ',' << f.id << ',' << f.severity
             << ',' << f.points << ',' << csv_field(f.title) << ',' << csv_field(f.evidence) << ','
             << csv_field(f.protocol) << ',' << format_time(f.first_us) << ','
             << format_time(f.last_us) << ',' << f.count << ',' << csv_field(f.remediation) << ','
@@ -442,11 +437,11 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
             << csv_field(join(addresses_of(device), " ")) << ','
             << csv_field(join(values_of(device, Attr::Hostname), " ")) << ','
             << csv_field(display_vendor(device)) << ','
-            << csv_field(identity_value(device, "type").empty() ? "unknown"
-                                                                : identity_value(device, "type"))
-            << ',' << csv_field(identity_value(device, "model")) << ','
-            << csv_field(identity_value(device, "os")) << ','
-            << csv_field(identity_value(device, "firmware")) << ',' << device.risk_score << ','
+            << csv_field(device.identity_value("type").empty() ? "unknown"
+                                                               : device.identity_value("type"))
+            << ',' << csv_field(device.identity_value("model")) << ','
+            << csv_field(device.identity_value("os")) << ','
+            << csv_field(device.identity_value("firmware")) << ',' << device.risk_score << ','
             << csv_field(join(finding_ids(device), " ")) << ','
             << (device.locally_administered ? 1 : 0) << ',' << (device.is_router ? 1 : 0) << ','
             << format_time(device.first_us) << ',' << format_time(device.last_us) << ','
@@ -475,7 +470,7 @@ void write_devices(std::ostream& out, const std::vector<inventory::Device>& devi
         if (vendor.size() > 20) {
           vendor = vendor.substr(0, 19) + "~";
         }
-        std::string type = identity_value(device, "type");
+        std::string type = device.identity_value("type");
         type = type.empty() ? "unknown" : type.substr(0, 15);
         std::string label = device_label(device);
         if (device.is_router) {

@@ -62,6 +62,11 @@ struct Device {
     }
     return nullptr;
   }
+  /// The value of identity field `field`, or "" when it is not identified.
+  [[nodiscard]] std::string identity_value(std::string_view field) const {
+    const IdentityField* entry = identity_field(field);
+    return entry == nullptr ? std::string() : entry->value;
+  }
 };
 
 /// Unbound IPv4 source addresses a MAC may carry before it is taken for a router.
