@@ -11,6 +11,7 @@
 #include "protocols/mqtt/mqtt_analyzer.hpp"
 #include "testutil/hex.hpp"
 #include "testutil/recording_sink.hpp"
+#include "testutil/stream_feeder.hpp"
 
 namespace warden::proto::mqtt {
 namespace {
@@ -118,57 +119,12 @@ constexpr std::string_view kConnack5Assigned =
     "203500003222000a1200296175746f2d31373233363339332d423533322d303346322d363532362d4637313131"
     "35423841344245210014";
 
-/// Plays the flow's role: per direction, buffers what arrives, drops what the analyzer consumed
-/// and skips what it asked to skip.
-class Feeder {
+/// The flow's role (testutil::StreamFeeder) with the MQTT analyzer; test data in hex.
+class Feeder : public testutil::StreamFeeder {
  public:
-  explicit Feeder(RecordingSink& sink) : analyzer_(make_mqtt_analyzer()), sink_(sink) {}
-
-  /// Delivers `bytes`; false once the direction was stopped by an error.
-  bool feed(Direction dir, const std::vector<std::uint8_t>& bytes) {
-    Side& side = sides_.at(static_cast<std::size_t>(dir));
-    if (side.stopped) {
-      return false;
-    }
-    for (const std::uint8_t byte : bytes) {
-      if (side.skip > 0) {
-        --side.skip;
-      } else {
-        side.buffer.push_back(byte);
-      }
-    }
-    if (side.buffer.empty()) {
-      return true;
-    }
-    const auto used = analyzer_->on_data(dir, side.buffer, sink_);
-    if (!used) {
-      side.stopped = used.error().code != ParseErrorCode::Incomplete;
-      return !side.stopped;
-    }
-    if (*used >= side.buffer.size()) {
-      side.skip = *used - side.buffer.size();
-      side.buffer.clear();
-    } else {
-      side.buffer.erase(side.buffer.begin(),
-                        side.buffer.begin() + static_cast<std::ptrdiff_t>(*used));
-    }
-    return true;
-  }
+  explicit Feeder(RecordingSink& sink) : StreamFeeder(make_mqtt_analyzer(), sink) {}
   bool to_server(std::string_view hex) { return feed(Direction::ToServer, from_hex(hex)); }
   bool to_client(std::string_view hex) { return feed(Direction::ToClient, from_hex(hex)); }
-  [[nodiscard]] std::size_t buffered(Direction dir) const {
-    return sides_.at(static_cast<std::size_t>(dir)).buffer.size();
-  }
-
- private:
-  struct Side {
-    std::vector<std::uint8_t> buffer;
-    std::size_t skip = 0;
-    bool stopped = false;
-  };
-  std::unique_ptr<StreamAnalyzer> analyzer_;
-  RecordingSink& sink_;
-  std::array<Side, 2> sides_;
 };
 
 std::size_t count(const RecordingSink& sink, Attr attr) {
@@ -481,8 +437,8 @@ TEST(MqttAnalyzer, PacketsSplitAcrossSegments) {
   RecordingSink bytewise;
   Feeder slow(bytewise);
   const auto connect = from_hex(kConnect5Will);
-  for (const std::uint8_t byte : connect) {
-    ASSERT_TRUE(slow.feed(Direction::ToServer, {byte}));
+  for (std::size_t at = 0; at < connect.size(); ++at) {
+    ASSERT_TRUE(slow.feed(Direction::ToServer, Bytes(connect).subspan(at, 1)));
   }
   EXPECT_TRUE(bytewise.has(Attr::MqttTopic, "will willtopic"));
   EXPECT_TRUE(bytewise.anomalies.empty());

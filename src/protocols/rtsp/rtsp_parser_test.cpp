@@ -9,6 +9,7 @@
 
 #include "protocols/rtsp/rtsp_analyzer.hpp"
 #include "testutil/recording_sink.hpp"
+#include "testutil/stream_feeder.hpp"
 
 namespace warden::proto::rtsp {
 namespace {
@@ -107,59 +108,14 @@ std::string response_to(std::uint32_t cseq, std::string_view status_line) {
          "\r\nServer: Hipcam RealServer/V1.0\r\n\r\n";
 }
 
-/// Plays the flow's role: per direction, buffers what arrives, drops what the analyzer consumed
-/// and skips what it asked to skip.
-class Feeder {
+/// The flow's role (testutil::StreamFeeder) with the RTSP analyzer; test data as text.
+class Feeder : public testutil::StreamFeeder {
  public:
-  explicit Feeder(RecordingSink& sink) : analyzer_(make_rtsp_analyzer()), sink_(sink) {}
-
-  bool feed(Direction dir, std::string_view text) {
-    Side& side = sides_.at(static_cast<std::size_t>(dir));
-    if (side.stopped) {
-      return false;
-    }
-    for (const char c : text) {
-      if (side.skip > 0) {
-        --side.skip;
-      } else {
-        side.buffer.push_back(static_cast<std::uint8_t>(c));
-      }
-    }
-    if (side.buffer.empty()) {
-      return true;
-    }
-    const auto used = analyzer_->on_data(dir, side.buffer, sink_);
-    if (!used) {
-      side.stopped = used.error().code != ParseErrorCode::Incomplete;
-      return !side.stopped;
-    }
-    if (*used >= side.buffer.size()) {
-      side.skip = *used - side.buffer.size();
-      side.buffer.clear();
-    } else {
-      side.buffer.erase(side.buffer.begin(),
-                        side.buffer.begin() + static_cast<std::ptrdiff_t>(*used));
-    }
-    return true;
-  }
+  explicit Feeder(RecordingSink& sink) : StreamFeeder(make_rtsp_analyzer(), sink) {}
+  using StreamFeeder::feed;
+  bool feed(Direction dir, std::string_view text) { return feed(dir, as_bytes(text)); }
   bool to_server(std::string_view text) { return feed(Direction::ToServer, text); }
   bool to_client(std::string_view text) { return feed(Direction::ToClient, text); }
-  [[nodiscard]] std::size_t skip(Direction dir) const {
-    return sides_.at(static_cast<std::size_t>(dir)).skip;
-  }
-  [[nodiscard]] std::size_t buffered(Direction dir) const {
-    return sides_.at(static_cast<std::size_t>(dir)).buffer.size();
-  }
-
- private:
-  struct Side {
-    std::vector<std::uint8_t> buffer;
-    std::size_t skip = 0;
-    bool stopped = false;
-  };
-  std::unique_ptr<StreamAnalyzer> analyzer_;
-  RecordingSink& sink_;
-  std::array<Side, 2> sides_;
 };
 
 // --- parser ---------------------------------------------------------------------------------
