@@ -82,10 +82,10 @@ class PcapSource {
  private:
   PcapSource() = default;
   struct Handle;
-  struct MappedFile;
-  SourceStatus next_mapped(RawPacket& out);
+  struct WindowedFile;
+  SourceStatus next_from_window(RawPacket& out);
   std::unique_ptr<Handle> handle_;
-  std::unique_ptr<MappedFile> mapped_;
+  std::unique_ptr<WindowedFile> windowed_;
   SourceError error_;
   std::string name_;
   int link_type_ = 0;
