@@ -2,6 +2,7 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace warden {
 namespace {
@@ -33,6 +34,48 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
   return length;
 }
 }  // namespace
+
+bool is_clean_value(std::string_view raw, bool lower) {
+  if (raw.empty() || raw.size() > kMaxValueLength || raw.front() == ' ' || raw.back() == ' ' ||
+      (lower && raw.back() == '.')) {
+    return false;
+  }
+  // Byte-parallel tests from "Bit Twiddling Hacks" (hasless, hasmore, hasbetween): each is exact
+  // for whether any byte of the word is in the range, for the thresholds used here (all < 128).
+  constexpr std::uint64_t kOnes = ~std::uint64_t{0} / 255;
+  constexpr std::uint64_t kHigh = kOnes * 128;
+  auto has_less = [](std::uint64_t word, std::uint64_t n) {
+    return ((word - kOnes * n) & ~word & kHigh) != 0;
+  };
+  auto has_more = [](std::uint64_t word, std::uint64_t n) {
+    return (((word + kOnes * (127 - n)) | word) & kHigh) != 0;
+  };
+  auto has_between = [](std::uint64_t word, std::uint64_t low, std::uint64_t high) {
+    return (((kOnes * (127 + high) - (word & kOnes * 127)) & ~word &
+             ((word & kOnes * 127) + kOnes * (127 - low))) &
+            kHigh) != 0;
+  };
+  auto clean = [&](std::uint64_t word) {
+    return !has_less(word, 0x20) && !has_more(word, 0x7E) &&
+           !(lower && has_between(word, 'A' - 1, 'Z' + 1));
+  };
+  std::size_t at = 0;
+  for (; at + 8 <= raw.size(); at += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, raw.data() + at, 8);
+    if (!clean(word)) {
+      return false;
+    }
+  }
+  if (at < raw.size()) {
+    std::uint64_t word = kOnes * 'a';  // padding that passes every test
+    std::memcpy(&word, raw.data() + at, raw.size() - at);
+    if (!clean(word)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::string sanitize(std::string_view raw, std::size_t max_length) {
   raw = trim(raw);

@@ -17,6 +17,12 @@ inline constexpr std::size_t kMaxValueLength = 256;
 /// replaces control bytes with '.', trims surrounding spaces and cuts at `max_length`.
 std::string sanitize(std::string_view raw, std::size_t max_length = kMaxValueLength);
 
+/// True when `raw` is non-empty printable ASCII of at most kMaxValueLength bytes without
+/// surrounding spaces, so sanitize() would return it unchanged; with `lower`, also without
+/// upper-case letters or a trailing dot (a canonical host name). Lets the common case be stored
+/// without a copy. Checks eight bytes per step.
+bool is_clean_value(std::string_view raw, bool lower);
+
 /// ASCII lower-casing (protocol tokens, host names).
 std::string to_lower(std::string_view text);
 

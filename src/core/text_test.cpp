@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "core/hash.hpp"
+
 namespace warden {
 namespace {
 
@@ -28,6 +32,63 @@ TEST(Text, CaseInsensitiveHelpers) {
   EXPECT_EQ(trim(" \tx y\r"), "x y");
   const std::array<std::uint8_t, 3> bytes = {0x00, 0xab, 0x7f};
   EXPECT_EQ(to_hex(bytes), "00ab7f");
+}
+
+/// The byte-at-a-time definition is_clean_value() must agree with.
+bool clean_reference(std::string_view raw, bool lower) {
+  if (raw.empty() || raw.size() > kMaxValueLength || sanitize(raw) != raw ||
+      (lower && raw.back() == '.')) {
+    return false;
+  }
+  return std::all_of(raw.begin(), raw.end(), [lower](char c) {
+    return c >= 0x20 && c <= 0x7E && !(lower && c >= 'A' && c <= 'Z');
+  });
+}
+
+TEST(Text, CleanValueAgreesWithTheBytewiseDefinition) {
+  EXPECT_TRUE(is_clean_value("tcp/80 http", false));
+  EXPECT_FALSE(is_clean_value("Printer.local", true));
+  EXPECT_TRUE(is_clean_value("Printer.local", false));
+  EXPECT_FALSE(is_clean_value("printer.local.", true));
+  EXPECT_FALSE(is_clean_value(std::string_view("a\0b", 3), false));
+  EXPECT_FALSE(is_clean_value("caf\xc3\xa9", false));  // kept by sanitize, but not ASCII
+  EXPECT_FALSE(is_clean_value(std::string(kMaxValueLength + 1, 'a'), false));
+  EXPECT_TRUE(is_clean_value(std::string(kMaxValueLength, 'a'), false));
+  // Every byte value at every position of a word, and random strings of the interesting bytes.
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t position = 0; position < 11; ++position) {
+      std::string value(11, 'x');
+      value[position] = static_cast<char>(byte);
+      for (const bool lower : {false, true}) {
+        ASSERT_EQ(is_clean_value(value, lower), clean_reference(value, lower))
+            << "byte " << byte << " at " << position << (lower ? " lower" : "");
+      }
+    }
+  }
+  std::mt19937 random(7);
+  const std::string alphabet = std::string("aZ. @[`{~\x7f\x1f\x80\xff\t") + '\0';
+  for (int round = 0; round < 20000; ++round) {
+    std::string value(random() % 20, ' ');
+    for (char& c : value) {
+      c = alphabet[random() % alphabet.size()];
+    }
+    for (const bool lower : {false, true}) {
+      ASSERT_EQ(is_clean_value(value, lower), clean_reference(value, lower)) << value;
+    }
+  }
+}
+
+TEST(Hash, BytesHashIsStableAndSeesEveryByteAndTheLength) {
+  EXPECT_EQ(hash_bytes("printer.local"), hash_bytes(std::string("printer.local")));
+  EXPECT_NE(hash_bytes("ab"), hash_bytes(std::string_view("ab\0", 3)));
+  EXPECT_NE(hash_bytes(""), hash_bytes(std::string_view("\0", 1)));
+  EXPECT_NE(hash_bytes("x", 1), hash_bytes("x", 2));
+  const std::string base(40, 'q');
+  for (std::size_t position = 0; position < base.size(); ++position) {
+    std::string changed = base;
+    changed[position] = 'r';
+    EXPECT_NE(hash_bytes(changed), hash_bytes(base)) << position;
+  }
 }
 
 }  // namespace

@@ -527,6 +527,7 @@ void Worker::handle_ip(const decode::Packet& packet) {
 
 void Worker::finish() {
   flows_.flush();
+  table_.flush();
 }
 
 }  // namespace warden::engine

@@ -57,6 +57,7 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
   config.max_endpoints = static_cast<std::uint32_t>(table.size() + 1);
   config.max_attributes_per_endpoint = 4096;
   config.max_peers_per_endpoint = 1024;
+  config.pending_entries = 4096;
   EndpointTable devices(config);
   std::unordered_map<IpAddress, EndpointKey> ip_owner;  // IP -> the MAC device holding it
   auto absorb = [&](const EndpointKey& device_key, const Endpoint& endpoint) {
@@ -117,7 +118,7 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
   }
 
   std::map<std::string, Device> ordered;  // by key: stable output
-  for (const Endpoint& aggregate : devices.endpoints()) {
+  for (Endpoint& aggregate : devices.release()) {
     if (!aggregate.in_use) {
       continue;
     }
@@ -136,8 +137,8 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
     device.first_us = aggregate.first_us;
     device.last_us = aggregate.last_us;
     device.counters = aggregate.counters;
-    device.attributes = aggregate.attributes;
-    device.peers = aggregate.peers;
+    device.attributes = std::move(aggregate.attributes);
+    device.peers = std::move(aggregate.peers);
     std::string key = device.key;
     ordered.emplace(std::move(key), std::move(device));
   }

@@ -8,11 +8,16 @@ namespace warden::inventory {
 
 /// An open-addressing index from a 64-bit hash to positions in a caller's vector, for the small
 /// per-endpoint lists (attributes, peers) that most endpoints keep short and a few grow to their
-/// cap. Below `kScanLimit` entries it holds nothing and callers scan; at the limit it is built and
-/// kept, sized for `capacity` entries at most half full.
+/// cap. Below `kScanLimit` entries it holds nothing and callers scan; from there it is built, and
+/// it doubles to stay at most half full. A slot is 32 bits: the position and 16 bits of the
+/// entry's hash, so a probe rejects other entries without touching them (the entries live
+/// elsewhere in memory; touching one is a cache miss), and an index of 64 entries fits in four
+/// cache lines.
 class HashIndex {
  public:
   static constexpr std::size_t kScanLimit = 16;
+  /// Positions must be below this.
+  static constexpr std::size_t kMaxEntries = 0xFFFF;
 
   [[nodiscard]] bool active() const { return !slots_.empty(); }
 
@@ -21,30 +26,36 @@ class HashIndex {
   template <typename Matches>
   [[nodiscard]] std::int64_t find(std::uint64_t hash, Matches&& matches) const {
     const std::size_t mask = slots_.size() - 1;
+    const std::uint32_t tag = tag_of(hash);
     std::size_t at = spread(hash) & mask;
     for (std::size_t probe = 0; probe <= mask && slots_[at] != 0; ++probe) {
-      if (matches(slots_[at] - 1U)) {
-        return slots_[at] - 1;
+      const std::uint32_t slot = slots_[at];
+      if ((slot & kTagMask) == tag) {
+        const std::uint32_t position = (slot & kPositionMask) - 1U;
+        if (matches(position)) {
+          return position;
+        }
       }
       at = (at + 1) & mask;
     }
     return -1;
   }
 
-  /// Records that the entry at `position` has `hash`. Builds the index from `hashes` (the hash of
-  /// every entry, by position) when the list reaches kScanLimit.
-  void add(std::uint64_t hash, std::uint32_t position, std::size_t capacity,
-           const std::vector<std::uint64_t>& hashes) {
-    if (!active()) {
-      if (hashes.size() < kScanLimit) {
-        return;
-      }
-      std::size_t slots = 32;
-      while (slots < capacity * 2) {
+  /// Records that the entry at `position` has `hash`; `hashes` holds the hash of every entry by
+  /// position (the index is built, and rebuilt when it grows, from it).
+  void add(std::uint64_t hash, std::uint32_t position, const std::vector<std::uint64_t>& hashes) {
+    if (hashes.size() < kScanLimit || position >= kMaxEntries) {
+      return;
+    }
+    if (!active() || (count_ + 1) * 2 > slots_.size()) {
+      std::size_t slots = 64;
+      while (slots < hashes.size() * 4) {
         slots *= 2;
       }
       slots_.assign(slots, 0);
-      for (std::size_t entry_idx = 0; entry_idx < hashes.size(); ++entry_idx) {
+      count_ = 0;
+      for (std::size_t entry_idx = 0; entry_idx < hashes.size() && entry_idx < kMaxEntries;
+           ++entry_idx) {
         insert(hashes[entry_idx], static_cast<std::uint32_t>(entry_idx));
       }
       return;
@@ -53,7 +64,12 @@ class HashIndex {
   }
 
  private:
-  /// FNV-style hashes keep poorly mixed low bits; linear probing needs them mixed (murmur3 fmix).
+  static constexpr std::uint32_t kPositionMask = 0xFFFFU;
+  static constexpr std::uint32_t kTagMask = 0xFFFF0000U;
+  static std::uint32_t tag_of(std::uint64_t hash) {
+    return static_cast<std::uint32_t>(hash >> 32) & kTagMask;
+  }
+  /// Some callers' hashes keep poorly mixed low bits; linear probing needs them mixed.
   static std::size_t spread(std::uint64_t hash) {
     hash ^= hash >> 33;
     hash *= 0xff51afd7ed558ccdULL;
@@ -67,10 +83,12 @@ class HashIndex {
     for (std::size_t probe = 0; probe <= mask && slots_[at] != 0; ++probe) {
       at = (at + 1) & mask;
     }
-    slots_[at] = position + 1;
+    slots_[at] = tag_of(hash) | (position + 1U);
+    ++count_;
   }
 
-  std::vector<std::uint32_t> slots_;  // position + 1; 0 = empty
+  std::vector<std::uint32_t> slots_;  // tag | (position + 1); 0 = empty
+  std::size_t count_ = 0;
 };
 
 }  // namespace warden::inventory

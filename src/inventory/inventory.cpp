@@ -2,7 +2,10 @@
 #include "inventory/inventory.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 
+#include "core/hash.hpp"
 #include "core/text.hpp"
 
 namespace warden::inventory {
@@ -11,15 +14,7 @@ namespace {
 constexpr std::uint32_t kEvictionSample = 16;
 
 std::uint64_t hash_attribute(proto::Attr attr, std::string_view value, std::string_view protocol) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL ^ static_cast<std::uint64_t>(attr);
-  for (const char c : value) {
-    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  }
-  hash = (hash ^ 0xFFU) * 0x100000001b3ULL;
-  for (const char c : protocol) {
-    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  }
-  return hash;
+  return hash_bytes(protocol, hash_bytes(value, static_cast<std::uint64_t>(attr)));
 }
 
 /// Host names are case-insensitive; store them lower-case so "Foo" and "foo" are one value.
@@ -48,6 +43,12 @@ EndpointTable::EndpointTable(const InventoryConfig& config) : config_(config) {
   if (config_.max_endpoints == 0) {
     config_.max_endpoints = 1;
   }
+  // The per-endpoint indexes address at most HashIndex::kMaxEntries positions.
+  config_.max_attributes_per_endpoint =
+      std::min<std::uint32_t>(config_.max_attributes_per_endpoint, HashIndex::kMaxEntries);
+  config_.max_peers_per_endpoint =
+      std::min<std::uint32_t>(config_.max_peers_per_endpoint, HashIndex::kMaxEntries);
+  pending_.resize(std::bit_ceil(std::max<std::uint32_t>(config_.pending_entries, 1)));
   // Reserved once (address space only; pages are touched as endpoints arrive) so Endpoint pointers
   // stay valid while other endpoints are created during the same packet.
   endpoints_.reserve(config_.max_endpoints);
@@ -110,23 +111,6 @@ Endpoint* EndpointTable::resolve(EndpointRef ref) {
   return endpoint.generation == ref.generation && endpoint.in_use ? &endpoint : nullptr;
 }
 
-namespace {
-/// True when `raw` would come out of sanitize() (and lower-casing, for `lower`) unchanged, so the
-/// common case needs no allocation to be compared.
-bool is_canonical(std::string_view raw, bool lower) {
-  if (raw.empty() || raw.size() > kMaxValueLength || raw.front() == ' ' || raw.back() == ' ' ||
-      (lower && raw.back() == '.')) {
-    return false;
-  }
-  for (const char c : raw) {
-    if (c < 0x20 || c > 0x7E || (lower && c >= 'A' && c <= 'Z')) {
-      return false;
-    }
-  }
-  return true;
-}
-}  // namespace
-
 void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
                                   std::string_view protocol, std::int64_t first_us,
                                   std::int64_t last_us, std::uint64_t count) {
@@ -134,7 +118,7 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
   const bool lower = is_case_insensitive(attr);
   std::string owned;
   std::string_view value = raw_value;
-  if (!is_canonical(raw_value, lower)) {
+  if (!is_clean_value(raw_value, lower)) {
     owned = sanitize(raw_value);
     if (lower) {
       owned = to_lower(owned);
@@ -148,56 +132,98 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
     return;
   }
   const std::uint64_t hash = hash_attribute(attr, value, protocol);
+  const auto index = static_cast<std::uint32_t>(&endpoint - endpoints_.data());
+  PendingAttribute& cached = pending_[pending_slot(index, hash)];
+  if (cached.hash == hash && cached.endpoint == index && cached.generation == endpoint.generation &&
+      cached.attr == attr && cached.in_use) {
+    // Seen lately: count it here, in a table that stays in the CPU cache; the value's record
+    // gets the sum when the entry is replaced or the table is read (flush()).
+    cached.count += count;
+    cached.first_us = std::min(cached.first_us, first_us);
+    cached.last_us = std::max(cached.last_us, last_us);
+    return;
+  }
   auto same = [&](std::size_t position) {
     const AttributeValue& existing = endpoint.attributes[position];
     return existing.hash == hash && existing.attr == attr && existing.value == value &&
            existing.protocol == protocol;
   };
   std::int64_t found = -1;
-  for (const std::uint32_t recent : endpoint.recent_attributes) {
-    if (recent < endpoint.attribute_hashes.size() && endpoint.attribute_hashes[recent] == hash &&
-        same(recent)) {
-      found = recent;
-      break;
-    }
-  }
-  if (found < 0 && endpoint.attribute_index.active()) {
+  if (endpoint.attribute_index.active()) {
     found = endpoint.attribute_index.find(hash, same);
-  } else if (found < 0) {
-    for (std::size_t position = 0; position < endpoint.attributes.size(); ++position) {
-      if (same(position)) {
+  } else {
+    for (std::size_t position = 0; position < endpoint.attribute_hashes.size(); ++position) {
+      if (endpoint.attribute_hashes[position] == hash && same(position)) {
         found = static_cast<std::int64_t>(position);
         break;
       }
     }
   }
-  auto remember = [&endpoint](std::uint32_t position) {
-    auto& recent = endpoint.recent_attributes;
-    if (recent[0] != position) {
-      recent[3] = recent[2];
-      recent[2] = recent[1];
-      recent[1] = recent[0];
-      recent[0] = position;
-    }
-  };
   if (found >= 0) {
-    remember(static_cast<std::uint32_t>(found));
     AttributeValue& existing = endpoint.attributes[static_cast<std::size_t>(found)];
     existing.count += count;
     existing.first_us = std::min(existing.first_us, first_us);
     existing.last_us = std::max(existing.last_us, last_us);
-    return;
-  }
-  if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
+  } else if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
     ++stats_.attributes_dropped;
     return;
+  } else {
+    endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
+                                                 first_us, last_us, count, hash});
+    endpoint.attribute_hashes.push_back(hash);
+    found = static_cast<std::int64_t>(endpoint.attributes.size() - 1);
+    endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(found),
+                                 endpoint.attribute_hashes);
   }
-  endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
-                                               first_us, last_us, count, hash});
-  endpoint.attribute_hashes.push_back(hash);
-  remember(static_cast<std::uint32_t>(endpoint.attributes.size() - 1));
-  endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(endpoint.attributes.size() - 1),
-                               config_.max_attributes_per_endpoint, endpoint.attribute_hashes);
+  fold(cached);
+  cached = PendingAttribute{hash,
+                            index,
+                            endpoint.generation,
+                            static_cast<std::uint32_t>(found),
+                            attr,
+                            true,
+                            0,
+                            std::numeric_limits<std::int64_t>::max(),
+                            std::numeric_limits<std::int64_t>::min()};
+}
+
+std::size_t EndpointTable::pending_slot(std::uint32_t endpoint_index, std::uint64_t hash) const {
+  return static_cast<std::size_t>(mix64(hash ^ endpoint_index)) & (pending_.size() - 1);
+}
+
+void EndpointTable::fold(PendingAttribute& entry) {
+  if (!entry.in_use) {
+    return;
+  }
+  entry.in_use = false;
+  if (entry.count == 0 || entry.endpoint >= endpoints_.size()) {
+    return;
+  }
+  Endpoint& endpoint = endpoints_[entry.endpoint];
+  if (!endpoint.in_use || endpoint.generation != entry.generation ||
+      entry.position >= endpoint.attributes.size()) {
+    return;  // the endpoint was evicted since: its evidence went with it
+  }
+  AttributeValue& target = endpoint.attributes[entry.position];
+  target.count += entry.count;
+  target.first_us = std::min(target.first_us, entry.first_us);
+  target.last_us = std::max(target.last_us, entry.last_us);
+}
+
+std::vector<Endpoint> EndpointTable::release() {
+  flush();
+  std::vector<Endpoint> out = std::move(endpoints_);
+  endpoints_.clear();
+  endpoints_.reserve(config_.max_endpoints);
+  free_.clear();
+  index_.clear();
+  return out;
+}
+
+void EndpointTable::flush() {
+  for (PendingAttribute& entry : pending_) {
+    fold(entry);
+  }
 }
 
 void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t first_us,
@@ -208,8 +234,8 @@ void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int
   if (endpoint.peer_index.active()) {
     found = endpoint.peer_index.find(hash, same);
   } else {
-    for (std::size_t position = 0; position < endpoint.peers.size(); ++position) {
-      if (same(position)) {
+    for (std::size_t position = 0; position < endpoint.peer_hashes.size(); ++position) {
+      if (endpoint.peer_hashes[position] == hash && same(position)) {
         found = static_cast<std::int64_t>(position);
         break;
       }
@@ -229,7 +255,7 @@ void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int
   endpoint.peers.push_back(PeerValue{peer, first_us, last_us, flows});
   endpoint.peer_hashes.push_back(hash);
   endpoint.peer_index.add(hash, static_cast<std::uint32_t>(endpoint.peers.size() - 1),
-                          config_.max_peers_per_endpoint, endpoint.peer_hashes);
+                          endpoint.peer_hashes);
 }
 
 void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
@@ -258,6 +284,7 @@ void EndpointTable::merge_from(const EndpointTable& other) {
       absorb(source.key, source);
     }
   }
+  flush();
   stats_.add(other.stats_);
   stats_.observations = observations;
 }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/address.hpp"
 #include "inventory/hash_index.hpp"
 #include "protocols/observation.hpp"
@@ -27,7 +28,7 @@ struct EndpointKey {
 
 struct EndpointKeyHash {
   std::size_t operator()(const EndpointKey& key) const noexcept {
-    return std::hash<MacAddress>{}(key.mac) * 31 ^ std::hash<IpAddress>{}(key.ip);
+    return mix64(key.mac.as_u64() ^ std::hash<IpAddress>{}(key.ip));
   }
 };
 
@@ -74,9 +75,6 @@ struct Endpoint {
   std::vector<AttributeValue> attributes;
   std::vector<std::uint64_t> attribute_hashes;  ///< parallel to `attributes`
   HashIndex attribute_index;
-  /// The attributes most recently added to, by position: devices repeat the same few values
-  /// (their SSDP announcement, their service), and this avoids the index's cache misses.
-  std::array<std::uint32_t, 4> recent_attributes{};
   std::vector<PeerValue> peers;
   std::vector<std::uint64_t> peer_hashes;  ///< parallel to `peers`
   HashIndex peer_index;
@@ -89,6 +87,9 @@ struct InventoryConfig {
   std::uint32_t max_endpoints = 1U << 17;
   std::uint32_t max_attributes_per_endpoint = 512;
   std::uint32_t max_peers_per_endpoint = 256;
+  /// Entries of the table that counts repeated values before they reach their records (a power
+  /// of two; 48 bytes each).
+  std::uint32_t pending_entries = 1U << 17;
 };
 
 struct InventoryStats {
@@ -133,7 +134,15 @@ class EndpointTable {
   void add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t first_us,
                 std::int64_t last_us, std::uint64_t flows = 1);
 
-  /// Folds `other`'s endpoints into this table (attributes, peers, counters, times).
+  /// Folds the counts still held for values seen lately into their records. The const accessors
+  /// below show the records: call this (Worker::finish does) after the last add_attribute.
+  void flush();
+
+  /// Hands over every endpoint (flushed), leaving the table empty: for a caller done with it.
+  std::vector<Endpoint> release();
+
+  /// Folds `other`'s endpoints into this table (attributes, peers, counters, times). `other` must
+  /// have been flushed.
   void merge_from(const EndpointTable& other);
   /// Folds one endpoint's evidence into the endpoint keyed `into` (created if needed).
   void absorb(const EndpointKey& into, const Endpoint& source);
@@ -143,12 +152,31 @@ class EndpointTable {
   [[nodiscard]] std::size_t size() const { return index_.size(); }
 
  private:
+  /// A value seen lately, with the counts not yet added to its record. Devices repeat the same
+  /// values (their announcements, their lookups, their services) all the time: counting them here
+  /// costs an access to a table that stays in the CPU cache instead of two cache misses (the
+  /// endpoint's index and the record). Keyed by the endpoint (exactly) and the value's hash.
+  struct PendingAttribute {
+    std::uint64_t hash = 0;
+    std::uint32_t endpoint = 0;
+    std::uint32_t generation = 0;
+    std::uint32_t position = 0;  ///< of the record in the endpoint's attributes
+    proto::Attr attr = proto::Attr::Protocol;
+    bool in_use = false;
+    std::uint64_t count = 0;
+    std::int64_t first_us = 0;
+    std::int64_t last_us = 0;
+  };
+
   std::uint32_t evict_one();
+  [[nodiscard]] std::size_t pending_slot(std::uint32_t endpoint_index, std::uint64_t hash) const;
+  void fold(PendingAttribute& entry);
 
   InventoryConfig config_;
   std::vector<Endpoint> endpoints_;
   std::vector<std::uint32_t> free_;
-  std::unordered_map<EndpointKey, std::uint32_t, EndpointKeyHash> index_;
+  absl::flat_hash_map<EndpointKey, std::uint32_t, EndpointKeyHash> index_;
+  std::vector<PendingAttribute> pending_;
   std::uint32_t eviction_cursor_ = 0;
   InventoryStats stats_;
 };

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <vector>
+
 namespace warden::inventory {
 namespace {
 
@@ -24,11 +28,63 @@ TEST(EndpointTable, DeduplicatesAttributesAndKeepsEvidence) {
   table.add_attribute(*endpoint, proto::Attr::Hostname, "Kitchen-Cam", "dhcp", 10);
   table.add_attribute(*endpoint, proto::Attr::Hostname, "kitchen-cam.", "dhcp", 30);
   table.add_attribute(*endpoint, proto::Attr::Hostname, "kitchen-cam", "mdns", 20);
+  table.flush();
   ASSERT_EQ(endpoint->attributes.size(), 2U);
   EXPECT_EQ(endpoint->attributes[0].value, "kitchen-cam");
   EXPECT_EQ(endpoint->attributes[0].count, 2U);
   EXPECT_EQ(endpoint->attributes[0].first_us, 10);
   EXPECT_EQ(endpoint->attributes[0].last_us, 30);
+}
+
+TEST(EndpointTable, RepeatedValuesAreCountedExactlyThroughThePendingTable) {
+  InventoryConfig config;
+  config.pending_entries = 8;  // far fewer than the values: entries are replaced all the time
+  EndpointTable table(config);
+  constexpr std::uint32_t kEndpoints = 50;
+  constexpr int kValues = 20;
+  constexpr int kRepeats = 7;
+  std::vector<std::pair<std::uint32_t, int>> order;
+  for (int repeat = 0; repeat < kRepeats; ++repeat) {
+    for (std::uint32_t mac_idx = 0; mac_idx < kEndpoints; ++mac_idx) {
+      for (int value_idx = 0; value_idx < kValues; ++value_idx) {
+        order.emplace_back(mac_idx, value_idx);
+      }
+    }
+  }
+  std::mt19937 random(3);
+  std::shuffle(order.begin(), order.end(), random);
+  std::int64_t now = 1000;
+  for (const auto& [mac_idx, value_idx] : order) {
+    Endpoint* endpoint = table.resolve(table.get({mac_of(mac_idx), {}}, now));
+    ASSERT_NE(endpoint, nullptr);
+    table.add_attribute(*endpoint, proto::Attr::DnsQuery, "name" + std::to_string(value_idx), "dns",
+                        now++);
+  }
+  table.flush();
+  for (const Endpoint& endpoint : table.endpoints()) {
+    ASSERT_EQ(endpoint.attributes.size(), static_cast<std::size_t>(kValues));
+    for (const AttributeValue& value : endpoint.attributes) {
+      EXPECT_EQ(value.count, static_cast<std::uint64_t>(kRepeats)) << value.value;
+      EXPECT_LT(value.first_us, value.last_us);
+    }
+  }
+}
+
+TEST(EndpointTable, PendingCountsOfAnEvictedEndpointDoNotReachItsSuccessor) {
+  InventoryConfig config;
+  config.max_endpoints = 1;
+  EndpointTable table(config);
+  Endpoint* first = table.resolve(table.get({mac_of(1), {}}, 1));
+  for (int repeat = 0; repeat < 3; ++repeat) {
+    table.add_attribute(*first, proto::Attr::Hostname, "cam", "dhcp", 1 + repeat);
+  }
+  Endpoint* second = table.resolve(table.get({mac_of(2), {}}, 10));  // evicts the first
+  ASSERT_NE(second, nullptr);
+  table.add_attribute(*second, proto::Attr::Hostname, "cam", "dhcp", 10);
+  table.flush();
+  ASSERT_EQ(table.endpoints()[0].attributes.size(), 1U);
+  EXPECT_EQ(table.endpoints()[0].attributes[0].count, 1U);
+  EXPECT_EQ(table.endpoints()[0].attributes[0].first_us, 10);
 }
 
 TEST(EndpointTable, SanitizesHostileValues) {
