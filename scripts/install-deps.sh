@@ -9,7 +9,7 @@ packages=(
   cmake ninja-build g++ clang-14 clang-tidy-14 clang-format-14 libclang-rt-14-dev pkg-config
   # libraries
   libpcap-dev libsqlite3-dev libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev libtinyxml2-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev libtinyxml2-dev libabsl-dev
   # data: the IEEE MAC registries
   ieee-data
   # tests: real daemons in network namespaces, capture, references for the benchmark

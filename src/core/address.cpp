@@ -61,20 +61,8 @@ std::string MacAddress::to_string() const {
   return out;
 }
 
-bool MacAddress::is_zero() const {
-  return std::all_of(octets.begin(), octets.end(), [](std::uint8_t b) { return b == 0; });
-}
-
 bool MacAddress::is_broadcast() const {
   return std::all_of(octets.begin(), octets.end(), [](std::uint8_t b) { return b == 0xFF; });
-}
-
-std::uint64_t MacAddress::as_u64() const {
-  std::uint64_t value = 0;
-  for (const std::uint8_t byte : octets) {
-    value = (value << 8) | byte;
-  }
-  return value;
 }
 
 IpAddress IpAddress::v4(Bytes four) {

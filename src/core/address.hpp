@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "core/byte_reader.hpp"
+#include "core/hash.hpp"
 
 namespace warden {
 
@@ -21,14 +23,18 @@ struct MacAddress {
   static std::optional<MacAddress> parse(std::string_view text);  ///< "aa:bb:cc:dd:ee:ff" or '-'
 
   [[nodiscard]] std::string to_string() const;  ///< lower-case, colon-separated
-  [[nodiscard]] bool is_zero() const;
+  [[nodiscard]] bool is_zero() const { return as_u64() == 0; }
   [[nodiscard]] bool is_broadcast() const;
   [[nodiscard]] bool is_multicast() const { return (octets[0] & 0x01U) != 0; }
   /// U/L bit set: locally administered, which is how phones randomize their MACs.
   [[nodiscard]] bool is_locally_administered() const { return (octets[0] & 0x02U) != 0; }
   /// A unicast address a device could own (not multicast, broadcast or zero).
   [[nodiscard]] bool is_unicast_station() const { return !is_multicast() && !is_zero(); }
-  [[nodiscard]] std::uint64_t as_u64() const;
+  [[nodiscard]] std::uint64_t as_u64() const {
+    return std::uint64_t{octets[0]} << 40 | std::uint64_t{octets[1]} << 32 |
+           std::uint64_t{octets[2]} << 24 | std::uint64_t{octets[3]} << 16 |
+           std::uint64_t{octets[4]} << 8 | octets[5];
+  }
 
   friend bool operator==(const MacAddress&, const MacAddress&) = default;
   friend auto operator<=>(const MacAddress&, const MacAddress&) = default;
@@ -65,8 +71,21 @@ struct IpAddress {
     std::memcpy(b_words, b.bytes.data(), sizeof(b_words));
     return a.family == b.family && a_words[0] == b_words[0] && a_words[1] == b_words[1];
   }
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=> on std::array
-  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+  /// The order of the bytes, then the family (as a defaulted <=> would give), from two big-endian
+  /// 64-bit words per side: every packet's flow key orders its two addresses.
+  friend std::strong_ordering operator<=>(const IpAddress& a, const IpAddress& b) {
+    std::uint64_t a_words[2];  // NOLINT(modernize-avoid-c-arrays): memcpy target
+    std::uint64_t b_words[2];  // NOLINT(modernize-avoid-c-arrays): memcpy target
+    std::memcpy(a_words, a.bytes.data(), sizeof(a_words));
+    std::memcpy(b_words, b.bytes.data(), sizeof(b_words));
+    if (a_words[0] != b_words[0]) {
+      return __builtin_bswap64(a_words[0]) <=> __builtin_bswap64(b_words[0]);
+    }
+    if (a_words[1] != b_words[1]) {
+      return __builtin_bswap64(a_words[1]) <=> __builtin_bswap64(b_words[1]);
+    }
+    return a.family <=> b.family;
+  }
 };
 
 }  // namespace warden
@@ -81,10 +100,10 @@ struct std::hash<warden::MacAddress> {
 template <>
 struct std::hash<warden::IpAddress> {
   std::size_t operator()(const warden::IpAddress& ip) const noexcept {
-    std::uint64_t value = 1469598103934665603ULL ^ ip.family;
-    for (const std::uint8_t byte : ip.bytes) {
-      value = (value ^ byte) * 1099511628211ULL;
-    }
-    return value;
+    std::uint64_t high = 0;
+    std::uint64_t low = 0;
+    std::memcpy(&high, ip.bytes.data(), sizeof(high));
+    std::memcpy(&low, ip.bytes.data() + sizeof(high), sizeof(low));
+    return warden::mix64(high ^ warden::mix64(low ^ ip.family));
   }
 };

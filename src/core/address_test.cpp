@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <tuple>
+
 namespace warden {
 namespace {
 
@@ -49,4 +52,25 @@ TEST(IpAddress, RoundTripsText) {
 }
 
 }  // namespace
+TEST(IpAddress, OrdersByBytesThenFamily) {
+  std::mt19937 random(11);
+  for (int round = 0; round < 5000; ++round) {
+    IpAddress a;
+    IpAddress b;
+    for (std::size_t byte_idx = 0; byte_idx < a.bytes.size(); ++byte_idx) {
+      // Few distinct values, so equal prefixes of every length occur.
+      a.bytes[byte_idx] = static_cast<std::uint8_t>(random() % 3 * 0x7F);
+      b.bytes[byte_idx] = static_cast<std::uint8_t>(random() % 3 * 0x7F);
+    }
+    if (round % 2 == 0) {
+      b.bytes = a.bytes;
+    }
+    a.family = static_cast<std::uint8_t>(random() % 2 == 0 ? 4 : 6);
+    b.family = static_cast<std::uint8_t>(random() % 2 == 0 ? 4 : 6);
+    const auto expected = std::tie(a.bytes, a.family) <=> std::tie(b.bytes, b.family);
+    ASSERT_EQ(a <=> b, expected);
+    ASSERT_EQ(a == b, expected == 0);
+  }
+}
+
 }  // namespace warden

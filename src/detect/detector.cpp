@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "detect/device_index.hpp"
@@ -256,7 +257,8 @@ struct UnexpectedPorts {
   std::uint64_t flows = 0;
   std::set<std::string> ports;
   std::set<std::string> hosts;
-  std::string example;
+  std::string example;  ///< the earliest such connection (ties: lowest address, then port)
+  std::tuple<std::int64_t, IpAddress, std::uint16_t> example_rank;
 };
 
 void internet(const Tracker& tracker, const DetectContext& context, const DetectConfig& config,
@@ -272,7 +274,9 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
     auto& window = span.try_emplace(c.initiator, c.first_us, c.last_us).first->second;
     window.first = std::min(window.first, c.first_us);
     window.second = std::max(window.second, c.last_us);
-    const std::string pair = c.initiator.to_string() + ">" + c.responder.to_string();
+    auto pair = [](const Conversation& conversation) {
+      return conversation.initiator.to_string() + ">" + conversation.responder.to_string();
+    };
     const std::string transport = transport_name(c.transport);
     // Unexpected ports: answered connections only (a scan's unanswered SYNs are the scan's).
     const bool expected = c.port == 0 || std::find(config.expected_external_ports.begin(),
@@ -285,7 +289,9 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       entry.flows += c.flows;
       entry.ports.insert(transport + "/" + std::to_string(c.port));
       entry.hosts.insert(c.responder.to_string());
-      if (entry.example.empty()) {
+      const auto rank = std::make_tuple(c.first_us, c.responder, c.port);
+      if (entry.example.empty() || rank < entry.example_rank) {
+        entry.example_rank = rank;
         entry.example = c.responder.to_string() + " on " + transport + "/" + std::to_string(c.port);
       }
     }
@@ -311,7 +317,7 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       if (mean >= static_cast<double>(config.beacon_min_interval_us) &&
           variation <= config.beacon_max_variation) {
         Alert& alert = build.add(
-            "WARDEN-DET-BEACON", pair + ":" + std::to_string(c.port), c.initiator, c.first_us,
+            "WARDEN-DET-BEACON", pair(c) + ":" + std::to_string(c.port), c.initiator, c.first_us,
             c.last_us, c.flows,
             label(c.initiator, build.index()) + " contacts " + c.responder.to_string() + " every " +
                 std::to_string(static_cast<long long>(std::lround(mean / 1e6))) + " s (" +
@@ -328,7 +334,7 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
     if (context.intel != nullptr) {
       if (const auto match = context.intel->match_ip(c.responder)) {
         Alert& alert =
-            build.add("WARDEN-DET-INTEL-IP", pair, c.initiator, c.first_us, c.last_us, c.flows,
+            build.add("WARDEN-DET-INTEL-IP", pair(c), c.initiator, c.first_us, c.last_us, c.flows,
                       label(c.initiator, build.index()) + " contacted " + c.responder.to_string() +
                           ", listed as " + match->indicator +
                           (match->label.empty() ? "" : " (" + match->label + ")"));

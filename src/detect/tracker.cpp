@@ -23,6 +23,11 @@ void insert_bounded(Set& set, const Value& value, std::size_t cap) {
   }
 }
 
+/// Debian's Abseil is built with its own string_view type: lookups by view need one.
+absl::string_view as_key(std::string_view text) {
+  return {text.data(), text.size()};
+}
+
 }  // namespace
 
 std::uint64_t ip_hash(const IpAddress& ip) {
@@ -191,7 +196,7 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   const std::string_view domain = registered_domain(name);
   if (domain.size() < name.size()) {
     const std::string_view left = name.substr(0, name.size() - domain.size() - 1);
-    auto entry = activity.domains.find(std::string(domain));
+    auto entry = activity.domains.find(as_key(domain));
     if (entry == activity.domains.end() && activity.domains.size() < kMaxDomains) {
       entry = activity.domains.emplace(std::string(domain), DnsActivity::Domain{}).first;
     }
@@ -207,10 +212,10 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   }
   // A generated domain shows in the registered domain's own label ("xjwqkzpfhd.com").
   const std::string_view second_level = domain.substr(0, domain.find('.'));
-  if (looks_generated(second_level)) {
+  if (looks_generated(second_level) && !activity.random_looking.contains(as_key(domain))) {
     insert_bounded(activity.random_looking, std::string(domain), limits_.max_set);
   }
-  if (activity.names.size() < kMaxNames) {
+  if (activity.names.size() < kMaxNames && !activity.names.contains(as_key(name))) {
     activity.names.emplace(name);
   }
 }

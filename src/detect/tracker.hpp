@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "core/address.hpp"
 #include "flow/flow_table.hpp"
 
@@ -68,16 +68,16 @@ struct DnsActivity {
   std::int64_t first_us = 0;
   std::int64_t last_us = 0;
   std::uint64_t queries = 0;
-  std::unordered_set<std::string> random_looking;  ///< names whose first label looks generated
+  absl::flat_hash_set<std::string> random_looking;  ///< names whose first label looks generated
   /// Per registered domain ("example.com"): distinct names queried under it and their bytes.
   struct Domain {
-    std::unordered_set<std::uint64_t> names;
+    absl::flat_hash_set<std::uint64_t> names;
     std::uint64_t queries = 0;
     std::uint64_t label_bytes = 0;  ///< summed length of the labels left of the domain
     std::string sample;             ///< one name, for the evidence
   };
-  std::unordered_map<std::string, Domain> domains;
-  std::unordered_set<std::string> names;  ///< distinct names (bounded), for threat intelligence
+  absl::flat_hash_map<std::string, Domain> domains;
+  absl::flat_hash_set<std::string> names;  ///< distinct names (bounded), for threat intelligence
 };
 
 /// Key of a conversation: (initiator, responder, transport, responder port).
@@ -94,8 +94,12 @@ struct ConversationKeyHash {
            (std::size_t{key.transport} << 16 | key.port) * 0x9E3779B97F4A7C15ULL;
   }
 };
-using ConversationMap = std::unordered_map<ConversationKey, Conversation, ConversationKeyHash>;
-using LoginMap = std::unordered_map<std::string, LoginRecord>;
+// Open-addressing (Swiss) tables: one lookup per flow end or DNS query, where a node-based map's
+// pointer chase was a cache miss each. Iteration order is unspecified: every reader aggregates or
+// sorts.
+using ConversationMap = absl::flat_hash_map<ConversationKey, Conversation, ConversationKeyHash>;
+using LoginMap = absl::flat_hash_map<std::string, LoginRecord>;
+using DnsMap = absl::flat_hash_map<IpAddress, DnsActivity, std::hash<IpAddress>>;
 
 /// Detection state of one worker, fed from the packet path at flow granularity (flow ends, login
 /// results, DNS queries) and merged across workers at the end. Everything is bounded. Scanning is
@@ -119,7 +123,7 @@ class Tracker {
 
   [[nodiscard]] const ConversationMap& conversations() const { return conversations_; }
   [[nodiscard]] const LoginMap& logins() const { return logins_; }
-  [[nodiscard]] const std::unordered_map<IpAddress, DnsActivity>& dns() const { return dns_; }
+  [[nodiscard]] const DnsMap& dns() const { return dns_; }
   [[nodiscard]] const TrackerStats& stats() const { return stats_; }
   [[nodiscard]] const TrackerLimits& limits() const { return limits_; }
 
@@ -128,7 +132,7 @@ class Tracker {
   TrackerStats stats_;
   ConversationMap conversations_;
   LoginMap logins_;
-  std::unordered_map<IpAddress, DnsActivity> dns_;
+  DnsMap dns_;
 };
 
 /// The registered domain of `name`: its last two labels ("a.b.example.com" -> "example.com"),
