@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 namespace warden::storage {
@@ -459,14 +460,27 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     }
     const std::int64_t device_id = upsert_device.column_int(0);
     (void)upsert_device.step();  // finish the RETURNING statement
-    const auto& attributes = device.attributes;
+    // In primary-key order (the table is WITHOUT ROWID, keyed by device, name, value, protocol):
+    // each row then lands at the end of the B-tree instead of somewhere in it.
+    std::vector<const inventory::AttributeValue*> attributes;
+    attributes.reserve(device.attributes.size());
+    for (const inventory::AttributeValue& attribute : device.attributes) {
+      attributes.push_back(&attribute);
+    }
+    std::sort(attributes.begin(), attributes.end(),
+              [](const inventory::AttributeValue* a, const inventory::AttributeValue* b) {
+                return std::tuple(proto::attr_name(a->attr), std::string_view(a->value),
+                                  std::string_view(a->protocol)) <
+                       std::tuple(proto::attr_name(b->attr), std::string_view(b->value),
+                                  std::string_view(b->protocol));
+              });
     for (std::size_t start = 0; start < attributes.size();) {
       const bool full_batch = attributes.size() - start >= kAttributeBatch;
       Statement& statement = full_batch ? upsert_attributes : upsert_attribute;
       const std::size_t rows = full_batch ? kAttributeBatch : 1;
       statement.reset();
       for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-        const inventory::AttributeValue& attribute = attributes[start + row_idx];
+        const inventory::AttributeValue& attribute = *attributes[start + row_idx];
         const int base = static_cast<int>(row_idx) * 7;
         statement.bind(base + 1, device_id);
         statement.bind(base + 2, proto::attr_name(attribute.attr));
