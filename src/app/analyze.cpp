@@ -15,7 +15,9 @@
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "app/assess.hpp"
 #include "app/exit_codes.hpp"
@@ -246,12 +248,16 @@ int run_analyze(const AnalyzeOptions& options) {
     const std::int64_t read_done = now_us();
     engine::WorkerStats stats;
     detect::Tracker tracker;
-    const inventory::EndpointTable endpoints = engine->finish(stats, &tracker);
+    const std::vector<inventory::EndpointTable> tables = engine->finish_tables(stats, &tracker);
     const std::int64_t finish_done = now_us();
     std::vector<MacAddress> macs;
-    for (const inventory::Endpoint& endpoint : endpoints.endpoints()) {
-      if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
-        macs.push_back(endpoint.key.mac);
+    std::vector<const inventory::EndpointTable*> table_list;
+    for (const inventory::EndpointTable& table : tables) {
+      table_list.push_back(&table);
+      for (const inventory::Endpoint& endpoint : table.endpoints()) {
+        if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
+          macs.push_back(endpoint.key.mac);
+        }
       }
     }
     const auto oui = inventory::OuiDatabase::load(
@@ -261,7 +267,7 @@ int run_analyze(const AnalyzeOptions& options) {
     if (!oui.error().empty()) {
       std::cerr << "warden: warning: " << oui.error() << '\n';
     }
-    std::vector<inventory::Device> devices = inventory::build_devices(endpoints, oui);
+    std::vector<inventory::Device> devices = inventory::build_devices(table_list, oui);
     const std::int64_t build_done = now_us();
 
     // A database with no devices before this run holds exactly what this run built: identify
@@ -272,7 +278,34 @@ int run_analyze(const AnalyzeOptions& options) {
                 << '\n';
       return kExitDatabase;
     }
-    if (auto merged = database->merge_devices(devices); !merged) {
+    std::set<std::string> seen;
+    for (const auto& device : devices) {
+      seen.insert(device.key);
+    }
+    const std::size_t device_count = devices.size();
+    // Into an empty database, with more than one thread: identify and assess in memory while the
+    // devices are stored (the two touch different fields of each device).
+    const bool assess_beside_store = stored_before->empty() && options.engine.threads > 1;
+    PinsByDevice pins;
+    if (assess_beside_store) {
+      auto loaded = database->load_all_pins();
+      if (!loaded) {
+        std::cerr << "warden: database " << options.database << ": " << loaded.error().message
+                  << '\n';
+        return kExitDatabase;
+      }
+      pins = std::move(*loaded);
+    }
+    std::vector<const inventory::Device*> assessed_beside;
+    std::optional<std::thread> assessor;
+    if (assess_beside_store) {
+      assessor.emplace([&] { assessed_beside = assess_in_memory(devices, seen, *rules, pins); });
+    }
+    auto merged = database->merge_devices(devices);
+    if (assessor) {
+      assessor->join();
+    }
+    if (!merged) {
       std::cerr << "warden: database " << options.database << ": " << merged.error().message
                 << '\n';
       return kExitDatabase;
@@ -280,11 +313,6 @@ int run_analyze(const AnalyzeOptions& options) {
     const std::int64_t store_done = now_us();
     // Identification and risk run on the stored devices: what this run saw merged with what
     // earlier runs did, and the previous verdicts they left.
-    std::set<std::string> seen;
-    for (const auto& device : devices) {
-      seen.insert(device.key);
-    }
-    const std::size_t device_count = devices.size();
     storage::Expected<std::vector<inventory::Device>> stored =
         stored_before->empty()
             ? storage::Expected<std::vector<inventory::Device>>(std::move(devices))
@@ -294,7 +322,11 @@ int run_analyze(const AnalyzeOptions& options) {
                 << '\n';
       return kExitDatabase;
     }
-    if (auto assessed = assess_devices(*database, *stored, seen, *rules); !assessed) {
+    // (Moving the vector keeps its elements where they are: `assessed_beside` still points at
+    // them.)
+    auto assessed = assess_beside_store ? database->store_assessment(assessed_beside)
+                                        : assess_devices(*database, *stored, seen, *rules);
+    if (!assessed) {
       std::cerr << "warden: database " << options.database << ": " << assessed.error().message
                 << '\n';
       return kExitDatabase;

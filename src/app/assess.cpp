@@ -38,6 +38,26 @@ std::optional<identify::RuleSet> load_rules(const RuleSources& sources) {
   return rules;
 }
 
+std::vector<const inventory::Device*> assess_in_memory(std::vector<inventory::Device>& devices,
+                                                       const std::set<std::string>& keys,
+                                                       const identify::RuleSet& rules,
+                                                       const PinsByDevice& pins) {
+  static const std::map<std::string, std::string> no_pins;
+  std::vector<const inventory::Device*> changed;
+  for (inventory::Device& device : devices) {
+    if (!keys.empty() && !keys.contains(device.key)) {
+      continue;
+    }
+    const auto found = pins.find(device.key);
+    const auto previous = device.identity;
+    device.identity =
+        identify::classify(device, rules, previous, found != pins.end() ? found->second : no_pins);
+    risk::assess(device);
+    changed.push_back(&device);
+  }
+  return changed;
+}
+
 storage::Expected<void> assess_devices(storage::Database& database,
                                        std::vector<inventory::Device>& devices,
                                        const std::set<std::string>& keys,
@@ -46,20 +66,7 @@ storage::Expected<void> assess_devices(storage::Database& database,
   if (!pins) {
     return tl::unexpected(pins.error());
   }
-  std::vector<inventory::Device> changed;
-  for (inventory::Device& device : devices) {
-    if (!keys.empty() && !keys.contains(device.key)) {
-      continue;
-    }
-    static const std::map<std::string, std::string> no_pins;
-    const auto found = pins->find(device.key);
-    const auto previous = device.identity;
-    device.identity =
-        identify::classify(device, rules, previous, found != pins->end() ? found->second : no_pins);
-    risk::assess(device);
-    changed.push_back(device);
-  }
-  return database.store_assessment(changed);
+  return database.store_assessment(assess_in_memory(devices, keys, rules, *pins));
 }
 
 }  // namespace warden::app

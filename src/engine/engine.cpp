@@ -236,7 +236,8 @@ void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
   shards_[hash % shards_.size()]->add(link_type, raw);
 }
 
-inventory::EndpointTable Engine::finish(WorkerStats& stats, detect::Tracker* tracker) {
+std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats,
+                                                            detect::Tracker* tracker) {
   stats = WorkerStats{};
   // Whichever way packets arrived, end every worker's flows and collect the workers.
   std::vector<Worker*> workers;
@@ -256,17 +257,26 @@ inventory::EndpointTable Engine::finish(WorkerStats& stats, detect::Tracker* tra
       tracker->merge_from(worker->tracker());
     }
   }
-  if (workers.size() == 1) {
-    stats = workers.front()->stats();
-    return std::move(workers.front()->endpoints());
+  std::vector<inventory::EndpointTable> tables;
+  tables.reserve(workers.size());
+  for (Worker* worker : workers) {
+    stats.add(worker->stats());
+    tables.push_back(std::move(worker->endpoints()));
+  }
+  return tables;
+}
+
+inventory::EndpointTable Engine::finish(WorkerStats& stats, detect::Tracker* tracker) {
+  std::vector<inventory::EndpointTable> tables = finish_tables(stats, tracker);
+  if (tables.size() == 1) {
+    return std::move(tables.front());
   }
   inventory::InventoryConfig merged_config = config_.inventory;
   merged_config.max_endpoints *=
-      static_cast<std::uint32_t>(std::max<std::size_t>(1, workers.size()));
+      static_cast<std::uint32_t>(std::max<std::size_t>(1, tables.size()));
   inventory::EndpointTable merged(merged_config);
-  for (Worker* worker : workers) {
-    stats.add(worker->stats());
-    merged.merge_from(worker->endpoints());
+  for (const inventory::EndpointTable& table : tables) {
+    merged.merge_from(table);
   }
   return merged;
 }

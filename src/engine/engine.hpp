@@ -46,6 +46,10 @@ class Engine {
   /// Ends all flows, stops the workers and returns the merged endpoints; `stats` gets the sums.
   /// Call once.
   inventory::EndpointTable finish(WorkerStats& stats, detect::Tracker* tracker = nullptr);
+  /// The same without merging: each worker's table (inventory::build_devices takes several), so
+  /// a run with several workers does not fold every endpoint twice.
+  std::vector<inventory::EndpointTable> finish_tables(WorkerStats& stats,
+                                                      detect::Tracker* tracker = nullptr);
 
  private:
   class Shard;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "inventory/device.hpp"
 
 namespace warden::engine {
 namespace {
@@ -189,6 +190,46 @@ TEST(Engine, ParallelFileReadingMatchesOneThread) {
   EXPECT_GT(std::get<0>(one), 100U);
   EXPECT_EQ(one, run(2));
   EXPECT_EQ(one, run(4));
+}
+
+TEST(Engine, DevicesFromEachWorkersTableMatchOneThread) {
+  const std::string capture = std::string(WARDEN_SOURCE_DIR) + "/tests/golden/lab/input.pcap";
+  auto devices_of = [&](unsigned threads) {
+    EngineConfig config;
+    config.threads = threads;
+    Engine engine(config);
+    (void)engine.run_files({capture}, {});
+    WorkerStats stats;
+    const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
+    EXPECT_EQ(tables.size(), threads);
+    std::vector<const inventory::EndpointTable*> pointers;
+    for (const auto& table : tables) {
+      pointers.push_back(&table);
+    }
+    std::vector<std::string> lines;
+    for (const inventory::Device& device :
+         inventory::build_devices(pointers, inventory::OuiDatabase{})) {
+      std::string line = device.key + " " + std::to_string(device.counters.packets_out) + "/" +
+                         std::to_string(device.counters.bytes_in) + " peers " +
+                         std::to_string(device.peers.size());
+      std::vector<std::string> values;
+      for (const auto& a : device.attributes) {
+        values.push_back(std::string(proto::attr_name(a.attr)) + "=" + a.value + " (" + a.protocol +
+                         ") " + std::to_string(a.count) + " " + std::to_string(a.first_us) + "-" +
+                         std::to_string(a.last_us));
+      }
+      std::sort(values.begin(), values.end());
+      for (const auto& value : values) {
+        line += "\n  " + value;
+      }
+      lines.push_back(line);
+    }
+    return lines;
+  };
+  const auto one = devices_of(1);
+  EXPECT_GE(one.size(), 3U);
+  EXPECT_EQ(one, devices_of(2));
+  EXPECT_EQ(one, devices_of(3));
 }
 
 TEST(Engine, ReportsFilesItCannotRead) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,5 +80,9 @@ inline constexpr std::size_t kRouterAddressThreshold = 2;
 /// - facts about an IP (ByIp observations) join the MAC device holding that IP, if any;
 /// - vendor comes from the IEEE registry; locally administered MACs get none and are flagged.
 std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase& oui);
+/// The same over several tables (one per worker) as if they were merged first: a (MAC, IP) pair
+/// may be in more than one, and its evidence adds up.
+std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
+                                  const OuiDatabase& oui);
 
 }  // namespace warden::inventory

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -17,44 +19,67 @@ bool is_address_attr(proto::Attr attr) {
 }  // namespace
 
 std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase& oui) {
-  const std::vector<Endpoint>& endpoints = table.endpoints();
+  const std::array<const EndpointTable*, 1> tables = {&table};
+  return build_devices(tables, oui);
+}
 
-  // 1. Addresses bound to each MAC by ARP, DHCP, ND or LLDP (ByMac / Sender address facts).
+std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
+                                  const OuiDatabase& oui) {
+  // Every endpoint of every table (one per worker: the same (MAC, IP) pair may be in several).
+  std::vector<const Endpoint*> endpoints;
+  std::size_t capacity = 1;
+  for (const EndpointTable* table : tables) {
+    capacity += table->size();
+    for (const Endpoint& endpoint : table->endpoints()) {
+      if (endpoint.in_use) {
+        endpoints.push_back(&endpoint);
+      }
+    }
+  }
+
+  // 1. Addresses bound to each MAC by ARP, DHCP, ND or LLDP (ByMac / Sender address facts), and
+  //    the endpoints that sent traffic in any table.
   std::unordered_map<MacAddress, std::set<IpAddress>> bound;
-  for (const Endpoint& endpoint : endpoints) {
-    if (!endpoint.in_use || endpoint.key.mac.is_zero()) {
+  std::unordered_set<EndpointKey, EndpointKeyHash> senders;
+  for (const Endpoint* endpoint : endpoints) {
+    if (endpoint->sent_traffic) {
+      senders.insert(endpoint->key);
+    }
+    if (endpoint->key.mac.is_zero()) {
       continue;
     }
-    for (const AttributeValue& attribute : endpoint.attributes) {
+    for (const AttributeValue& attribute : endpoint->attributes) {
       if (is_address_attr(attribute.attr)) {
         if (auto ip = IpAddress::parse(attribute.value)) {
-          bound[endpoint.key.mac].insert(*ip);
+          bound[endpoint->key.mac].insert(*ip);
         }
       }
     }
   }
 
   // 2. Routers: MACs carrying IPv4 addresses nothing binds to them.
-  std::unordered_map<MacAddress, std::size_t> unbound_v4;
+  std::unordered_map<MacAddress, std::set<IpAddress>> unbound_v4;
   std::unordered_set<MacAddress> routers;
-  for (const Endpoint& endpoint : endpoints) {
-    const IpAddress& ip = endpoint.key.ip;
-    if (!endpoint.in_use || endpoint.key.mac.is_zero() || !ip.is_v4() || !ip.is_assignable()) {
+  for (const Endpoint* endpoint : endpoints) {
+    const IpAddress& ip = endpoint->key.ip;
+    if (endpoint->key.mac.is_zero() || !ip.is_v4() || !ip.is_assignable()) {
       continue;
     }
-    const auto found = bound.find(endpoint.key.mac);
+    const auto found = bound.find(endpoint->key.mac);
     if (found != bound.end() && found->second.count(ip) > 0) {
       continue;
     }
-    if (!ip.is_private() || ++unbound_v4[endpoint.key.mac] > kRouterAddressThreshold) {
-      routers.insert(endpoint.key.mac);
+    auto& unbound = unbound_v4[endpoint->key.mac];
+    unbound.insert(ip);
+    if (!ip.is_private() || unbound.size() > kRouterAddressThreshold) {
+      routers.insert(endpoint->key.mac);
     }
   }
 
   // Devices are aggregated in an endpoint table keyed (MAC, none) or (none, IP): the same merge
   // rules as everywhere else, with room for everything a device's endpoints carry.
   InventoryConfig config;
-  config.max_endpoints = static_cast<std::uint32_t>(table.size() + 1);
+  config.max_endpoints = static_cast<std::uint32_t>(capacity);
   config.max_attributes_per_endpoint = 4096;
   config.max_peers_per_endpoint = 1024;
   config.pending_entries = 4096;
@@ -74,10 +99,8 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
 
   // 3. Endpoints with a MAC that belong to the MAC's device.
   std::vector<const Endpoint*> deferred;  // IP-only facts and addresses behind routers
-  for (const Endpoint& endpoint : endpoints) {
-    if (!endpoint.in_use) {
-      continue;
-    }
+  for (const Endpoint* endpoint_in : endpoints) {
+    const Endpoint& endpoint = *endpoint_in;
     const MacAddress& mac = endpoint.key.mac;
     const IpAddress& ip = endpoint.key.ip;
     if (mac.is_zero() || !mac.is_unicast_station()) {
@@ -110,7 +133,7 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
     }
     if (const auto owner = ip_owner.find(ip); owner != ip_owner.end()) {
       devices.absorb(owner->second, *endpoint);
-    } else if (ip.is_private() && endpoint->sent_traffic) {
+    } else if (ip.is_private() && senders.contains(endpoint->key)) {
       absorb({{}, ip}, *endpoint);
     }
     // Otherwise an internet host, or an address that only received (a scan's targets, which

@@ -187,6 +187,10 @@ class Statement {
   void bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
+  /// Binds without a copy: `text` must stay valid until the statement is stepped and reset.
+  void bind_static(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  }
   void bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
   void bind(int index, std::uint64_t value) {
     sqlite3_bind_int64(stmt_, index, static_cast<std::int64_t>(value));
@@ -483,9 +487,10 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
         const inventory::AttributeValue& attribute = *attributes[start + row_idx];
         const int base = static_cast<int>(row_idx) * 7;
         statement.bind(base + 1, device_id);
-        statement.bind(base + 2, proto::attr_name(attribute.attr));
-        statement.bind(base + 3, attribute.value);
-        statement.bind(base + 4, attribute.protocol);
+        // The devices outlive the statement's step: no copies.
+        statement.bind_static(base + 2, proto::attr_name(attribute.attr));
+        statement.bind_static(base + 3, attribute.value);
+        statement.bind_static(base + 4, attribute.protocol);
         statement.bind(base + 5, attribute.first_us);
         statement.bind(base + 6, attribute.last_us);
         statement.bind(base + 7, attribute.count);
@@ -679,6 +684,15 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
 }
 
 Expected<void> Database::store_assessment(const std::vector<inventory::Device>& devices) {
+  std::vector<const inventory::Device*> pointers;
+  pointers.reserve(devices.size());
+  for (const inventory::Device& device : devices) {
+    pointers.push_back(&device);
+  }
+  return store_assessment(pointers);
+}
+
+Expected<void> Database::store_assessment(std::span<const inventory::Device* const> devices) {
   if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
     return begun;
   }
@@ -708,7 +722,8 @@ Expected<void> Database::store_assessment(const std::vector<inventory::Device>& 
     statement.reset();
     return rc == SQLITE_DONE || rc == SQLITE_ROW;
   };
-  for (const inventory::Device& device : devices) {
+  for (const inventory::Device* assessed : devices) {
+    const inventory::Device& device = *assessed;
     find_id.bind(1, device.key);
     if (find_id.step() != SQLITE_ROW) {
       find_id.reset();

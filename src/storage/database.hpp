@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <tl/expected.hpp>
 #include <vector>
@@ -60,6 +61,7 @@ class Database {
   /// Replaces the stored identity, findings and risk score of each of `devices` (matched by key)
   /// in one transaction.
   Expected<void> store_assessment(const std::vector<inventory::Device>& devices);
+  Expected<void> store_assessment(std::span<const inventory::Device* const> devices);
   /// Identity fields a user pinned on the device with `device_key`: field -> value.
   Expected<std::map<std::string, std::string>> load_pins(const std::string& device_key);
   /// Every pin: device key -> field -> value.
