@@ -7,6 +7,8 @@ namespace warden::flow {
 namespace {
 /// Expired flows removed per packet at most: keeps per-packet latency bounded after a lull.
 constexpr int kMaxExpirePerPacket = 16;
+/// Slots of the flow index before it grows (8 bytes each).
+constexpr std::uint64_t kInitialSlots = 1U << 14;
 
 std::uint64_t hash_key(const FlowKey& key) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
@@ -72,7 +74,10 @@ FlowTable::FlowTable(const FlowConfig& config, EvictCallback on_evict)
   // (no reallocation) and a small capture does not pay for zeroing a large table.
   pool_.reserve(config_.max_flows);
   free_.reserve(config_.max_flows);
-  const std::uint64_t slot_count = std::bit_ceil(std::uint64_t{config_.max_flows} * 2);
+  // The index starts small and doubles to stay at most half full: sized for the cap from the
+  // start (half a million slots by default) its probes missed the CPU cache on every packet.
+  const std::uint64_t slot_count =
+      std::min(std::bit_ceil(std::uint64_t{config_.max_flows} * 2), kInitialSlots);
   slots_.resize(slot_count);
   mask_ = slot_count - 1;
 }
@@ -168,6 +173,23 @@ void FlowTable::evict(std::uint32_t index, EvictReason reason) {
   --active_;
 }
 
+void FlowTable::grow_index() {
+  const std::uint64_t slot_count = slots_.size() * 2;
+  slots_.assign(slot_count, Slot{});
+  mask_ = slot_count - 1;
+  for (std::uint32_t index = 0; index < pool_.size(); ++index) {
+    const Flow& flow = pool_[index];
+    if (!flow.in_use) {
+      continue;
+    }
+    std::uint64_t at = flow.hash & mask_;
+    for (std::uint64_t probe = 0; probe <= mask_ && slots_[at].index != kNil; ++probe) {
+      at = (at + 1) & mask_;
+    }
+    slots_[at] = Slot{index, static_cast<std::uint32_t>(flow.hash >> 32)};
+  }
+}
+
 std::uint32_t FlowTable::allocate() {
   if (free_.empty() && pool_.size() < config_.max_flows) {
     pool_.emplace_back();
@@ -214,6 +236,10 @@ Flow& FlowTable::track(const decode::Packet& packet, bool& is_a_to_b, bool& is_n
   is_new = found == kNil;
   if (is_new) {
     found = allocate();
+    if ((active_ + 1) * 2 > slots_.size() &&
+        slots_.size() < std::bit_ceil(std::uint64_t{config_.max_flows} * 2)) {
+      grow_index();
+    }
     // Allocation may have evicted and shifted slots: find the insertion point again.
     at = hash & mask_;
     for (std::uint64_t probe = 0; probe <= mask_ && slots_[at].index != kNil; ++probe) {

@@ -118,6 +118,7 @@ class FlowTable {
   void lru_unlink(std::uint32_t index);
   void lru_push_back(std::uint32_t index);
   void expire(std::int64_t now_us);
+  void grow_index();
 
   FlowConfig config_;
   EvictCallback on_evict_;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace warden::flow {
 namespace {
 
@@ -89,6 +91,49 @@ TEST(FlowTable, StaysWithinCapacityUnderAFloodAndCountsEvictions) {
   for (std::uint32_t flow_idx = 100'000 - 1024; flow_idx < 100'000; ++flow_idx) {
     table.track(tcp_packet(0x0A000000 + flow_idx, static_cast<std::uint16_t>(flow_idx), 0x0A0000FE,
                            23, decode::tcp_flag::kAck, 200'000),
+                a_to_b, is_new);
+    ASSERT_FALSE(is_new) << flow_idx;
+  }
+}
+
+TEST(FlowTable, CapacityEvictsTheLeastRecentlyActiveFlow) {
+  FlowConfig config;
+  config.max_flows = 2;
+  std::vector<std::uint16_t> evicted_ports;
+  FlowTable table(config, [&](Flow& flow, EvictReason) {
+    evicted_ports.push_back(flow.initiator_is_a ? flow.key.port_a : flow.key.port_b);
+  });
+  bool a_to_b = false;
+  bool is_new = false;
+  table.track(tcp_packet(0x0A000002, 1001, 0x0A000001, 80, decode::tcp_flag::kSyn, 1), a_to_b,
+              is_new);
+  table.track(tcp_packet(0x0A000002, 1002, 0x0A000001, 80, decode::tcp_flag::kSyn, 2), a_to_b,
+              is_new);
+  // The first flow is active again; the second has been quiet since its SYN.
+  table.track(tcp_packet(0x0A000002, 1001, 0x0A000001, 80, decode::tcp_flag::kAck, 3), a_to_b,
+              is_new);
+  table.track(tcp_packet(0x0A000002, 1003, 0x0A000001, 80, decode::tcp_flag::kSyn, 4), a_to_b,
+              is_new);
+  ASSERT_EQ(evicted_ports.size(), 1U);
+  EXPECT_EQ(evicted_ports[0], 1002);
+  table.track(tcp_packet(0x0A000002, 1001, 0x0A000001, 80, decode::tcp_flag::kAck, 5), a_to_b,
+              is_new);
+  EXPECT_FALSE(is_new);
+}
+
+TEST(FlowTable, TheIndexGrowsWithTheFlowsAndFindsThemAll) {
+  FlowTable table(FlowConfig{});
+  bool a_to_b = false;
+  bool is_new = false;
+  constexpr std::uint32_t kFlows = 100'000;  // several doublings of the index
+  for (std::uint32_t flow_idx = 0; flow_idx < kFlows; ++flow_idx) {
+    table.track(tcp_packet(0x0A000000 + flow_idx, 1000, 0x0A0000FE, 80, decode::tcp_flag::kSyn, 1),
+                a_to_b, is_new);
+    ASSERT_TRUE(is_new);
+  }
+  EXPECT_EQ(table.active(), kFlows);
+  for (std::uint32_t flow_idx = 0; flow_idx < kFlows; ++flow_idx) {
+    table.track(tcp_packet(0x0A000000 + flow_idx, 1000, 0x0A0000FE, 80, decode::tcp_flag::kAck, 2),
                 a_to_b, is_new);
     ASSERT_FALSE(is_new) << flow_idx;
   }
