@@ -135,10 +135,11 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
   const auto index = static_cast<std::uint32_t>(&endpoint - endpoints_.data());
   PendingAttribute& cached = pending_[pending_slot(index, hash)];
   if (cached.hash == hash && cached.endpoint == index && cached.generation == endpoint.generation &&
-      cached.attr == attr && cached.in_use) {
+      cached.attr == attr && cached.in_use &&
+      count <= std::numeric_limits<std::uint32_t>::max() - cached.count) {
     // Seen lately: count it here, in a table that stays in the CPU cache; the value's record
     // gets the sum when the entry is replaced or the table is read (flush()).
-    cached.count += count;
+    cached.count += static_cast<std::uint32_t>(count);
     cached.first_us = std::min(cached.first_us, first_us);
     cached.last_us = std::max(cached.last_us, last_us);
     return;
@@ -179,7 +180,7 @@ void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::str
   cached = PendingAttribute{hash,
                             index,
                             endpoint.generation,
-                            static_cast<std::uint32_t>(found),
+                            static_cast<std::uint16_t>(found),
                             attr,
                             true,
                             0,

@@ -88,7 +88,7 @@ struct InventoryConfig {
   std::uint32_t max_attributes_per_endpoint = 512;
   std::uint32_t max_peers_per_endpoint = 256;
   /// Entries of the table that counts repeated values before they reach their records (a power
-  /// of two; 48 bytes each).
+  /// of two; 40 bytes each).
   std::uint32_t pending_entries = 1U << 17;
 };
 
@@ -160,13 +160,14 @@ class EndpointTable {
     std::uint64_t hash = 0;
     std::uint32_t endpoint = 0;
     std::uint32_t generation = 0;
-    std::uint32_t position = 0;  ///< of the record in the endpoint's attributes
+    std::uint16_t position = 0;  ///< of the record in the endpoint's attributes
     proto::Attr attr = proto::Attr::Protocol;
     bool in_use = false;
-    std::uint64_t count = 0;
+    std::uint32_t count = 0;
     std::int64_t first_us = 0;
     std::int64_t last_us = 0;
   };
+  static_assert(sizeof(PendingAttribute) == 40);
 
   std::uint32_t evict_one();
   [[nodiscard]] std::size_t pending_slot(std::uint32_t endpoint_index, std::uint64_t hash) const;
