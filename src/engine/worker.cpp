@@ -84,7 +84,11 @@ Worker::Worker(const EngineConfig& config)
                }
                tracker_.on_flow_end(flow, (flow.user_flags & kMiraiSeq) != 0);
              }),
-      table_(config.inventory) {}
+      table_(config.inventory) {
+  batch_.reserve(kMaxBatchedObservations);
+  updates_.reserve(kMaxBatchedObservations);
+  arena_.reserve(std::size_t{16} << 10);
+}
 
 Worker::~Worker() = default;
 
@@ -134,12 +138,14 @@ void Worker::observe(const proto::Observation& observation) {
     return;
   }
   const decode::Packet& packet = *current_packet_;
-  inventory::Endpoint* endpoint = nullptr;
+  inventory::EndpointRef ref;
   switch (observation.subject.who) {
     case proto::Who::Sender: {
       const bool use_mac = packet.has_l2 && packet.src_mac.is_unicast_station();
       const IpAddress ip = is_unicast_ip(packet.src_ip) ? packet.src_ip : IpAddress{};
-      endpoint = current(sender_, packet.src_mac, ip, use_mac);
+      if (current(sender_, packet.src_mac, ip, use_mac) != nullptr) {
+        ref = sender_;
+      }
       break;
     }
     case proto::Who::Receiver: {
@@ -148,27 +154,38 @@ void Worker::observe(const proto::Observation& observation) {
         return;
       }
       const IpAddress ip = is_unicast_ip(packet.dst_ip) ? packet.dst_ip : IpAddress{};
-      endpoint = current(receiver_, packet.dst_mac, ip, use_mac);
+      if (current(receiver_, packet.dst_mac, ip, use_mac) != nullptr) {
+        ref = receiver_;
+      }
       break;
     }
     case proto::Who::ByMac: {
       if (!observation.subject.mac.is_unicast_station()) {
         return;
       }
-      endpoint = table_.resolve(table_.get({observation.subject.mac, {}}, packet.ts_us));
+      ref = table_.get({observation.subject.mac, {}}, packet.ts_us);
       break;
     }
     case proto::Who::ByIp: {
       if (!is_unicast_ip(observation.subject.ip)) {
         return;
       }
-      endpoint = table_.resolve(table_.get({{}, observation.subject.ip}, packet.ts_us));
+      ref = table_.get({{}, observation.subject.ip}, packet.ts_us);
       break;
     }
   }
-  if (endpoint != nullptr) {
-    table_.add_attribute(*endpoint, observation.attr, observation.value, observation.protocol,
-                         packet.ts_us);
+  if (!ref.is_none()) {
+    // Counted when the packet is done, all of its observations together (add_attributes).
+    if (batch_.size() >= kMaxBatchedObservations) {
+      flush_observations();
+    }
+    const auto value_at = static_cast<std::uint32_t>(arena_.size());
+    arena_.append(observation.value);
+    const auto protocol_at = static_cast<std::uint32_t>(arena_.size());
+    arena_.append(observation.protocol);
+    batch_.push_back(BatchedObservation{
+        ref, observation.attr, value_at, static_cast<std::uint32_t>(observation.value.size()),
+        protocol_at, static_cast<std::uint32_t>(observation.protocol.size()), packet.ts_us});
   }
   // Detections follow logins and lookups with both ends of the packet.
   if (observation.attr == proto::Attr::LoginAttempt) {
@@ -195,6 +212,25 @@ void Worker::process(int link_type, const capture::RawPacket& raw) {
     handle_l2(packet_);
   }
   current_packet_ = nullptr;
+  if (!batch_.empty()) {
+    flush_observations();
+  }
+}
+
+void Worker::flush_observations() {
+  updates_.clear();
+  const std::string_view arena(arena_);
+  for (const BatchedObservation& observation : batch_) {
+    // Resolved now: an endpoint evicted since the observation (a full table) takes it along.
+    if (inventory::Endpoint* endpoint = table_.resolve(observation.endpoint)) {
+      updates_.push_back(
+          {endpoint, observation.attr, arena.substr(observation.value_at, observation.value_length),
+           arena.substr(observation.protocol_at, observation.protocol_length), observation.ts_us});
+    }
+  }
+  table_.add_attributes(updates_);
+  batch_.clear();
+  arena_.clear();
 }
 
 void Worker::handle_l2(const decode::Packet& packet) {

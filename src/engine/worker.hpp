@@ -75,6 +75,21 @@ class Worker final : public proto::ObservationSink {
   void note_service(flow::Flow& flow, int side, const decode::Packet& packet);
   inventory::Endpoint* current(inventory::EndpointRef& ref, const MacAddress& mac,
                                const IpAddress& ip, bool use_mac);
+  /// Counts the packet's observations (see `batch_`).
+  void flush_observations();
+
+  /// An observation kept until its packet is done, with its text in `arena_`.
+  struct BatchedObservation {
+    inventory::EndpointRef endpoint;
+    proto::Attr attr;
+    std::uint32_t value_at;
+    std::uint32_t value_length;
+    std::uint32_t protocol_at;
+    std::uint32_t protocol_length;
+    std::int64_t ts_us;
+  };
+  /// Observations per batch at most (a packet with more is counted in several).
+  static constexpr std::size_t kMaxBatchedObservations = 256;
 
   EngineConfig config_;
   flow::FlowTable flows_;
@@ -86,6 +101,11 @@ class Worker final : public proto::ObservationSink {
   const decode::Packet* current_packet_ = nullptr;
   inventory::EndpointRef sender_;
   inventory::EndpointRef receiver_;
+  // A packet's observations are counted together when it is done: their memory is requested all
+  // at once (EndpointTable::add_attributes), so the cache misses overlap.
+  std::vector<BatchedObservation> batch_;
+  std::string arena_;
+  std::vector<inventory::EndpointTable::AttributeUpdate> updates_;
 };
 
 }  // namespace warden::engine

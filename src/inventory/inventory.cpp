@@ -2,6 +2,7 @@
 #include "inventory/inventory.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <limits>
 
@@ -111,27 +112,69 @@ Endpoint* EndpointTable::resolve(EndpointRef ref) {
   return endpoint.generation == ref.generation && endpoint.in_use ? &endpoint : nullptr;
 }
 
+namespace {
+/// The stored form of `raw`: itself when already clean, else sanitized (and, for host names,
+/// lower-cased without trailing dots) into `owned`.
+std::string_view canonical(proto::Attr attr, std::string_view raw, std::string& owned) {
+  const bool lower = is_case_insensitive(attr);
+  if (is_clean_value(raw, lower)) {
+    return raw;
+  }
+  owned = sanitize(raw);
+  if (lower) {
+    owned = to_lower(owned);
+    while (!owned.empty() && owned.back() == '.') {
+      owned.pop_back();
+    }
+  }
+  return owned;
+}
+}  // namespace
+
 void EndpointTable::add_attribute(Endpoint& endpoint, proto::Attr attr, std::string_view raw_value,
                                   std::string_view protocol, std::int64_t first_us,
                                   std::int64_t last_us, std::uint64_t count) {
   ++stats_.observations;
-  const bool lower = is_case_insensitive(attr);
   std::string owned;
-  std::string_view value = raw_value;
-  if (!is_clean_value(raw_value, lower)) {
-    owned = sanitize(raw_value);
-    if (lower) {
-      owned = to_lower(owned);
-      while (!owned.empty() && owned.back() == '.') {
-        owned.pop_back();
-      }
-    }
-    value = owned;
-  }
+  const std::string_view value = canonical(attr, raw_value, owned);
   if (value.empty()) {
     return;
   }
-  const std::uint64_t hash = hash_attribute(attr, value, protocol);
+  add_hashed(endpoint, attr, value, protocol, hash_attribute(attr, value, protocol), first_us,
+             last_us, count);
+}
+
+void EndpointTable::add_attributes(std::span<const AttributeUpdate> updates) {
+  // Two passes: hash every value and ask for its pending entry first, then count them. The
+  // entries are cache misses more often than not; requested together they overlap instead of
+  // waiting one after another.
+  constexpr std::size_t kChunk = kBatchChunk;
+  auto& hashes = batch_hashes_;
+  auto& values = batch_values_;
+  auto& owned = batch_owned_;
+  for (std::size_t start = 0; start < updates.size(); start += kChunk) {
+    const std::size_t count = std::min(kChunk, updates.size() - start);
+    for (std::size_t at = 0; at < count; ++at) {
+      const AttributeUpdate& update = updates[start + at];
+      values[at] = canonical(update.attr, update.value, owned[at]);
+      hashes[at] = hash_attribute(update.attr, values[at], update.protocol);
+      const auto index = static_cast<std::uint32_t>(update.endpoint - endpoints_.data());
+      __builtin_prefetch(&pending_[pending_slot(index, hashes[at])]);
+    }
+    for (std::size_t at = 0; at < count; ++at) {
+      const AttributeUpdate& update = updates[start + at];
+      ++stats_.observations;
+      if (!values[at].empty()) {
+        add_hashed(*update.endpoint, update.attr, values[at], update.protocol, hashes[at],
+                   update.ts_us, update.ts_us, 1);
+      }
+    }
+  }
+}
+
+void EndpointTable::add_hashed(Endpoint& endpoint, proto::Attr attr, std::string_view value,
+                               std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
+                               std::int64_t last_us, std::uint64_t count) {
   const auto index = static_cast<std::uint32_t>(&endpoint - endpoints_.data());
   PendingAttribute& cached = pending_[pending_slot(index, hash)];
   if (cached.hash == hash && cached.endpoint == index && cached.generation == endpoint.generation &&

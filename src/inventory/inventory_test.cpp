@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <tuple>
 #include <vector>
 
 namespace warden::inventory {
@@ -68,6 +69,49 @@ TEST(EndpointTable, RepeatedValuesAreCountedExactlyThroughThePendingTable) {
       EXPECT_LT(value.first_us, value.last_us);
     }
   }
+}
+
+TEST(EndpointTable, BatchedUpdatesEqualOneByOne) {
+  InventoryConfig config;
+  config.pending_entries = 16;
+  EndpointTable one_by_one(config);
+  EndpointTable batched(config);
+  const std::vector<std::string> values = {"Kitchen-Cam.",  "kitchen-cam",   "evil\x1b[2J", "   ",
+                                           "a.example.com", "A.EXAMPLE.COM", "tcp/80 http"};
+  std::mt19937 random(5);
+  std::vector<std::tuple<std::uint32_t, proto::Attr, std::string, std::int64_t>> script;
+  for (int step = 0; step < 500; ++step) {  // more than one chunk of 32 per batch below
+    script.emplace_back(static_cast<std::uint32_t>(random() % 4),
+                        random() % 2 == 0 ? proto::Attr::Hostname : proto::Attr::HttpUserAgent,
+                        values[random() % values.size()], step);
+  }
+  std::vector<EndpointTable::AttributeUpdate> updates;
+  for (const auto& [mac_idx, attr, value, ts] : script) {
+    Endpoint* a = one_by_one.resolve(one_by_one.get({mac_of(mac_idx), {}}, 0));
+    one_by_one.add_attribute(*a, attr, value, "test", ts);
+    Endpoint* b = batched.resolve(batched.get({mac_of(mac_idx), {}}, 0));
+    updates.push_back({b, attr, value, "test", ts});
+    if (updates.size() == 77) {
+      batched.add_attributes(updates);
+      updates.clear();
+    }
+  }
+  batched.add_attributes(updates);
+  one_by_one.flush();
+  batched.flush();
+  ASSERT_EQ(one_by_one.endpoints().size(), batched.endpoints().size());
+  for (std::size_t index = 0; index < batched.endpoints().size(); ++index) {
+    const auto& left = one_by_one.endpoints()[index].attributes;
+    const auto& right = batched.endpoints()[index].attributes;
+    ASSERT_EQ(left.size(), right.size());
+    for (std::size_t at = 0; at < left.size(); ++at) {
+      EXPECT_EQ(left[at].value, right[at].value);
+      EXPECT_EQ(left[at].count, right[at].count);
+      EXPECT_EQ(left[at].first_us, right[at].first_us);
+      EXPECT_EQ(left[at].last_us, right[at].last_us);
+    }
+  }
+  EXPECT_EQ(one_by_one.stats().observations, batched.stats().observations);
 }
 
 TEST(EndpointTable, PendingCountsOfAnEvictedEndpointDoNotReachItsSuccessor) {
