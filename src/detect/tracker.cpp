@@ -194,9 +194,11 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   activity.last_us = std::max(activity.last_us, ts_us);
   ++activity.queries;
   const std::string_view domain = registered_domain(name);
+  bool known_domain = false;  // looked at when first seen: no second look at its label
   if (domain.size() < name.size()) {
     const std::string_view left = name.substr(0, name.size() - domain.size() - 1);
     auto entry = activity.domains.find(as_key(domain));
+    known_domain = entry != activity.domains.end();
     if (entry == activity.domains.end() && activity.domains.size() < kMaxDomains) {
       entry = activity.domains.emplace(std::string(domain), DnsActivity::Domain{}).first;
     }
@@ -212,7 +214,8 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   }
   // A generated domain shows in the registered domain's own label ("xjwqkzpfhd.com").
   const std::string_view second_level = domain.substr(0, domain.find('.'));
-  if (looks_generated(second_level) && !activity.random_looking.contains(as_key(domain))) {
+  if (!known_domain && looks_generated(second_level) &&
+      !activity.random_looking.contains(as_key(domain))) {
     insert_bounded(activity.random_looking, std::string(domain), limits_.max_set);
   }
   if (activity.names.size() < kMaxNames && !activity.names.contains(as_key(name))) {
