@@ -69,8 +69,7 @@ struct PcapSource::WindowedFile {
     }
     std::uint64_t got = 0;
     while (got < want) {
-      const ssize_t count =
-          ::pread(fd, window.data() + got, want - got, static_cast<off_t>(start + got));
+      const ssize_t count = ::pread(fd, &window[got], want - got, static_cast<off_t>(start + got));
       if (count < 0 && errno == EINTR) {
         continue;
       }
@@ -89,7 +88,7 @@ struct PcapSource::WindowedFile {
   }
 
   [[nodiscard]] const std::uint8_t* at(std::uint64_t file_offset) const {
-    return window.data() + (file_offset - window_start);
+    return &window[file_offset - window_start];  // within the window: ensure() said so
   }
 };
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <compare>
 #include <random>
 #include <tuple>
 
@@ -69,7 +70,7 @@ TEST(IpAddress, OrdersByBytesThenFamily) {
     b.family = static_cast<std::uint8_t>(random() % 2 == 0 ? 4 : 6);
     const auto expected = std::tie(a.bytes, a.family) <=> std::tie(b.bytes, b.family);
     ASSERT_EQ(a <=> b, expected);
-    ASSERT_EQ(a == b, expected == 0);
+    ASSERT_EQ(a == b, std::is_eq(expected));
   }
 }
 

@@ -24,18 +24,15 @@ constexpr std::uint64_t mix64(std::uint64_t value) {
 inline std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed = 0) {
   constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
   std::uint64_t hash = seed ^ (bytes.size() * kMultiplier);
-  const char* at = bytes.data();
-  std::size_t left = bytes.size();
-  while (left >= 8) {
+  while (bytes.size() >= 8) {
     std::uint64_t word = 0;
-    std::memcpy(&word, at, 8);
+    std::memcpy(&word, bytes.data(), 8);
     hash = (hash ^ mix64(word)) * kMultiplier;
-    at += 8;
-    left -= 8;
+    bytes.remove_prefix(8);
   }
-  if (left > 0) {
+  if (!bytes.empty()) {
     std::uint64_t word = 0;
-    std::memcpy(&word, at, left);
+    std::memcpy(&word, bytes.data(), bytes.size());
     hash = (hash ^ mix64(word)) * kMultiplier;
   }
   return mix64(hash);

@@ -81,12 +81,12 @@ class Worker final : public proto::ObservationSink {
   /// An observation kept until its packet is done, with its text in `arena_`.
   struct BatchedObservation {
     inventory::EndpointRef endpoint;
-    proto::Attr attr;
-    std::uint32_t value_at;
-    std::uint32_t value_length;
-    std::uint32_t protocol_at;
-    std::uint32_t protocol_length;
-    std::int64_t ts_us;
+    proto::Attr attr = proto::Attr::Protocol;
+    std::uint32_t value_at = 0;
+    std::uint32_t value_length = 0;
+    std::uint32_t protocol_at = 0;
+    std::uint32_t protocol_length = 0;
+    std::int64_t ts_us = 0;
   };
   /// Observations per batch at most (a packet with more is counted in several).
   static constexpr std::size_t kMaxBatchedObservations = 256;

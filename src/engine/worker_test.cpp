@@ -203,6 +203,7 @@ TEST(Engine, DevicesFromEachWorkersTableMatchOneThread) {
     const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
     EXPECT_EQ(tables.size(), threads);
     std::vector<const inventory::EndpointTable*> pointers;
+    pointers.reserve(tables.size());
     for (const auto& table : tables) {
       pointers.push_back(&table);
     }

@@ -80,6 +80,7 @@ TEST(EndpointTable, BatchedUpdatesEqualOneByOne) {
                                            "a.example.com", "A.EXAMPLE.COM", "tcp/80 http"};
   std::mt19937 random(5);
   std::vector<std::tuple<std::uint32_t, proto::Attr, std::string, std::int64_t>> script;
+  script.reserve(500);
   for (int step = 0; step < 500; ++step) {  // more than one chunk of 32 per batch below
     script.emplace_back(static_cast<std::uint32_t>(random() % 4),
                         random() % 2 == 0 ? proto::Attr::Hostname : proto::Attr::HttpUserAgent,
