@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <vector>
 
 namespace warden::capture {
@@ -88,7 +89,8 @@ struct PcapSource::WindowedFile {
   }
 
   [[nodiscard]] const std::uint8_t* at(std::uint64_t file_offset) const {
-    return &window[file_offset - window_start];  // within the window: ensure() said so
+    // Within the window (ensure() said so); a zero-length record may end exactly at its end.
+    return std::span<const std::uint8_t>(window).subspan(file_offset - window_start).data();
   }
 };
 
