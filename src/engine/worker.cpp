@@ -363,8 +363,12 @@ void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& pack
   if (info != nullptr) {
     value += ' ';
     value += info->name;
-    observe({proto::Subject::sender(), proto::Attr::Protocol, info->name, "traffic"});
-    observe({proto::Subject::receiver(), proto::Attr::Protocol, info->name, "traffic"});
+    // By port only where no analyzer speaks the protocol: one that does reports it for each side
+    // it hears, from the messages themselves (and a port alone would say it twice per flow).
+    if (info->datagram == nullptr && info->create_stream == nullptr) {
+      observe({proto::Subject::sender(), proto::Attr::Protocol, info->name, "traffic"});
+      observe({proto::Subject::receiver(), proto::Attr::Protocol, info->name, "traffic"});
+    }
     note_cleartext_external(*info, packet);
   }
   observe({proto::Subject::sender(), proto::Attr::Service, value, "traffic"});
