@@ -266,19 +266,4 @@ std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats,
   return tables;
 }
 
-inventory::EndpointTable Engine::finish(WorkerStats& stats, detect::Tracker* tracker) {
-  std::vector<inventory::EndpointTable> tables = finish_tables(stats, tracker);
-  if (tables.size() == 1) {
-    return std::move(tables.front());
-  }
-  inventory::InventoryConfig merged_config = config_.inventory;
-  merged_config.max_endpoints *=
-      static_cast<std::uint32_t>(std::max<std::size_t>(1, tables.size()));
-  inventory::EndpointTable merged(merged_config);
-  for (const inventory::EndpointTable& table : tables) {
-    merged.merge_from(table);
-  }
-  return merged;
-}
-
 }  // namespace warden::engine

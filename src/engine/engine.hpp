@@ -43,11 +43,9 @@ class Engine {
       const std::vector<std::string>& files,
       const std::function<void(std::uint64_t, std::uint64_t)>& progress);
 
-  /// Ends all flows, stops the workers and returns the merged endpoints; `stats` gets the sums.
-  /// Call once.
-  inventory::EndpointTable finish(WorkerStats& stats, detect::Tracker* tracker = nullptr);
-  /// The same without merging: each worker's table (inventory::build_devices takes several), so
-  /// a run with several workers does not fold every endpoint twice.
+  /// Ends all flows, stops the workers and returns each worker's endpoint table
+  /// (inventory::build_devices takes them all); `stats` gets the sums, `tracker` the merged
+  /// detection state. Call once.
   std::vector<inventory::EndpointTable> finish_tables(WorkerStats& stats,
                                                       detect::Tracker* tracker = nullptr);
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -147,14 +148,18 @@ TEST(Engine, ThreadsProduceTheSameInventoryAsOneThread) {
       engine.process(1, raw_of(frame, ++ts));
     }
     WorkerStats stats;
-    inventory::EndpointTable table = engine.finish(stats);
+    const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
     EXPECT_EQ(stats.decode.packets, frames.size());
     EXPECT_EQ(stats.flows.created, 400U);
     std::uint64_t packets = 0;
-    for (const auto& endpoint : table.endpoints()) {
-      packets += endpoint.counters.packets_out;
+    std::set<std::pair<MacAddress, IpAddress>> keys;  // a pair may be in several workers' tables
+    for (const auto& table : tables) {
+      for (const auto& endpoint : table.endpoints()) {
+        packets += endpoint.counters.packets_out;
+        keys.emplace(endpoint.key.mac, endpoint.key.ip);
+      }
     }
-    return std::make_pair(table.size(), packets);
+    return std::make_pair(keys.size(), packets);
   };
   EXPECT_EQ(run(1), run(3));
 }
@@ -176,15 +181,24 @@ TEST(Engine, ParallelFileReadingMatchesOneThread) {
     EXPECT_TRUE(results[0].opened);
     EXPECT_EQ(results[0].status, capture::SourceStatus::End);
     WorkerStats stats;
-    const inventory::EndpointTable table = engine.finish(stats);
+    const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
     EXPECT_EQ(stats.decode.packets, results[0].packets);  // every packet analyzed exactly once
-    std::uint64_t attributes = 0;
+    // Distinct endpoints and values across the workers' tables, and the packets they sent.
+    std::set<std::pair<MacAddress, IpAddress>> keys;
+    std::set<std::string> values;
     std::uint64_t packets = 0;
-    for (const auto& endpoint : table.endpoints()) {
-      attributes += endpoint.attributes.size();
-      packets += endpoint.counters.packets_out;
+    for (const auto& table : tables) {
+      for (const auto& endpoint : table.endpoints()) {
+        keys.emplace(endpoint.key.mac, endpoint.key.ip);
+        for (const auto& attribute : endpoint.attributes) {
+          values.insert(endpoint.key.mac.to_string() + endpoint.key.ip.to_string() + " " +
+                        std::string(proto::attr_name(attribute.attr)) + "=" + attribute.value +
+                        " " + attribute.protocol);
+        }
+        packets += endpoint.counters.packets_out;
+      }
     }
-    return std::make_tuple(results[0].packets, table.size(), attributes, packets);
+    return std::make_tuple(results[0].packets, keys.size(), values.size(), packets);
   };
   const auto one = run(1);
   EXPECT_GT(std::get<0>(one), 100U);

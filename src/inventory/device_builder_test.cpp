@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 
 #include "inventory/device.hpp"
 
@@ -101,4 +102,35 @@ TEST(BuildDevices, ManyIpv6PrivacyAddressesDoNotMakeARouter) {
 }
 
 }  // namespace
+TEST(BuildDevices, TwoWorkersTablesAddUpAsOne) {
+  // The same (MAC, IP) pair seen by two workers: counters add, times widen, values merge.
+  EndpointTable left;
+  EndpointTable right;
+  Endpoint* a = left.resolve(left.get({kCamera, ip("10.0.0.7")}, 100));
+  a->counters.packets_out = 3;
+  a->sent_traffic = true;
+  left.add_attribute(*a, proto::Attr::Hostname, "cam", "dhcp", 100);
+  Endpoint* b = right.resolve(right.get({kCamera, ip("10.0.0.7")}, 50));
+  b->counters.packets_out = 4;
+  b->last_us = 500;
+  right.add_attribute(*b, proto::Attr::Hostname, "cam", "dhcp", 50);
+  left.flush();
+  right.flush();
+  const std::array<const EndpointTable*, 2> tables = {&left, &right};
+  const std::vector<Device> devices = build_devices(tables, test_oui());
+  ASSERT_EQ(devices.size(), 1U);
+  const Device& camera = devices[0];
+  EXPECT_EQ(camera.counters.packets_out, 7U);
+  EXPECT_EQ(camera.first_us, 50);
+  EXPECT_EQ(camera.last_us, 500);
+  const auto hostname =
+      std::find_if(camera.attributes.begin(), camera.attributes.end(),
+                   [](const AttributeValue& value) { return value.attr == proto::Attr::Hostname; });
+  ASSERT_NE(hostname, camera.attributes.end());
+  EXPECT_EQ(hostname->count, 2U);
+  EXPECT_EQ(hostname->first_us, 50);
+  EXPECT_EQ(hostname->last_us, 100);
+  EXPECT_TRUE(has_value(camera, proto::Attr::Ipv4, "10.0.0.7"));
+}
+
 }  // namespace warden::inventory

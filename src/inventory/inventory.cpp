@@ -320,17 +320,4 @@ void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
   }
 }
 
-void EndpointTable::merge_from(const EndpointTable& other) {
-  // add_attribute counts what it is given as observations; merged values were counted already.
-  const std::uint64_t observations = stats_.observations + other.stats_.observations;
-  for (const Endpoint& source : other.endpoints_) {
-    if (source.in_use) {
-      absorb(source.key, source);
-    }
-  }
-  flush();
-  stats_.add(other.stats_);
-  stats_.observations = observations;
-}
-
 }  // namespace warden::inventory

@@ -111,8 +111,8 @@ struct EndpointRef {
   [[nodiscard]] bool is_none() const { return index == kNone; }
 };
 
-/// Per-worker store of endpoints and their evidence. Not thread-safe: one per worker, merged at the
-/// end with `merge_from`.
+/// Per-worker store of endpoints and their evidence. Not thread-safe: one per worker; the device
+/// builder takes all the workers' tables at the end.
 class EndpointTable {
  public:
   explicit EndpointTable(const InventoryConfig& config = {});
@@ -153,9 +153,6 @@ class EndpointTable {
   /// Hands over every endpoint (flushed), leaving the table empty: for a caller done with it.
   std::vector<Endpoint> release();
 
-  /// Folds `other`'s endpoints into this table (attributes, peers, counters, times). `other` must
-  /// have been flushed.
-  void merge_from(const EndpointTable& other);
   /// Folds one endpoint's evidence into the endpoint keyed `into` (created if needed).
   void absorb(const EndpointKey& into, const Endpoint& source);
 

@@ -176,27 +176,5 @@ TEST(EndpointTable, StaleHandlesDoNotResolveAfterEviction) {
   EXPECT_NE(table.resolve(second), nullptr);
 }
 
-TEST(EndpointTable, MergeAddsCountersAndWidensTimes) {
-  EndpointTable left;
-  EndpointTable right;
-  Endpoint* a = left.resolve(left.get({mac_of(7), IpAddress::v4_from_u32(0x0A000007)}, 100));
-  a->counters.packets_out = 3;
-  left.add_attribute(*a, proto::Attr::Hostname, "cam", "dhcp", 100);
-  Endpoint* b = right.resolve(right.get({mac_of(7), IpAddress::v4_from_u32(0x0A000007)}, 50));
-  b->counters.packets_out = 4;
-  b->last_us = 500;
-  right.add_attribute(*b, proto::Attr::Hostname, "cam", "dhcp", 50);
-  left.merge_from(right);
-  ASSERT_EQ(left.size(), 1U);
-  const Endpoint& merged = left.endpoints()[0];
-  EXPECT_EQ(merged.counters.packets_out, 7U);
-  EXPECT_EQ(merged.first_us, 50);
-  EXPECT_EQ(merged.last_us, 500);
-  ASSERT_EQ(merged.attributes.size(), 1U);
-  EXPECT_EQ(merged.attributes[0].count, 2U);
-  EXPECT_EQ(merged.attributes[0].first_us, 50);
-  EXPECT_EQ(merged.attributes[0].last_us, 100);
-}
-
 }  // namespace
 }  // namespace warden::inventory
