@@ -170,19 +170,34 @@ TEST(Engine, ThreadsProduceTheSameInventoryAsOneThread) {
 namespace warden::engine {
 namespace {
 
+/// The lab capture read by `threads` workers, and what they made of it.
+struct LabRun {
+  std::vector<FileResult> results;
+  WorkerStats stats;
+  std::vector<inventory::EndpointTable> tables;
+};
+
+LabRun run_lab(unsigned threads) {
+  EngineConfig config;
+  config.threads = threads;
+  Engine engine(config);
+  LabRun run;
+  run.results =
+      engine.run_files({std::string(WARDEN_SOURCE_DIR) + "/tests/golden/lab/input.pcap"}, {});
+  run.tables = engine.finish_tables(run.stats);
+  return run;
+}
+
 TEST(Engine, ParallelFileReadingMatchesOneThread) {
-  const std::string capture = std::string(WARDEN_SOURCE_DIR) + "/tests/golden/lab/input.pcap";
-  auto run = [&](unsigned threads) {
-    EngineConfig config;
-    config.threads = threads;
-    Engine engine(config);
-    const std::vector<FileResult> results = engine.run_files({capture}, {});
+  auto run = [](unsigned threads) {
+    const LabRun lab = run_lab(threads);
+    const std::vector<FileResult>& results = lab.results;
     EXPECT_EQ(results.size(), 1U);
     EXPECT_TRUE(results[0].opened);
     EXPECT_EQ(results[0].status, capture::SourceStatus::End);
-    WorkerStats stats;
-    const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
-    EXPECT_EQ(stats.decode.packets, results[0].packets);  // every packet analyzed exactly once
+    // Every packet analyzed exactly once.
+    EXPECT_EQ(lab.stats.decode.packets, results[0].packets);
+    const std::vector<inventory::EndpointTable>& tables = lab.tables;
     // Distinct endpoints and values across the workers' tables, and the packets they sent.
     std::set<std::pair<MacAddress, IpAddress>> keys;
     std::set<std::string> values;
@@ -207,14 +222,9 @@ TEST(Engine, ParallelFileReadingMatchesOneThread) {
 }
 
 TEST(Engine, DevicesFromEachWorkersTableMatchOneThread) {
-  const std::string capture = std::string(WARDEN_SOURCE_DIR) + "/tests/golden/lab/input.pcap";
-  auto devices_of = [&](unsigned threads) {
-    EngineConfig config;
-    config.threads = threads;
-    Engine engine(config);
-    (void)engine.run_files({capture}, {});
-    WorkerStats stats;
-    const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
+  auto devices_of = [](unsigned threads) {
+    const LabRun lab = run_lab(threads);
+    const std::vector<inventory::EndpointTable>& tables = lab.tables;
     EXPECT_EQ(tables.size(), threads);
     std::vector<const inventory::EndpointTable*> pointers;
     pointers.reserve(tables.size());
