@@ -68,14 +68,26 @@ struct PcapSource::WindowedFile {
     if (window.size() < want) {
       window.resize(want);
     }
+    if (!read_at(window.data(), want, start)) {
+      window_length = 0;
+      return false;
+    }
+    window_start = start;
+    window_length = want;
+    return start + length <= window_start + window_length;
+  }
+
+  /// Reads exactly `length` bytes at `start` into `into`; false (errno set) on an error or a file
+  /// that shrank under us.
+  bool read_at(std::uint8_t* into, std::uint64_t length, std::uint64_t start) const {
     std::uint64_t got = 0;
-    while (got < want) {
-      const ssize_t count = ::pread(fd, &window[got], want - got, static_cast<off_t>(start + got));
+    while (got < length) {
+      // NOLINTNEXTLINE(cppcoreguidelines-pro-bounds-pointer-arithmetic): within `length`
+      const ssize_t count = ::pread(fd, into + got, length - got, static_cast<off_t>(start + got));
       if (count < 0 && errno == EINTR) {
         continue;
       }
       if (count <= 0) {
-        window_length = 0;
         if (count == 0) {
           errno = EIO;  // the file is shorter than it was when opened
         }
@@ -83,9 +95,34 @@ struct PcapSource::WindowedFile {
       }
       got += static_cast<std::uint64_t>(count);
     }
-    window_start = start;
-    window_length = want;
-    return start + length <= window_start + window_length;
+    return true;
+  }
+
+  /// What is wrong with a record of `caplen` bytes whose header starts at `record`; empty if
+  /// nothing.
+  [[nodiscard]] std::string record_problem(std::uint64_t record, std::uint32_t caplen) const {
+    if (caplen > kMaxRecordBytes) {
+      return "corrupt record: captured length " + std::to_string(caplen) + " exceeds " +
+             std::to_string(kMaxRecordBytes);
+    }
+    if (record + 16 + caplen > size) {
+      return "truncated record: " + std::to_string(size - record - 16) + " of " +
+             std::to_string(caplen) + " bytes";
+    }
+    return {};
+  }
+
+  /// The packet whose 16-byte record header is at `header` (its data follows the header).
+  [[nodiscard]] RawPacket packet_at(const std::uint8_t* header) const {
+    RawPacket packet;
+    const std::uint32_t seconds = load_u32(header, swapped);
+    const std::uint32_t fraction = load_u32(header + 4, swapped);  // NOLINT: pointer math
+    const std::uint32_t caplen = load_u32(header + 8, swapped);    // NOLINT: pointer math
+    packet.ts_us =
+        static_cast<std::int64_t>(seconds) * 1'000'000 + (nanos ? fraction / 1000 : fraction);
+    packet.wire_length = load_u32(header + 12, swapped);  // NOLINT: pointer math
+    packet.data = Bytes(header + 16, caplen);             // NOLINT: pointer math
+    return packet;
   }
 
   [[nodiscard]] const std::uint8_t* at(std::uint64_t file_offset) const {
@@ -223,43 +260,119 @@ tl::expected<PcapSource, SourceError> PcapSource::open_live(const LiveOptions& o
   return source;
 }
 
+SourceStatus PcapSource::truncated(std::uint64_t offset, const std::string& reason) {
+  error_ = SourceError{SourceStatus::Truncated, name_, offset, reason};
+  return SourceStatus::Truncated;
+}
+
 SourceStatus PcapSource::next_from_window(RawPacket& out) {
   WindowedFile& file = *windowed_;
-  auto truncated = [&](const std::string& reason) {
-    error_ = SourceError{SourceStatus::Truncated, name_, file.offset, reason};
-    return SourceStatus::Truncated;
-  };
   if (file.offset == file.size) {
     return SourceStatus::End;
   }
   if (file.offset + 16 > file.size) {
-    return truncated("truncated record header: " + std::to_string(file.size - file.offset) +
-                     " of 16 bytes");
+    return truncated(file.offset, "truncated record header: " +
+                                      std::to_string(file.size - file.offset) + " of 16 bytes");
   }
   if (!file.ensure(file.offset, 16)) {
-    return truncated(std::string("cannot read file: ") + std::strerror(errno));  // NOLINT
+    return truncated(file.offset,
+                     std::string("cannot read file: ") + std::strerror(errno));  // NOLINT
   }
-  const std::uint8_t* header = file.at(file.offset);
-  const std::uint32_t seconds = load_u32(header, file.swapped);
-  const std::uint32_t fraction = load_u32(header + 4, file.swapped);      // NOLINT: pointer math
-  const std::uint32_t caplen = load_u32(header + 8, file.swapped);        // NOLINT: pointer math
-  const std::uint32_t wire_length = load_u32(header + 12, file.swapped);  // NOLINT: pointer math
-  if (caplen > kMaxRecordBytes) {
-    return truncated("corrupt record: captured length " + std::to_string(caplen) + " exceeds " +
-                     std::to_string(kMaxRecordBytes));
-  }
-  if (file.offset + 16 + caplen > file.size) {
-    return truncated("truncated record: " + std::to_string(file.size - file.offset - 16) + " of " +
-                     std::to_string(caplen) + " bytes");
+  const std::uint32_t caplen = load_u32(file.at(file.offset) + 8, file.swapped);  // NOLINT
+  if (std::string problem = file.record_problem(file.offset, caplen); !problem.empty()) {
+    return truncated(file.offset, problem);
   }
   if (!file.ensure(file.offset, 16 + std::uint64_t{caplen})) {
-    return truncated(std::string("cannot read file: ") + std::strerror(errno));  // NOLINT
+    return truncated(file.offset,
+                     std::string("cannot read file: ") + std::strerror(errno));  // NOLINT
   }
-  out.ts_us =
-      static_cast<std::int64_t>(seconds) * 1'000'000 + (file.nanos ? fraction / 1000 : fraction);
-  out.wire_length = wire_length;
-  out.data = Bytes(file.at(file.offset + 16), caplen);
+  out = file.packet_at(file.at(file.offset));
   file.offset += 16 + std::uint64_t{caplen};
+  return SourceStatus::Ok;
+}
+
+SourceStatus PcapSource::chunk_from_file(PacketChunk& chunk, std::size_t max_bytes) {
+  WindowedFile& file = *windowed_;
+  chunk.packets.clear();
+  if (file.offset == file.size) {
+    return SourceStatus::End;
+  }
+  if (file.offset + 16 > file.size) {
+    return truncated(file.offset, "truncated record header: " +
+                                      std::to_string(file.size - file.offset) + " of 16 bytes");
+  }
+  std::uint64_t want =
+      std::min<std::uint64_t>(file.size - file.offset, std::max<std::size_t>(max_bytes, 16));
+  // Twice at most: the second read is for a first record larger than `max_bytes`.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (chunk.bytes.size() < want) {
+      chunk.bytes.resize(want);
+    }
+    if (!file.read_at(chunk.bytes.data(), want, file.offset)) {
+      return truncated(file.offset,
+                       std::string("cannot read file: ") + std::strerror(errno));  // NOLINT
+    }
+    std::uint64_t used = 0;
+    std::uint64_t first_needs = 0;
+    while (used + 16 <= want) {  // each record takes at least 16 bytes
+      const std::uint8_t* header = &chunk.bytes[used];
+      const std::uint32_t caplen = load_u32(header + 8, file.swapped);  // NOLINT: pointer math
+      if (std::string problem = file.record_problem(file.offset + used, caplen); !problem.empty()) {
+        if (chunk.packets.empty()) {
+          return truncated(file.offset + used, problem);
+        }
+        break;  // the records before it first; the next call reports it
+      }
+      if (used + 16 + caplen > want) {
+        first_needs = chunk.packets.empty() ? 16 + std::uint64_t{caplen} : 0;
+        break;
+      }
+      chunk.packets.push_back(file.packet_at(header));
+      used += 16 + std::uint64_t{caplen};
+    }
+    if (!chunk.packets.empty()) {
+      file.offset += used;
+      return SourceStatus::Ok;
+    }
+    want = first_needs;  // checked against the file's size above
+  }
+  return truncated(file.offset, "cannot read record");  // not reached: the second read fits
+}
+
+SourceStatus PcapSource::next_chunk(PacketChunk& chunk, std::size_t max_bytes) {
+  if (windowed_) {
+    return chunk_from_file(chunk, max_bytes);
+  }
+  chunk.packets.clear();
+  if (deferred_ != SourceStatus::Ok) {
+    return deferred_;
+  }
+  // Copied record by record; the spans are set once the buffer has stopped growing.
+  chunk_offsets_.clear();
+  std::size_t used = 0;
+  RawPacket raw;
+  while (used < max_bytes) {
+    const SourceStatus status = next(raw);
+    if (status != SourceStatus::Ok) {
+      if (chunk.packets.empty()) {
+        return status;
+      }
+      deferred_ = status;  // after the packets read before it
+      break;
+    }
+    if (chunk.bytes.size() < used + raw.data.size()) {
+      chunk.bytes.resize(std::max(used + raw.data.size(), max_bytes));
+    }
+    std::copy(raw.data.begin(), raw.data.end(),
+              chunk.bytes.begin() + static_cast<std::ptrdiff_t>(used));
+    chunk_offsets_.push_back(used);
+    chunk.packets.push_back(raw);
+    used += raw.data.size();
+  }
+  for (std::size_t index = 0; index < chunk.packets.size(); ++index) {
+    RawPacket& packet = chunk.packets[index];
+    packet.data = Bytes(chunk.bytes).subspan(chunk_offsets_[index], packet.data.size());
+  }
   return SourceStatus::Ok;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/byte_reader.hpp"
 
@@ -16,6 +17,13 @@ struct RawPacket {
   std::int64_t ts_us = 0;
   std::uint32_t wire_length = 0;
   Bytes data;
+};
+
+/// Consecutive packets read in one go, for callers that hand the same bytes to several threads.
+/// `packets[i].data` points into `bytes`; both are reused from one read to the next.
+struct PacketChunk {
+  std::vector<std::uint8_t> bytes;
+  std::vector<RawPacket> packets;
 };
 
 /// Why a source stopped or could not start.
@@ -47,9 +55,9 @@ struct LiveOptions {
 };
 
 /// A packet source: a capture file or a live interface. The only code in Warden that reads
-/// captures. Classic pcap files are read through a sliding read-only memory map, so packets are
-/// handed out without copying (libpcap copies each one twice: kernel to stdio buffer to its own
-/// buffer, a fifth of the whole pipeline's time); pcapng files and live interfaces go through
+/// captures. Classic pcap files are read with pread() into a reused 1 MiB window (or into the
+/// caller's chunk) and packets are handed out as views of it: libpcap copies each one twice
+/// (kernel to stdio buffer to its own buffer). pcapng files and live interfaces go through
 /// libpcap, files with a 1 MiB stdio buffer instead of its default 4 KiB.
 class PcapSource {
  public:
@@ -66,6 +74,11 @@ class PcapSource {
 
   /// The next packet, or End / Truncated / LiveError (then `error()` says more).
   SourceStatus next(RawPacket& out);
+  /// Files only: replaces `chunk` with the next whole records, about `max_bytes` of them (more when
+  /// a single record is larger). Ok when the chunk holds at least one packet; otherwise End or
+  /// Truncated as for next(). Records before a break are returned first, the break on the call
+  /// after. Classic pcap records are read straight into `chunk.bytes`; pcapng ones are copied.
+  SourceStatus next_chunk(PacketChunk& chunk, std::size_t max_bytes);
   [[nodiscard]] const SourceError& error() const { return error_; }
   /// libpcap DLT_ value of the capture.
   [[nodiscard]] int link_type() const { return link_type_; }
@@ -84,6 +97,8 @@ class PcapSource {
   struct Handle;
   struct WindowedFile;
   SourceStatus next_from_window(RawPacket& out);
+  SourceStatus chunk_from_file(PacketChunk& chunk, std::size_t max_bytes);
+  SourceStatus truncated(std::uint64_t offset, const std::string& reason);
   std::unique_ptr<Handle> handle_;
   std::unique_ptr<WindowedFile> windowed_;
   SourceError error_;
@@ -91,6 +106,8 @@ class PcapSource {
   int link_type_ = 0;
   std::uint64_t file_size_ = 0;
   bool live_ = false;
+  SourceStatus deferred_ = SourceStatus::Ok;  ///< next_chunk(): the status after its packets
+  std::vector<std::size_t> chunk_offsets_;    ///< next_chunk(): where each copied packet starts
   std::chrono::steady_clock::time_point deadline_{};
   bool has_deadline_ = false;
 };

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/worker.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <tuple>
@@ -255,6 +260,71 @@ TEST(Engine, DevicesFromEachWorkersTableMatchOneThread) {
   EXPECT_GE(one.size(), 3U);
   EXPECT_EQ(one, devices_of(2));
   EXPECT_EQ(one, devices_of(3));
+}
+
+TEST(Engine, SharedChunkReadingMatchesOneThreadAcrossFilesAndBreaks) {
+  // A capture of several shared chunks: the identification lab's records twenty times over, cut
+  // in the middle of a record; then a file that is not a capture, a missing one, and the lab.
+  const std::string lab = std::string(WARDEN_SOURCE_DIR) + "/tests/golden/ident-lab/input.pcap";
+  std::ifstream in(lab, std::ios::binary);
+  const std::string original((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  ASSERT_GT(original.size(), 24U);
+  std::string repeated = original;
+  for (int copy = 1; copy < 20; ++copy) {
+    repeated += original.substr(24);  // the records again, after the one file header
+  }
+  repeated.resize(repeated.size() - 7);  // the last record loses its end
+  const std::string big = (std::filesystem::temp_directory_path() /
+                           ("warden-shared-chunks-" + std::to_string(getpid()) + ".pcap"))
+                              .string();
+  std::ofstream(big, std::ios::binary) << repeated;
+  const std::vector<std::string> files = {
+      big, std::string(WARDEN_SOURCE_DIR) + "/README.md", "/nonexistent.pcap",
+      std::string(WARDEN_SOURCE_DIR) + "/tests/golden/lab/input.pcap"};
+  auto run = [&](unsigned threads) {
+    EngineConfig config;
+    config.threads = threads;
+    Engine engine(config);
+    std::uint64_t progress_calls = 0;
+    const std::vector<FileResult> results =
+        engine.run_files(files, [&](std::uint64_t, std::uint64_t) { ++progress_calls; });
+    WorkerStats stats;
+    const std::vector<inventory::EndpointTable> tables = engine.finish_tables(stats);
+    EXPECT_GT(progress_calls, 0U);
+    std::uint64_t sent = 0;
+    for (const auto& table : tables) {
+      for (const auto& endpoint : table.endpoints()) {
+        sent += endpoint.counters.packets_out;
+      }
+    }
+    std::vector<std::string> lines;
+    for (const FileResult& result : results) {
+      lines.push_back(fmt::format("{} opened={} packets={} status={} offset={}", result.path,
+                                  result.opened, result.packets, static_cast<int>(result.status),
+                                  result.error.offset));
+    }
+    lines.push_back(fmt::format("decoded={} sent={}", stats.decode.packets, sent));
+    return lines;
+  };
+  const std::vector<std::string> one = run(1);
+  ASSERT_EQ(one.size(), 5U);
+  EXPECT_NE(
+      one[0].find("status=" + std::to_string(static_cast<int>(capture::SourceStatus::Truncated))),
+      std::string::npos)
+      << one[0];
+  std::uint64_t lab_packets = 0;
+  auto source = capture::PcapSource::open_file(lab);
+  ASSERT_TRUE(source.has_value());
+  capture::RawPacket raw;
+  while (source->next(raw) == capture::SourceStatus::Ok) {
+    ++lab_packets;
+  }
+  EXPECT_NE(one[0].find(fmt::format("packets={} ", 20 * lab_packets - 1)), std::string::npos)
+      << one[0];
+  EXPECT_EQ(one, run(2));
+  EXPECT_EQ(one, run(3));
+  std::filesystem::remove(big);
 }
 
 TEST(Engine, ReportsFilesItCannotRead) {
