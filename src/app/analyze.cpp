@@ -296,10 +296,44 @@ int run_analyze(const AnalyzeOptions& options) {
       }
       pins = std::move(*loaded);
     }
+    // Detections need the devices identified, the approvals and the learned baselines.
+    auto approved = database->approved_devices();
+    auto baseline = database->load_baselines();
+    if (!approved || !baseline) {
+      std::cerr << "warden: database " << options.database << ": "
+                << (approved ? baseline.error().message : approved.error().message) << '\n';
+      return kExitDatabase;
+    }
+    auto detect_all = [&](const std::vector<inventory::Device>& identified) {
+      detect::DetectContext context;
+      context.devices = &identified;
+      context.known_before = *stored_before;
+      context.inventory_was_empty = stored_before->empty();
+      context.intel = intel.size() > 0 ? &intel : nullptr;
+      context.learning = options.learn;
+      context.approved = *approved;
+      context.baseline = *baseline;
+      detect::DetectConfig detect_config;
+      detect_config.expected_external_ports = options.expected_external_ports;
+      detect_config.exfil_bytes = options.exfil_mb << 20;
+      std::vector<detect::Alert> found = detect::evaluate(tracker, context, detect_config);
+      if (segmentation) {
+        std::vector<detect::Alert> violations =
+            detect::policy_violations(tracker, *segmentation, identified);
+        std::move(violations.begin(), violations.end(), std::back_inserter(found));
+      }
+      return found;
+    };
+    // With a second thread, into an empty database: identification, risk and detections run
+    // beside the store.
     std::vector<const inventory::Device*> assessed_beside;
+    std::vector<detect::Alert> alerts;
     std::optional<std::thread> assessor;
     if (assess_beside_store) {
-      assessor.emplace([&] { assessed_beside = assess_in_memory(devices, seen, *rules, pins); });
+      assessor.emplace([&] {
+        assessed_beside = assess_in_memory(devices, seen, *rules, pins);
+        alerts = detect_all(devices);
+      });
     }
     auto merged = database->merge_devices(devices);
     if (assessor) {
@@ -334,29 +368,8 @@ int run_analyze(const AnalyzeOptions& options) {
     const std::int64_t assess_done = now_us();
 
     // Detections, on the whole run with the devices identified.
-    detect::DetectContext context;
-    context.devices = &*stored;
-    context.known_before = *stored_before;
-    context.inventory_was_empty = stored_before->empty();
-    context.intel = intel.size() > 0 ? &intel : nullptr;
-    context.learning = options.learn;
-    auto approved = database->approved_devices();
-    auto baseline = database->load_baselines();
-    if (!approved || !baseline) {
-      std::cerr << "warden: database " << options.database << ": "
-                << (approved ? baseline.error().message : approved.error().message) << '\n';
-      return kExitDatabase;
-    }
-    context.approved = std::move(*approved);
-    context.baseline = std::move(*baseline);
-    detect::DetectConfig detect_config;
-    detect_config.expected_external_ports = options.expected_external_ports;
-    detect_config.exfil_bytes = options.exfil_mb << 20;
-    std::vector<detect::Alert> alerts = detect::evaluate(tracker, context, detect_config);
-    if (segmentation) {
-      std::vector<detect::Alert> violations =
-          detect::policy_violations(tracker, *segmentation, *stored);
-      std::move(violations.begin(), violations.end(), std::back_inserter(alerts));
+    if (!assess_beside_store) {
+      alerts = detect_all(*stored);
     }
     auto stored_alerts = database->store_alerts(alerts);
     auto learned = options.learn
