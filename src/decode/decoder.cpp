@@ -2,6 +2,8 @@
 #include "decode/decoder.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace warden::decode {
 namespace {
@@ -378,12 +380,17 @@ namespace {
 /// first four and zeros after, as IpAddress stores them.
 std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_t dst_port,
                       std::uint8_t proto, std::uint16_t vlan) {
-  std::uint64_t a = 0;
-  std::uint64_t b = 0;
-  for (std::size_t byte_idx = 0; byte_idx < 16; ++byte_idx) {
-    a = a * 131 + (byte_idx < src.size() ? src[byte_idx] : 0U);
-    b = b * 131 + (byte_idx < dst.size() ? dst[byte_idx] : 0U);
+  // Each address as two 64-bit words (zeros past its end), mixed with its port.
+  std::array<std::uint64_t, 2> words_a{};
+  std::array<std::uint64_t, 2> words_b{};
+  if (!src.empty()) {
+    std::memcpy(words_a.data(), src.data(), std::min<std::size_t>(src.size(), 16));
   }
+  if (!dst.empty()) {
+    std::memcpy(words_b.data(), dst.data(), std::min<std::size_t>(dst.size(), 16));
+  }
+  std::uint64_t a = (words_a[0] * 0x9E3779B97F4A7C15ULL) ^ words_a[1];
+  std::uint64_t b = (words_b[0] * 0x9E3779B97F4A7C15ULL) ^ words_b[1];
   a = a * 65599 + src_port;
   b = b * 65599 + dst_port;
   // XOR and sum of both endpoints make the hash symmetric; mix afterwards so low bits spread.

@@ -2,6 +2,7 @@
 #include "flow/flow_table.hpp"
 
 #include <bit>
+#include <cstring>
 
 namespace warden::flow {
 namespace {
@@ -20,10 +21,8 @@ std::uint64_t hash_key(const FlowKey& key) {
   for (std::size_t word_idx = 0; word_idx < 16; word_idx += 8) {
     std::uint64_t wa = 0;
     std::uint64_t wb = 0;
-    for (std::size_t byte_idx = 0; byte_idx < 8; ++byte_idx) {
-      wa = (wa << 8) | key.a.bytes[word_idx + byte_idx];
-      wb = (wb << 8) | key.b.bytes[word_idx + byte_idx];
-    }
+    std::memcpy(&wa, &key.a.bytes[word_idx], sizeof(wa));  // host order: the hash stays in memory
+    std::memcpy(&wb, &key.b.bytes[word_idx], sizeof(wb));
     mix(wa);
     mix(wb);
   }
