@@ -205,28 +205,30 @@ class SharedReader {
     State state = State::Free;
   };
 
-  /// Waits until chunk `sequence` is ready in `slot`, reading it if this thread is the first to
-  /// need it. False when the files are exhausted.
+  /// Waits until chunk `sequence` is ready in `slot`, reading the next chunk first when it is this
+  /// thread's turn. False when the files are exhausted.
   bool acquire(Slot& slot, std::uint64_t sequence) {
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
-      // The first thread to need a chunk reads it, straight before walking it: its bytes are then
-      // still in this core's cache. (Reading further ahead measured slower: the chunks left the
-      // cache before they were walked.)
-      if (!filling_ && !exhausted_ && next_fill_ == sequence && slot.state == State::Free) {
+      // Reading comes first, one chunk ahead at most: a thread that finds its own chunk ready
+      // reads the next one before walking it, so the others rarely wait for a read. (Reading only
+      // the chunk a thread needed itself left the threads idle a fifth of the time; reading
+      // further ahead measured no better, as the chunks leave the cache before they are walked.)
+      Slot& next = slots_[next_fill_ % slots_.size()];
+      if (!filling_ && !exhausted_ && next_fill_ <= sequence + 1 && next.state == State::Free) {
         filling_ = true;
-        slot.state = State::Filling;
+        next.state = State::Filling;
         lock.unlock();
-        const bool filled = fill(slot);  // only one thread fills at a time
+        const bool filled = fill(next);  // only one thread fills at a time
         lock.lock();
         filling_ = false;
         if (filled) {
-          slot.sequence = next_fill_;
-          slot.pending = threads_;
-          slot.state = State::Ready;
+          next.sequence = next_fill_;
+          next.pending = threads_;
+          next.state = State::Ready;
           ++next_fill_;
         } else {
-          slot.state = State::Free;
+          next.state = State::Free;
           exhausted_ = true;
         }
         changed_.notify_all();
