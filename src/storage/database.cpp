@@ -316,8 +316,10 @@ Expected<Database> Database::open(const std::string& path) {
     return tl::unexpected(make_error(handle, path));
   }
   sqlite3_busy_timeout(handle, 5000);
+  // 16 KiB pages (a new database only: WAL fixes the size): a run's inventory is written, and
+  // copied from the WAL into the database, with a quarter of the system calls of 4 KiB pages.
   auto journal = database.exec(
-      "PRAGMA journal_mode=WAL; "
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
       "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
   if (!journal) {
     return tl::unexpected(Error{path + ": " + journal.error().message});
