@@ -172,21 +172,10 @@ void EndpointTable::add_attributes(std::span<const AttributeUpdate> updates) {
   }
 }
 
-void EndpointTable::add_hashed(Endpoint& endpoint, proto::Attr attr, std::string_view value,
-                               std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
-                               std::int64_t last_us, std::uint64_t count) {
-  const auto index = static_cast<std::uint32_t>(&endpoint - endpoints_.data());
-  PendingAttribute& cached = pending_[pending_slot(index, hash)];
-  if (cached.hash == hash && cached.endpoint == index && cached.generation == endpoint.generation &&
-      cached.attr == attr && cached.in_use &&
-      count <= std::numeric_limits<std::uint32_t>::max() - cached.count) {
-    // Seen lately: count it here, in a table that stays in the CPU cache; the value's record
-    // gets the sum when the entry is replaced or the table is read (flush()).
-    cached.count += static_cast<std::uint32_t>(count);
-    cached.first_us = std::min(cached.first_us, first_us);
-    cached.last_us = std::max(cached.last_us, last_us);
-    return;
-  }
+std::int64_t EndpointTable::count_value(Endpoint& endpoint, proto::Attr attr,
+                                        std::string_view value, std::string_view protocol,
+                                        std::uint64_t hash, std::int64_t first_us,
+                                        std::int64_t last_us, std::uint64_t count) {
   auto same = [&](std::size_t position) {
     const AttributeValue& existing = endpoint.attributes[position];
     return existing.hash == hash && existing.attr == attr && existing.value == value &&
@@ -208,16 +197,39 @@ void EndpointTable::add_hashed(Endpoint& endpoint, proto::Attr attr, std::string
     existing.count += count;
     existing.first_us = std::min(existing.first_us, first_us);
     existing.last_us = std::max(existing.last_us, last_us);
-  } else if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
+    return found;
+  }
+  if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
     ++stats_.attributes_dropped;
+    return -1;
+  }
+  endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
+                                               first_us, last_us, count, hash});
+  endpoint.attribute_hashes.push_back(hash);
+  found = static_cast<std::int64_t>(endpoint.attributes.size() - 1);
+  endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(found), endpoint.attribute_hashes);
+  return found;
+}
+
+void EndpointTable::add_hashed(Endpoint& endpoint, proto::Attr attr, std::string_view value,
+                               std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
+                               std::int64_t last_us, std::uint64_t count) {
+  const auto index = static_cast<std::uint32_t>(&endpoint - endpoints_.data());
+  PendingAttribute& cached = pending_[pending_slot(index, hash)];
+  if (cached.hash == hash && cached.endpoint == index && cached.generation == endpoint.generation &&
+      cached.attr == attr && cached.in_use &&
+      count <= std::numeric_limits<std::uint32_t>::max() - cached.count) {
+    // Seen lately: count it here, in a table that stays in the CPU cache; the value's record
+    // gets the sum when the entry is replaced or the table is read (flush()).
+    cached.count += static_cast<std::uint32_t>(count);
+    cached.first_us = std::min(cached.first_us, first_us);
+    cached.last_us = std::max(cached.last_us, last_us);
     return;
-  } else {
-    endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
-                                                 first_us, last_us, count, hash});
-    endpoint.attribute_hashes.push_back(hash);
-    found = static_cast<std::int64_t>(endpoint.attributes.size() - 1);
-    endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(found),
-                                 endpoint.attribute_hashes);
+  }
+  const std::int64_t found =
+      count_value(endpoint, attr, value, protocol, hash, first_us, last_us, count);
+  if (found < 0) {
+    return;
   }
   fold(cached);
   cached = PendingAttribute{hash,
@@ -311,9 +323,12 @@ void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
   target->last_us = std::max(target->last_us, source.last_us);
   target->counters.add(source.counters);
   target->sent_traffic = target->sent_traffic || source.sent_traffic;
+  // The source's values are stored (canonical) and hashed already, and mostly new to the
+  // target: straight to the records, past the table of values seen lately.
   for (const AttributeValue& attribute : source.attributes) {
-    add_attribute(*target, attribute.attr, attribute.value, attribute.protocol, attribute.first_us,
-                  attribute.last_us, attribute.count);
+    ++stats_.observations;
+    (void)count_value(*target, attribute.attr, attribute.value, attribute.protocol, attribute.hash,
+                      attribute.first_us, attribute.last_us, attribute.count);
   }
   for (const PeerValue& peer : source.peers) {
     add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);

@@ -183,6 +183,11 @@ class EndpointTable {
   void add_hashed(Endpoint& endpoint, proto::Attr attr, std::string_view value,
                   std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
                   std::int64_t last_us, std::uint64_t count);
+  /// Counts into the record of the value, creating it if new; its position, or -1 when the
+  /// endpoint holds as many values as it may (counted as dropped).
+  std::int64_t count_value(Endpoint& endpoint, proto::Attr attr, std::string_view value,
+                           std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
+                           std::int64_t last_us, std::uint64_t count);
   [[nodiscard]] std::size_t pending_slot(std::uint32_t endpoint_index, std::uint64_t hash) const;
   void fold(PendingAttribute& entry);
 
