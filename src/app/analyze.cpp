@@ -278,7 +278,8 @@ int run_analyze(const AnalyzeOptions& options) {
     if (!oui.error().empty()) {
       std::cerr << "warden: warning: " << oui.error() << '\n';
     }
-    std::vector<inventory::Device> devices = inventory::build_devices(table_list, oui);
+    std::vector<inventory::Device> devices =
+        inventory::build_devices(table_list, oui, options.engine.threads);
     const std::int64_t build_done = now_us();
 
     // A database with no devices before this run holds exactly what this run built: identify

@@ -238,7 +238,7 @@ TEST(Engine, DevicesFromEachWorkersTableMatchOneThread) {
     }
     std::vector<std::string> lines;
     for (const inventory::Device& device :
-         inventory::build_devices(pointers, inventory::OuiDatabase{})) {
+         inventory::build_devices(pointers, inventory::OuiDatabase{}, threads)) {
       std::string line = device.key + " " + std::to_string(device.counters.packets_out) + "/" +
                          std::to_string(device.counters.bytes_in) + " peers " +
                          std::to_string(device.peers.size());

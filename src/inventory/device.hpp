@@ -81,8 +81,9 @@ inline constexpr std::size_t kRouterAddressThreshold = 2;
 /// - vendor comes from the IEEE registry; locally administered MACs get none and are flagged.
 std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase& oui);
 /// The same over several tables (one per worker) as if they were merged first: a (MAC, IP) pair
-/// may be in more than one, and its evidence adds up.
+/// may be in more than one, and its evidence adds up. With `threads` > 1 the devices are split
+/// between that many threads by key; the result is the same.
 std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
-                                  const OuiDatabase& oui);
+                                  const OuiDatabase& oui, unsigned threads = 1);
 
 }  // namespace warden::inventory

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <span>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,7 +25,7 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
 }
 
 std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
-                                  const OuiDatabase& oui) {
+                                  const OuiDatabase& oui, unsigned threads) {
   // Every endpoint of every table (one per worker: the same (MAC, IP) pair may be in several).
   std::vector<const Endpoint*> endpoints;
   std::size_t capacity = 1;
@@ -76,26 +77,15 @@ std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
     }
   }
 
-  // Devices are aggregated in an endpoint table keyed (MAC, none) or (none, IP): the same merge
-  // rules as everywhere else, with room for everything a device's endpoints carry.
-  InventoryConfig config;
-  config.max_endpoints = static_cast<std::uint32_t>(capacity);
-  config.max_attributes_per_endpoint = 4096;
-  config.max_peers_per_endpoint = 1024;
-  config.pending_entries = 4096;
-  EndpointTable devices(config);
-  std::unordered_map<IpAddress, EndpointKey> ip_owner;  // IP -> the MAC device holding it
-  auto absorb = [&](const EndpointKey& device_key, const Endpoint& endpoint) {
-    devices.absorb(device_key, endpoint);
-    // The address the endpoint was seen with is evidence too, with the endpoint's times.
-    const IpAddress& ip = endpoint.key.ip;
-    Endpoint* device = devices.resolve(devices.get(device_key, endpoint.first_us));
-    if (device != nullptr && ip.is_set() && ip.is_assignable()) {
-      devices.add_attribute(*device, ip.is_v4() ? proto::Attr::Ipv4 : proto::Attr::Ipv6,
-                            ip.to_string(), "traffic", endpoint.first_us, endpoint.last_us,
-                            endpoint.counters.packets_out + endpoint.counters.packets_in);
-    }
+  // What each endpoint adds to which device, decided first and done after (in this order).
+  struct Absorb {
+    EndpointKey device;
+    const Endpoint* endpoint;
+    bool with_address;  ///< the address the endpoint was seen with is evidence too
   };
+  std::vector<Absorb> absorbs;
+  absorbs.reserve(endpoints.size());
+  std::unordered_map<IpAddress, EndpointKey> ip_owner;  // IP -> the MAC device holding it
 
   // 3. Endpoints with a MAC that belong to the MAC's device.
   std::vector<const Endpoint*> deferred;  // IP-only facts and addresses behind routers
@@ -114,7 +104,7 @@ std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
       deferred.push_back(&endpoint);
       continue;
     }
-    absorb({mac, {}}, endpoint);
+    absorbs.push_back({{mac, {}}, &endpoint, true});
     if (ip.is_set() && ip.is_assignable()) {
       ip_owner.emplace(ip, EndpointKey{mac, {}});
     }
@@ -132,38 +122,80 @@ std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
       continue;
     }
     if (const auto owner = ip_owner.find(ip); owner != ip_owner.end()) {
-      devices.absorb(owner->second, *endpoint);
+      absorbs.push_back({owner->second, endpoint, false});
     } else if (ip.is_private() && senders.contains(endpoint->key)) {
-      absorb({{}, ip}, *endpoint);
+      absorbs.push_back({{{}, ip}, endpoint, true});
     }
     // Otherwise an internet host, or an address that only received (a scan's targets, which
     // may not exist): a peer, not a device.
   }
 
+  // Devices are aggregated in endpoint tables keyed (MAC, none) or (none, IP): the same merge
+  // rules as everywhere else, with room for everything a device's endpoints carry. With several
+  // threads each builds the devices whose key hashes to it, in the same order as one would.
+  InventoryConfig config;
+  config.max_endpoints = static_cast<std::uint32_t>(capacity);
+  config.max_attributes_per_endpoint = 4096;
+  config.max_peers_per_endpoint = 1024;
+  config.pending_entries = 4096;
+  const unsigned parts = std::max(1U, std::min(threads, 16U));
+  std::vector<std::vector<Endpoint>> built(parts);
+  auto build_part = [&](unsigned part) {
+    EndpointTable devices(config);
+    const EndpointKeyHash key_hash;
+    for (const Absorb& absorb : absorbs) {
+      if (parts > 1 && key_hash(absorb.device) % parts != part) {
+        continue;
+      }
+      const Endpoint& endpoint = *absorb.endpoint;
+      devices.absorb(absorb.device, endpoint);
+      const IpAddress& ip = endpoint.key.ip;
+      if (!absorb.with_address || !ip.is_set() || !ip.is_assignable()) {
+        continue;
+      }
+      if (Endpoint* device = devices.resolve(devices.get(absorb.device, endpoint.first_us))) {
+        devices.add_attribute(*device, ip.is_v4() ? proto::Attr::Ipv4 : proto::Attr::Ipv6,
+                              ip.to_string(), "traffic", endpoint.first_us, endpoint.last_us,
+                              endpoint.counters.packets_out + endpoint.counters.packets_in);
+      }
+    }
+    built[part] = devices.release();
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned part = 1; part < parts; ++part) {
+    helpers.emplace_back(build_part, part);
+  }
+  build_part(0);
+  for (std::thread& helper : helpers) {
+    helper.join();
+  }
+
   std::map<std::string, Device> ordered;  // by key: stable output
-  for (Endpoint& aggregate : devices.release()) {
-    if (!aggregate.in_use) {
-      continue;
+  for (std::vector<Endpoint>& part : built) {
+    for (Endpoint& aggregate : part) {
+      if (!aggregate.in_use) {
+        continue;
+      }
+      Device device;
+      if (!aggregate.key.mac.is_zero()) {
+        const MacAddress& mac = aggregate.key.mac;
+        device.key = "mac:" + mac.to_string();
+        device.mac = mac;
+        device.locally_administered = mac.is_locally_administered();
+        device.is_router = routers.count(mac) > 0;
+        device.vendor = oui.lookup(mac);
+      } else {
+        device.key = "ip:" + aggregate.key.ip.to_string();
+        device.key_ip = aggregate.key.ip;
+      }
+      device.first_us = aggregate.first_us;
+      device.last_us = aggregate.last_us;
+      device.counters = aggregate.counters;
+      device.attributes = std::move(aggregate.attributes);
+      device.peers = std::move(aggregate.peers);
+      std::string key = device.key;
+      ordered.emplace(std::move(key), std::move(device));
     }
-    Device device;
-    if (!aggregate.key.mac.is_zero()) {
-      const MacAddress& mac = aggregate.key.mac;
-      device.key = "mac:" + mac.to_string();
-      device.mac = mac;
-      device.locally_administered = mac.is_locally_administered();
-      device.is_router = routers.count(mac) > 0;
-      device.vendor = oui.lookup(mac);
-    } else {
-      device.key = "ip:" + aggregate.key.ip.to_string();
-      device.key_ip = aggregate.key.ip;
-    }
-    device.first_us = aggregate.first_us;
-    device.last_us = aggregate.last_us;
-    device.counters = aggregate.counters;
-    device.attributes = std::move(aggregate.attributes);
-    device.peers = std::move(aggregate.peers);
-    std::string key = device.key;
-    ordered.emplace(std::move(key), std::move(device));
   }
 
   std::vector<Device> out;
