@@ -15,6 +15,16 @@
 namespace warden::capture {
 namespace {
 
+/// Writes `bytes` to a file named after `name` and this process in the temporary directory.
+std::string save_temp(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+  std::string path =
+      (std::filesystem::temp_directory_path() / (std::to_string(getpid()) + "-" + name)).string();
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT: byte buffer to stream
+            static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
 /// Builds classic pcap files record by record (little-endian, microseconds unless `nanos`).
 class PcapWriter {
  public:
@@ -39,13 +49,7 @@ class PcapWriter {
     bytes_.insert(bytes_.end(), data.begin(), data.end());
   }
   [[nodiscard]] std::string save(const std::string& name) const {
-    std::string path =
-        (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()) + ".pcap"))
-            .string();
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes_.data()),  // NOLINT: byte buffer to stream
-              static_cast<std::streamsize>(bytes_.size()));
-    return path;
+    return save_temp(name + ".pcap", bytes_);
   }
   [[nodiscard]] std::size_t size() const { return bytes_.size(); }
 
@@ -250,13 +254,7 @@ std::string write_pcapng(const std::string& name, std::uint32_t packets) {
     bytes.resize(bytes.size() + padded - data.size(), 0);
     put32(length);
   }
-  std::string path =
-      (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()) + ".pcapng"))
-          .string();
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT: byte buffer to stream
-            static_cast<std::streamsize>(bytes.size()));
-  return path;
+  return save_temp(name + ".pcapng", bytes);
 }
 
 TEST(PcapSource, PcapngChunksAreCopiesOfEveryPacket) {

@@ -8,6 +8,8 @@
 #include <optional>
 #include <thread>
 
+#include "core/parallel.hpp"
+
 namespace warden::engine {
 namespace {
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
@@ -384,14 +386,7 @@ std::vector<FileResult> Engine::run_files(
     reader.run(shard, *file_workers_[shard]);
     file_workers_[shard]->finish();
   };
-  std::vector<std::thread> helpers;
-  for (unsigned shard = 1; shard < threads; ++shard) {
-    helpers.emplace_back(run_shard, shard);
-  }
-  run_shard(0);
-  for (std::thread& helper : helpers) {
-    helper.join();
-  }
+  run_in_parallel(threads, run_shard);
   return reader.results();
 }
 

@@ -4,10 +4,10 @@
 #include <map>
 #include <set>
 #include <span>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/parallel.hpp"
 #include "inventory/device.hpp"
 
 namespace warden::inventory {
@@ -161,14 +161,7 @@ std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
     }
     built[part] = devices.release();
   };
-  std::vector<std::thread> helpers;
-  for (unsigned part = 1; part < parts; ++part) {
-    helpers.emplace_back(build_part, part);
-  }
-  build_part(0);
-  for (std::thread& helper : helpers) {
-    helper.join();
-  }
+  run_in_parallel(parts, build_part);
 
   std::map<std::string, Device> ordered;  // by key: stable output
   for (std::vector<Endpoint>& part : built) {
