@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "app/analyze.hpp"
 #include "app/exit_codes.hpp"
@@ -56,20 +58,30 @@ std::optional<FoundDevice> open_device(const std::string& database_path,
   return FoundDevice{std::move(*database), std::move(**device)};
 }
 
+/// Every device of an existing database; nullopt (the reason printed) when it cannot be read.
+std::optional<std::vector<warden::inventory::Device>> load_stored_devices(
+    const std::string& database_path) {
+  auto database = warden::storage::Database::open_existing(database_path);
+  if (!database) {
+    std::cerr << "warden: " << database.error().message << '\n';
+    return std::nullopt;
+  }
+  auto devices = database->load_devices();
+  if (!devices) {
+    std::cerr << "warden: " << database_path << ": " << devices.error().message << '\n';
+    return std::nullopt;
+  }
+  return std::move(*devices);
+}
+
 int run_devices(const std::string& database_path, const std::string& format_name) {
   const auto format = warden::exporter::parse_format(format_name);
   if (!format) {
     std::cerr << "warden: unknown format '" << format_name << "' (table, json, csv, ndjson)\n";
     return kExitUsage;
   }
-  auto database = warden::storage::Database::open_existing(database_path);
-  if (!database) {
-    std::cerr << "warden: " << database.error().message << '\n';
-    return kExitDatabase;
-  }
-  auto devices = database->load_devices();
+  auto devices = load_stored_devices(database_path);
   if (!devices) {
-    std::cerr << "warden: " << database_path << ": " << devices.error().message << '\n';
     return kExitDatabase;
   }
   warden::exporter::write_devices(std::cout, *devices, *format);
@@ -100,14 +112,8 @@ int run_findings(const std::string& database_path, const std::string& format_nam
     std::cerr << "warden: unknown format '" << format_name << "' (table, json, csv, ndjson)\n";
     return kExitUsage;
   }
-  auto database = warden::storage::Database::open_existing(database_path);
-  if (!database) {
-    std::cerr << "warden: " << database.error().message << '\n';
-    return kExitDatabase;
-  }
-  auto devices = database->load_devices();
+  auto devices = load_stored_devices(database_path);
   if (!devices) {
-    std::cerr << "warden: " << database_path << ": " << devices.error().message << '\n';
     return kExitDatabase;
   }
   const int floor = warden::risk::severity_rank(min_severity);
