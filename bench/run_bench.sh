@@ -4,7 +4,9 @@
 # capture: a bare libpcap read loop (the floor) and tshark extracting DHCP/DNS/HTTP/TLS-SNI fields.
 # Reports packets per CPU-second (user + system), wall time and peak RSS for each.
 #   bench/run_bench.sh [CAPTURE]   default: ../shared/bench/gen_iot_pcap.py --scale 1.0 output
-# Environment: WARDEN_BENCH_SKIP_TSHARK=1 skips tshark (it takes about a minute).
+# Environment: WARDEN_BENCH_SKIP_TSHARK=1 skips tshark (it takes about a minute);
+#   WARDEN_BENCH_ROUNDS=N runs the read loop and both Warden rows N times (default 1) and ends with
+#   each round's ratios and their medians: these machines are noisy, ratios within a round are not.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -32,12 +34,31 @@ measure() {  # measure NAME CMD...: prints one row
     printf "%-22s %8.2f %8.2f %14.0f %14.0f %10.1f\n", n, w, cpu, p / cpu, p / w, r / 1024 }'
 }
 printf "%-22s %8s %8s %14s %14s %10s\n" contender wall_s cpu_s pkts_per_cpu_s pkts_per_wall_s peak_MB
-measure pcap_read_loop build/release/pcap_read_loop "$capture"
-measure "warden --threads 1" build/release/warden analyze --quiet --no-progress --threads 1 \
-  --db "$out/bench1.db" "$capture"
-measure "warden --threads 2" build/release/warden analyze --quiet --no-progress --threads 2 \
-  --db "$out/bench2.db" "$capture"
-rm -f "$out"/bench*.db*
+rounds=${WARDEN_BENCH_ROUNDS:-1}
+: >"$out/ratios.txt"
+for ((round = 1; round <= rounds; round++)); do
+  measure pcap_read_loop build/release/pcap_read_loop "$capture"
+  read -r _ floor_user floor_sys _ <"$out/time.txt"
+  measure "warden --threads 1" build/release/warden analyze --quiet --no-progress --threads 1 \
+    --db "$out/bench1.db" "$capture"
+  read -r one_wall one_user one_sys _ <"$out/time.txt"
+  measure "warden --threads 2" build/release/warden analyze --quiet --no-progress --threads 2 \
+    --db "$out/bench2.db" "$capture"
+  read -r two_wall _ _ _ <"$out/time.txt"
+  rm -f "$out"/bench*.db*
+  # Two threads' speed-up in wall time; one thread's packets per CPU-second against the floor's.
+  awk -v fu="$floor_user" -v fs="$floor_sys" -v ou="$one_user" -v os="$one_sys" \
+    -v ow="$one_wall" -v tw="$two_wall" 'BEGIN {
+      printf "%.2f %.3f\n", ow / tw, (fu + fs) / (ou + os) }' >>"$out/ratios.txt"
+done
+sort -n "$out/ratios.txt" | awk '{ speedup[NR] = $1 } END {
+  printf "ratios, %d round(s): --threads 2 against --threads 1 in wall time:", NR
+  for (i = 1; i <= NR; i++) printf " %.2f", speedup[i]
+  printf " (median %.2f)\n", NR % 2 ? speedup[(NR + 1) / 2] : (speedup[NR / 2] + speedup[NR / 2 + 1]) / 2 }'
+sort -n -k2 "$out/ratios.txt" | awk '{ floor[NR] = $2 } END {
+  printf "ratios, %d round(s): one thread'"'"'s packets per CPU-second against the read loop'"'"'s:", NR
+  for (i = 1; i <= NR; i++) printf " %.1f%%", 100 * floor[i]
+  printf " (median %.1f%%)\n", 100 * (NR % 2 ? floor[(NR + 1) / 2] : (floor[NR / 2] + floor[NR / 2 + 1]) / 2) }'
 if [ "${WARDEN_BENCH_SKIP_TSHARK:-0}" != 1 ] && command -v tshark >/dev/null; then
   measure "tshark -T fields" tshark -n -r "$capture" -T fields -e dhcp.option.hostname \
     -e dns.qry.name -e http.user_agent -e http.server -e tls.handshake.extensions_server_name
