@@ -274,7 +274,9 @@ int run_analyze(const AnalyzeOptions& options) {
     }
     engine::WorkerStats stats;
     detect::Tracker tracker;
-    std::vector<inventory::EndpointTable> tables = engine->finish_tables(stats, &tracker);
+    std::vector<inventory::EndpointTable> tables = engine->finish_tables(stats);
+    // The workers' detection state merges beside the device build; detections wait for it.
+    std::jthread tracker_merge([&] { engine->merge_trackers(tracker); });
     const std::int64_t finish_done = now_us();
     std::vector<MacAddress> macs;
     std::vector<const inventory::EndpointTable*> table_list;
@@ -353,6 +355,7 @@ int run_analyze(const AnalyzeOptions& options) {
     };
     // With a second thread, into an empty database: identification, risk and detections run
     // beside the store.
+    tracker_merge.join();
     std::vector<const inventory::Device*> assessed_beside;
     std::vector<detect::Alert> alerts;
     std::optional<std::thread> assessor;

@@ -400,34 +400,34 @@ void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
   shards_[hash % shards_.size()]->add(link_type, raw);
 }
 
-std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats,
-                                                            detect::Tracker* tracker) {
+std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats) {
   stats = WorkerStats{};
   // Whichever way packets arrived, end every worker's flows and collect the workers.
-  std::vector<Worker*> workers;
+  finished_.clear();
   for (auto& worker : file_workers_) {
-    workers.push_back(worker.get());  // run_files() has finished them
+    finished_.push_back(worker.get());  // run_files() has finished them
   }
   if (inline_worker_) {
     inline_worker_->finish();
-    workers.push_back(inline_worker_.get());
+    finished_.push_back(inline_worker_.get());
   }
   for (auto& shard : shards_) {
     shard->close();
-    workers.push_back(&shard->worker());
-  }
-  if (tracker != nullptr) {
-    for (Worker* worker : workers) {
-      tracker->merge_from(worker->tracker());
-    }
+    finished_.push_back(&shard->worker());
   }
   std::vector<inventory::EndpointTable> tables;
-  tables.reserve(workers.size());
-  for (Worker* worker : workers) {
+  tables.reserve(finished_.size());
+  for (Worker* worker : finished_) {
     stats.add(worker->stats());
     tables.push_back(std::move(worker->endpoints()));
   }
   return tables;
+}
+
+void Engine::merge_trackers(detect::Tracker& into) {
+  for (Worker* worker : finished_) {
+    into.merge_from(worker->tracker());
+  }
 }
 
 }  // namespace warden::engine

@@ -46,10 +46,12 @@ class Engine {
       const std::function<void(std::uint64_t, std::uint64_t)>& progress);
 
   /// Ends all flows, stops the workers and returns each worker's endpoint table
-  /// (inventory::build_devices takes them all); `stats` gets the sums, `tracker` the merged
-  /// detection state. Call once.
-  std::vector<inventory::EndpointTable> finish_tables(WorkerStats& stats,
-                                                      detect::Tracker* tracker = nullptr);
+  /// (inventory::build_devices takes them all); `stats` gets the sums. Call once.
+  std::vector<inventory::EndpointTable> finish_tables(WorkerStats& stats);
+
+  /// After finish_tables(): the workers' detection state, merged into `into`. Touches nothing the
+  /// tables do, so it may run on another thread while they are built into devices.
+  void merge_trackers(detect::Tracker& into);
 
  private:
   class Shard;
@@ -59,6 +61,7 @@ class Engine {
   std::unique_ptr<Worker> inline_worker_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unique_ptr<Worker>> file_workers_;  ///< run_files() workers, one per thread
+  std::vector<Worker*> finished_;                      ///< every worker, after finish_tables()
   decode::Packet scratch_;
   decode::DecodeStats scratch_stats_;
 };
