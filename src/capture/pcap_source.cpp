@@ -7,10 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -27,6 +29,14 @@ constexpr std::uint32_t kMagicMicros = 0xA1B2C3D4U;
 /// How long a live capture waits for packets before returning Idle.
 constexpr int kLivePollMillis = 200;
 constexpr std::uint32_t kMagicNanos = 0xA1B23C4DU;
+
+/// libpcap's seconds and microseconds as microseconds, clamped: a pcapng file may claim any
+/// 64-bit timestamp, and the product must not overflow.
+std::int64_t to_micros(std::int64_t seconds, std::int64_t micros) {
+  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000 - 1;
+  return std::clamp(seconds, -kMaxSeconds, kMaxSeconds) * 1'000'000 +
+         std::clamp<std::int64_t>(micros, 0, 999'999);
+}
 
 std::uint32_t load_u32(const std::uint8_t* at, bool swapped) {
   std::uint32_t value = 0;
@@ -402,7 +412,7 @@ SourceStatus PcapSource::next(RawPacket& out) {
     }
     const int status = pcap_next_ex(handle_->pcap, &header, &data);
     if (status == 1) {
-      out.ts_us = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000 + header->ts.tv_usec;
+      out.ts_us = to_micros(header->ts.tv_sec, header->ts.tv_usec);
       out.wire_length = header->len;
       // caplen never exceeds the bytes libpcap read for this record.
       out.data = Bytes(data, header->caplen);

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// Fuzzes capture-file reading. The input is written to an in-memory file and read twice, packet
+// by packet and in chunks (of a size the input picks); both reads must give the same packets and
+// stop with the same status at the same offset.
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "capture/pcap_source.hpp"
+
+namespace {
+using warden::capture::PacketChunk;
+using warden::capture::PcapSource;
+using warden::capture::RawPacket;
+using warden::capture::SourceStatus;
+
+struct Read {
+  std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>> packets;
+  SourceStatus status = SourceStatus::Ok;
+  std::uint64_t offset = 0;
+  bool opened = false;
+  friend bool operator==(const Read&, const Read&) = default;
+};
+
+void keep(Read& read, const RawPacket& raw) {
+  read.packets.emplace_back(raw.ts_us, std::vector<std::uint8_t>(raw.data.begin(), raw.data.end()));
+}
+
+Read one_by_one(const std::string& path) {
+  Read read;
+  auto source = PcapSource::open_file(path);
+  if (!source) {
+    read.status = source.error().status;
+    return read;
+  }
+  read.opened = true;
+  RawPacket raw;
+  // Every record takes at least 16 bytes of the input: the loop ends.
+  while ((read.status = source->next(raw)) == SourceStatus::Ok) {
+    keep(read, raw);
+  }
+  read.offset = source->error().offset;
+  return read;
+}
+
+Read in_chunks(const std::string& path, std::size_t max_bytes) {
+  Read read;
+  auto source = PcapSource::open_file(path);
+  if (!source) {
+    read.status = source.error().status;
+    return read;
+  }
+  read.opened = true;
+  PacketChunk chunk;
+  while ((read.status = source->next_chunk(chunk, max_bytes)) == SourceStatus::Ok) {
+    if (chunk.packets.empty()) {
+      __builtin_trap();  // Ok promises at least one packet
+    }
+    for (const RawPacket& raw : chunk.packets) {
+      keep(read, raw);
+    }
+  }
+  read.offset = source->error().offset;
+  return read;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const int fd = memfd_create("warden-capture-fuzz", MFD_CLOEXEC);
+  if (fd < 0) {
+    return 0;
+  }
+  if (size == 0 || write(fd, data, size) == static_cast<ssize_t>(size)) {
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    // Chunks from 16 bytes to a few KiB, so that record boundaries fall everywhere.
+    const std::size_t max_bytes = 16 + (size == 0 ? 0 : data[size - 1] * std::size_t{16});
+    if (one_by_one(path) != in_chunks(path, max_bytes)) {
+      __builtin_trap();
+    }
+  }
+  close(fd);
+  return 0;
+}
