@@ -69,6 +69,7 @@ Read in_chunks(const std::string& path, std::size_t max_bytes) {
 }
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the entry point name is fixed by libFuzzer.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const int fd = memfd_create("warden-capture-fuzz", MFD_CLOEXEC);
   if (fd < 0) {
@@ -77,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0 || write(fd, data, size) == static_cast<ssize_t>(size)) {
     const std::string path = "/proc/self/fd/" + std::to_string(fd);
     // Chunks from 16 bytes to a few KiB, so that record boundaries fall everywhere.
-    const std::size_t max_bytes = 16 + (size == 0 ? 0 : data[size - 1] * std::size_t{16});
+    const warden::Bytes input(data, size);
+    const std::size_t max_bytes = 16 + (input.empty() ? 0 : input.back() * std::size_t{16});
     if (one_by_one(path) != in_chunks(path, max_bytes)) {
       __builtin_trap();
     }

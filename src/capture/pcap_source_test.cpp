@@ -191,7 +191,7 @@ TEST(PcapSource, ChunksHoldEveryRecordOnceInOrder) {
   ASSERT_EQ(expected.size(), kRecords);
   std::size_t chunks = 0;
   SourceError error;
-  EXPECT_EQ(read_in_chunks(path, 64 * 1024, chunks, error), expected);
+  EXPECT_EQ(read_in_chunks(path, std::size_t{64} << 10, chunks, error), expected);
   EXPECT_GT(chunks, 20U);
   EXPECT_EQ(error.status, SourceStatus::Ok);  // a clean end leaves no error
   std::filesystem::remove(path);
@@ -264,7 +264,7 @@ TEST(PcapSource, PcapngChunksAreCopiesOfEveryPacket) {
   EXPECT_EQ(expected[3].first, 5'000'003);
   std::size_t chunks = 0;
   SourceError error;
-  EXPECT_EQ(read_in_chunks(path, 16 * 1024, chunks, error), expected);
+  EXPECT_EQ(read_in_chunks(path, std::size_t{16} << 10, chunks, error), expected);
   EXPECT_GT(chunks, 10U);
   std::filesystem::remove(path);
 }

@@ -299,6 +299,7 @@ TEST(Engine, SharedChunkReadingMatchesOneThreadAcrossFilesAndBreaks) {
       }
     }
     std::vector<std::string> lines;
+    lines.reserve(results.size() + 1);
     for (const FileResult& result : results) {
       lines.push_back(fmt::format("{} opened={} packets={} status={} offset={}", result.path,
                                   result.opened, result.packets, static_cast<int>(result.status),
