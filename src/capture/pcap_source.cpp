@@ -108,18 +108,19 @@ struct PcapSource::WindowedFile {
     return true;
   }
 
-  /// What is wrong with a record of `caplen` bytes whose header starts at `record`; empty if
-  /// nothing.
+  /// Whether a record of `caplen` bytes whose header starts at `record` is sane and in the file.
+  [[nodiscard]] bool record_fits(std::uint64_t record, std::uint32_t caplen) const {
+    return caplen <= kMaxRecordBytes && record + 16 + caplen <= size;
+  }
+
+  /// What is wrong with a record that does not fit (record_fits() is false).
   [[nodiscard]] std::string record_problem(std::uint64_t record, std::uint32_t caplen) const {
     if (caplen > kMaxRecordBytes) {
       return "corrupt record: captured length " + std::to_string(caplen) + " exceeds " +
              std::to_string(kMaxRecordBytes);
     }
-    if (record + 16 + caplen > size) {
-      return "truncated record: " + std::to_string(size - record - 16) + " of " +
-             std::to_string(caplen) + " bytes";
-    }
-    return {};
+    return "truncated record: " + std::to_string(size - record - 16) + " of " +
+           std::to_string(caplen) + " bytes";
   }
 
   /// The packet whose 16-byte record header is at `header` (its data follows the header).
@@ -303,8 +304,8 @@ SourceStatus PcapSource::next_from_window(RawPacket& out) {
                      std::string("cannot read file: ") + std::strerror(errno));  // NOLINT
   }
   const std::uint32_t caplen = load_u32(file.at(file.offset) + 8, file.swapped);  // NOLINT
-  if (std::string problem = file.record_problem(file.offset, caplen); !problem.empty()) {
-    return truncated(file.offset, problem);
+  if (!file.record_fits(file.offset, caplen)) {
+    return truncated(file.offset, file.record_problem(file.offset, caplen));
   }
   if (!file.ensure(file.offset, 16 + std::uint64_t{caplen})) {
     return truncated(file.offset,
@@ -341,9 +342,9 @@ SourceStatus PcapSource::chunk_from_file(PacketChunk& chunk, std::size_t max_byt
     while (used + 16 <= want) {  // each record takes at least 16 bytes
       const std::uint8_t* header = &chunk.bytes[used];
       const std::uint32_t caplen = load_u32(header + 8, file.swapped);  // NOLINT: pointer math
-      if (std::string problem = file.record_problem(file.offset + used, caplen); !problem.empty()) {
+      if (!file.record_fits(file.offset + used, caplen)) {
         if (chunk.packets.empty()) {
-          return truncated(file.offset + used, problem);
+          return truncated(file.offset + used, file.record_problem(file.offset + used, caplen));
         }
         break;  // the records before it first; the next call reports it
       }
