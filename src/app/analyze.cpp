@@ -52,9 +52,10 @@ std::int64_t now_us() {
 }
 
 /// Large structures the run is done with, kept until the process ends. Freeing them one allocation
-/// at a time (hundreds of thousands of strings and vectors) took 20 to 40 ms at the end of every
-/// run; the kernel takes the memory back at once when the process exits (clang's -disable-free
-/// does the same). They stay reachable from here, so leak checkers do not report them.
+/// at a time (hundreds of thousands of strings and vectors) took about 20 ms at the end of a run
+/// on the benchmark capture; the kernel takes the memory back at once when the process exits
+/// (clang's -disable-free does the same). They stay reachable from here, so leak checkers do not
+/// report them.
 template <typename T>
 void keep_until_exit(T&& object) {
   static auto* kept = new std::vector<std::shared_ptr<void>>();  // NOLINT: never freed, on purpose
@@ -353,9 +354,9 @@ int run_analyze(const AnalyzeOptions& options) {
       }
       return found;
     };
+    tracker_merge.join();
     // With a second thread, into an empty database: identification, risk and detections run
     // beside the store.
-    tracker_merge.join();
     std::vector<const inventory::Device*> assessed_beside;
     std::vector<detect::Alert> alerts;
     std::optional<std::thread> assessor;

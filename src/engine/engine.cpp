@@ -12,6 +12,15 @@
 
 namespace warden::engine {
 namespace {
+/// What picks a packet's worker: the symmetric hash of its flow, so both directions meet in one;
+/// without IP, its sender's MAC, so a MAC's layer-2 frames stay together.
+std::uint64_t thread_hash(int link_type, const capture::RawPacket& raw, decode::Packet& scratch,
+                          decode::DecodeStats& scratch_stats) {
+  scratch.src_mac = MacAddress{};
+  const std::uint64_t hash = decode::shard_hash(link_type, raw, scratch, scratch_stats);
+  return hash != 0 ? hash : std::hash<MacAddress>{}(scratch.src_mac);
+}
+
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
 constexpr std::size_t kBatchPackets = 4096;
 constexpr std::size_t kBatchesPerShard = 8;  ///< bounds memory and back-pressures the reader
@@ -169,8 +178,9 @@ constexpr std::size_t kChunkBytes = std::size_t{1} << 18;
 constexpr std::size_t kChunksInFlight = 4;
 
 /// The state every thread of run_files() shares: the files, the one open source, the chunks. The
-/// threads take turns reading: whichever needs the next chunk first reads it and computes each
-/// packet's shard, and every thread then walks the chunk for its own packets.
+/// threads take turns reading: whichever reaches the next unread chunk first (at most one chunk
+/// ahead of its own) reads it and computes each packet's shard, and every thread then walks the
+/// chunk for its own packets.
 class SharedReader {
  public:
   SharedReader(const std::vector<std::string>& files, unsigned threads,
@@ -296,18 +306,13 @@ class SharedReader {
     return false;
   }
 
-  /// Each packet's thread: a symmetric hash of its flow, or of its sender's MAC without one.
+  /// Each packet's thread (thread_hash()).
   void shard_chunk(Slot& slot) {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
     slot.shards.resize(packets.size());
     for (std::size_t index = 0; index < packets.size(); ++index) {
-      scratch_.src_mac = MacAddress{};
-      std::uint64_t hash =
-          decode::shard_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
-      if (hash == 0) {
-        hash = std::hash<MacAddress>{}(scratch_.src_mac);  // layer 2: by sender
-      }
-      slot.shards[index] = static_cast<std::uint16_t>(hash % threads_);
+      slot.shards[index] = static_cast<std::uint16_t>(
+          thread_hash(slot.link_type, packets[index], scratch_, scratch_stats_) % threads_);
     }
   }
 
@@ -391,13 +396,8 @@ std::vector<FileResult> Engine::run_files(
 }
 
 void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
-  scratch_.src_mac = MacAddress{};
-  std::uint64_t hash = decode::shard_hash(link_type, raw, scratch_, scratch_stats_);
-  if (hash == 0) {
-    // No IP: keep a MAC's layer-2 frames together.
-    hash = std::hash<MacAddress>{}(scratch_.src_mac);
-  }
-  shards_[hash % shards_.size()]->add(link_type, raw);
+  shards_[thread_hash(link_type, raw, scratch_, scratch_stats_) % shards_.size()]->add(link_type,
+                                                                                       raw);
 }
 
 std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats) {
