@@ -58,6 +58,15 @@ std::optional<FoundDevice> open_device(const std::string& database_path,
   return FoundDevice{std::move(*database), std::move(**device)};
 }
 
+/// The output format called `name`, or nullopt after naming the ones there are (`names`).
+std::optional<warden::exporter::Format> format_named(const std::string& name, const char* names) {
+  auto format = warden::exporter::parse_format(name);
+  if (!format) {
+    std::cerr << "warden: unknown format '" << name << "' (" << names << ")\n";
+  }
+  return format;
+}
+
 /// Every device of an existing database; nullopt (the reason printed) when it cannot be read.
 std::optional<std::vector<warden::inventory::Device>> load_stored_devices(
     const std::string& database_path) {
@@ -75,9 +84,8 @@ std::optional<std::vector<warden::inventory::Device>> load_stored_devices(
 }
 
 int run_devices(const std::string& database_path, const std::string& format_name) {
-  const auto format = warden::exporter::parse_format(format_name);
+  const auto format = format_named(format_name, "table, json, csv, ndjson");
   if (!format) {
-    std::cerr << "warden: unknown format '" << format_name << "' (table, json, csv, ndjson)\n";
     return kExitUsage;
   }
   auto devices = load_stored_devices(database_path);
@@ -90,9 +98,8 @@ int run_devices(const std::string& database_path, const std::string& format_name
 
 int run_device(const std::string& database_path, const std::string& selector,
                const std::string& format_name) {
-  const auto format = warden::exporter::parse_format(format_name);
+  const auto format = format_named(format_name, "table, json, ndjson");
   if (!format) {
-    std::cerr << "warden: unknown format '" << format_name << "' (table, json, ndjson)\n";
     return kExitUsage;
   }
   int code = kExitOk;
@@ -107,9 +114,8 @@ int run_device(const std::string& database_path, const std::string& selector,
 
 int run_findings(const std::string& database_path, const std::string& format_name,
                  const std::string& min_severity) {
-  const auto format = warden::exporter::parse_format(format_name);
+  const auto format = format_named(format_name, "table, json, csv, ndjson");
   if (!format) {
-    std::cerr << "warden: unknown format '" << format_name << "' (table, json, csv, ndjson)\n";
     return kExitUsage;
   }
   auto devices = load_stored_devices(database_path);

@@ -30,7 +30,9 @@ void keep(Read& read, const RawPacket& raw) {
   read.packets.emplace_back(raw.ts_us, std::vector<std::uint8_t>(raw.data.begin(), raw.data.end()));
 }
 
-Read one_by_one(const std::string& path) {
+/// Reads the file at `path` with `read_some(source, read)` until it returns other than Ok.
+template <typename ReadSome>
+Read read_all(const std::string& path, ReadSome&& read_some) {
   Read read;
   auto source = PcapSource::open_file(path);
   if (!source) {
@@ -38,34 +40,36 @@ Read one_by_one(const std::string& path) {
     return read;
   }
   read.opened = true;
-  RawPacket raw;
   // Every record takes at least 16 bytes of the input: the loop ends.
-  while ((read.status = source->next(raw)) == SourceStatus::Ok) {
-    keep(read, raw);
+  while ((read.status = read_some(*source, read)) == SourceStatus::Ok) {
   }
   read.offset = source->error().offset;
   return read;
 }
 
+Read one_by_one(const std::string& path) {
+  RawPacket raw;
+  return read_all(path, [&raw](PcapSource& source, Read& read) {
+    const SourceStatus status = source.next(raw);
+    if (status == SourceStatus::Ok) {
+      keep(read, raw);
+    }
+    return status;
+  });
+}
+
 Read in_chunks(const std::string& path, std::size_t max_bytes) {
-  Read read;
-  auto source = PcapSource::open_file(path);
-  if (!source) {
-    read.status = source.error().status;
-    return read;
-  }
-  read.opened = true;
   PacketChunk chunk;
-  while ((read.status = source->next_chunk(chunk, max_bytes)) == SourceStatus::Ok) {
-    if (chunk.packets.empty()) {
+  return read_all(path, [&chunk, max_bytes](PcapSource& source, Read& read) {
+    const SourceStatus status = source.next_chunk(chunk, max_bytes);
+    if (status == SourceStatus::Ok && chunk.packets.empty()) {
       __builtin_trap();  // Ok promises at least one packet
     }
     for (const RawPacket& raw : chunk.packets) {
       keep(read, raw);
     }
-  }
-  read.offset = source->error().offset;
-  return read;
+    return status;
+  });
 }
 }  // namespace
 
