@@ -171,6 +171,24 @@ void Engine::process(int link_type, const capture::RawPacket& raw) {
 }
 
 namespace {
+/// Opens `path` for reading into `result` (its path, and whether it opened and with which link
+/// type); nullopt, with the reason in `result`, when it cannot be read or its link type decoded.
+std::optional<capture::PcapSource> open_for_reading(const std::string& path, FileResult& result) {
+  result.path = path;
+  auto source = capture::PcapSource::open_file(path);
+  if (!source) {
+    result.error = source.error();
+    return std::nullopt;
+  }
+  result.opened = true;
+  result.link_type = source->link_type();
+  result.supported = decode::is_supported_link_type(result.link_type);
+  if (!result.supported) {
+    return std::nullopt;
+  }
+  return std::move(*source);
+}
+
 /// Bytes of a shared chunk (about 400 packets of the benchmark capture): a quarter of this
 /// machine's L2 cache. 128 KiB to 1 MiB were measured; 256 KiB gave the shortest runs.
 constexpr std::size_t kChunkBytes = std::size_t{1} << 18;
@@ -268,22 +286,11 @@ class SharedReader {
   bool fill(Slot& slot) {
     while (file_index_ < files_.size()) {
       if (!source_) {
-        FileResult& result = results_.emplace_back();
-        result.path = files_[file_index_];
-        auto opened = capture::PcapSource::open_file(result.path);
-        if (!opened) {
-          result.error = opened.error();
+        source_ = open_for_reading(files_[file_index_], results_.emplace_back());
+        if (!source_) {
           ++file_index_;
           continue;
         }
-        result.opened = true;
-        result.link_type = opened->link_type();
-        result.supported = decode::is_supported_link_type(result.link_type);
-        if (!result.supported) {
-          ++file_index_;
-          continue;
-        }
-        source_.emplace(std::move(*opened));
       }
       FileResult& result = results_.back();
       const capture::SourceStatus status = source_->next_chunk(slot.chunk, kChunkBytes);
@@ -344,16 +351,8 @@ std::vector<FileResult> read_files_inline(
   std::uint64_t packets_before = 0;
   for (const std::string& path : files) {
     FileResult& result = results.emplace_back();
-    result.path = path;
-    auto source = capture::PcapSource::open_file(path);
+    auto source = open_for_reading(path, result);
     if (!source) {
-      result.error = source.error();
-      continue;
-    }
-    result.opened = true;
-    result.link_type = source->link_type();
-    result.supported = decode::is_supported_link_type(result.link_type);
-    if (!result.supported) {
       continue;
     }
     capture::RawPacket raw;
