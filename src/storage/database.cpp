@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -17,7 +19,7 @@ namespace {
 
 /// Schema migrations, applied in order; index + 1 is the version they produce. Never edit a
 /// released entry: append a new one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE devices (
   id INTEGER PRIMARY KEY,
@@ -131,6 +133,31 @@ CREATE TABLE baselines (
   PRIMARY KEY (device_key, value)
 ) WITHOUT ROWID;
 )sql",
+    // 4: a device's attributes as one JSON text instead of a row each. Writing 85,000 rows into
+    // the WITHOUT ROWID table was most of the time it took to store an inventory (about 5,000
+    // instructions per row in SQLite); one row per device holds the same data. The view keeps
+    // the rows queryable by SQL under the table's old name and columns.
+    R"sql(
+CREATE TABLE device_attributes (
+  device_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  attributes TEXT NOT NULL
+);
+INSERT INTO device_attributes (device_id, attributes)
+  SELECT device_id,
+         json_group_array(json_array(name, value, protocol, first_seen_us, last_seen_us, count))
+  FROM (SELECT * FROM attributes ORDER BY device_id, name, value, protocol)
+  GROUP BY device_id;
+DROP TABLE attributes;
+CREATE VIEW attributes AS
+  SELECT a.device_id AS device_id,
+         json_extract(j.value, '$[0]') AS name,
+         json_extract(j.value, '$[1]') AS value,
+         json_extract(j.value, '$[2]') AS protocol,
+         json_extract(j.value, '$[3]') AS first_seen_us,
+         json_extract(j.value, '$[4]') AS last_seen_us,
+         json_extract(j.value, '$[5]') AS count
+  FROM device_attributes AS a, json_each(a.attributes) AS j;
+)sql",
 };
 
 /// A JSON array of strings as stored in identity.evidence and findings.controls; anything else
@@ -225,8 +252,100 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-/// Attribute rows per INSERT statement (7 parameters each, well under SQLite's limit).
-constexpr std::size_t kAttributeBatch = 64;
+/// One attribute as stored: views into a device, or into text read back from the database.
+struct AttributeRow {
+  std::string_view name;
+  std::string_view value;
+  std::string_view protocol;
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t count = 0;
+};
+
+/// Sorts rows by (name, value, protocol) and folds rows with the same key into one: counts add
+/// up, first and last seen widen (what the old per-row upsert did).
+void fold_rows(std::vector<AttributeRow>& rows) {
+  auto key = [](const AttributeRow& row) { return std::tie(row.name, row.value, row.protocol); };
+  std::sort(rows.begin(), rows.end(),
+            [&](const AttributeRow& a, const AttributeRow& b) { return key(a) < key(b); });
+  std::size_t kept = 0;
+  for (std::size_t at = 0; at < rows.size(); ++at) {
+    if (kept > 0 && key(rows[kept - 1]) == key(rows[at])) {
+      AttributeRow& into = rows[kept - 1];
+      into.first_us = std::min(into.first_us, rows[at].first_us);
+      into.last_us = std::max(into.last_us, rows[at].last_us);
+      into.count += rows[at].count;
+    } else {
+      rows[kept++] = rows[at];
+    }
+  }
+  rows.resize(kept);
+}
+
+/// A JSON string: quote, backslash and control bytes escaped (RFC 8259 §7), other bytes as they
+/// are (attribute values are printable ASCII once canonicalized).
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t plain_from = 0;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') {
+      continue;
+    }
+    out.append(text.substr(plain_from, at - plain_from));
+    if (byte < 0x20) {
+      out += "\\u00";
+      out.push_back(kHex[byte >> 4U]);
+      out.push_back(kHex[byte & 0x0FU]);
+    } else {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(byte));
+    }
+    plain_from = at + 1;
+  }
+  out.append(text.substr(plain_from));
+  out.push_back('"');
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  std::array<char, 24> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+  out.append(digits.data(), end);
+}
+
+/// device_attributes.attributes: a JSON array of [name, value, protocol, first_seen_us,
+/// last_seen_us, count] arrays, in key order.
+std::string encode_attributes(const std::vector<AttributeRow>& rows) {
+  std::string out;
+  std::size_t bytes = 2;
+  for (const AttributeRow& row : rows) {
+    bytes += row.name.size() + row.value.size() + row.protocol.size() + 72;
+  }
+  out.reserve(bytes);
+  out.push_back('[');
+  for (const AttributeRow& row : rows) {
+    if (out.size() > 1) {
+      out.push_back(',');
+    }
+    out.push_back('[');
+    append_json_string(out, row.name);
+    out.push_back(',');
+    append_json_string(out, row.value);
+    out.push_back(',');
+    append_json_string(out, row.protocol);
+    out.push_back(',');
+    append_integer(out, row.first_us);
+    out.push_back(',');
+    append_integer(out, row.last_us);
+    out.push_back(',');
+    append_integer(out, row.count);
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
+}
 
 /// Packed peer record: family (1), address (16), first seen (8), last seen (8), flows (8), all
 /// integers little-endian.
@@ -411,44 +530,31 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       bytes_out = bytes_out + excluded.bytes_out,
       bytes_in = bytes_in + excluded.bytes_in
     RETURNING id)sql");
-  // Attributes go in batches of kAttributeBatch rows per statement: SQLite's per-statement work
-  // (program start, conflict bookkeeping, reset) was a large share of storing an inventory.
-  // Into an empty inventory (checked inside the write lock) nothing can conflict: plain inserts
-  // (a fifth cheaper than upserts in the sqlite3 shell) and no stored peers to read back.
+  // Into an empty inventory (checked inside the write lock) nothing needs reading back first.
   bool empty = false;
   {
     Statement probe(db_,
                     "SELECT NOT EXISTS (SELECT 1 FROM devices) AND NOT EXISTS (SELECT 1 FROM "
-                    "attributes) AND NOT EXISTS (SELECT 1 FROM device_peers)");
+                    "device_attributes) AND NOT EXISTS (SELECT 1 FROM device_peers)");
     if (!probe.ok() || probe.step() != SQLITE_ROW) {
       return rollback("reading the inventory");
     }
     empty = probe.column_int(0) != 0;
   }
-  auto attribute_sql = [empty](std::size_t rows) {
-    std::string sql =
-        "INSERT INTO attributes (device_id, name, value, protocol, first_seen_us, last_seen_us, "
-        "count) VALUES ";
-    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-      sql += row_idx == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
-    }
-    if (!empty) {
-      sql += R"sql( ON CONFLICT (device_id, name, value, protocol) DO UPDATE SET
-      first_seen_us = min(first_seen_us, excluded.first_seen_us),
-      last_seen_us = max(last_seen_us, excluded.last_seen_us),
-      count = count + excluded.count)sql";
-    }
-    return sql;
-  };
-  Statement upsert_attributes(db_, attribute_sql(kAttributeBatch).c_str());
-  Statement upsert_attribute(db_, attribute_sql(1).c_str());
+  Statement select_attributes(db_,
+                              "SELECT name, value, protocol, first_seen_us, last_seen_us, count "
+                              "FROM attributes WHERE device_id = ?1");
+  Statement upsert_attributes(
+      db_, "INSERT OR REPLACE INTO device_attributes (device_id, attributes) VALUES (?1, ?2)");
   Statement select_peers(db_, "SELECT peers FROM device_peers WHERE device_id = ?1");
   Statement upsert_peers(db_,
                          "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
-  if (!upsert_device.ok() || !upsert_attributes.ok() || !upsert_attribute.ok() ||
+  if (!upsert_device.ok() || !select_attributes.ok() || !upsert_attributes.ok() ||
       !select_peers.ok() || !upsert_peers.ok()) {
     return rollback("preparing merge");
   }
+  std::vector<AttributeRow> rows;
+  std::deque<std::string> stored_text;  // owns the text of rows read back (stable addresses)
   for (const inventory::Device& device : devices) {
     upsert_device.reset();
     upsert_device.bind(1, device.key);
@@ -480,41 +586,35 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     }
     const std::int64_t device_id = upsert_device.column_int(0);
     (void)upsert_device.step();  // finish the RETURNING statement
-    // In primary-key order (the table is WITHOUT ROWID, keyed by device, name, value, protocol):
-    // each row then lands at the end of the B-tree instead of somewhere in it.
-    std::vector<const inventory::AttributeValue*> attributes;
-    attributes.reserve(device.attributes.size());
-    for (const inventory::AttributeValue& attribute : device.attributes) {
-      attributes.push_back(&attribute);
-    }
-    std::sort(attributes.begin(), attributes.end(),
-              [](const inventory::AttributeValue* a, const inventory::AttributeValue* b) {
-                return std::tuple(proto::attr_name(a->attr), std::string_view(a->value),
-                                  std::string_view(a->protocol)) <
-                       std::tuple(proto::attr_name(b->attr), std::string_view(b->value),
-                                  std::string_view(b->protocol));
-              });
-    for (std::size_t start = 0; start < attributes.size();) {
-      const bool full_batch = attributes.size() - start >= kAttributeBatch;
-      Statement& statement = full_batch ? upsert_attributes : upsert_attribute;
-      const std::size_t rows = full_batch ? kAttributeBatch : 1;
-      statement.reset();
-      for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-        const inventory::AttributeValue& attribute = *attributes[start + row_idx];
-        const int base = static_cast<int>(row_idx) * 7;
-        statement.bind(base + 1, device_id);
-        // The devices outlive the statement's step: no copies.
-        statement.bind_static(base + 2, proto::attr_name(attribute.attr));
-        statement.bind_static(base + 3, attribute.value);
-        statement.bind_static(base + 4, attribute.protocol);
-        statement.bind(base + 5, attribute.first_us);
-        statement.bind(base + 6, attribute.last_us);
-        statement.bind(base + 7, attribute.count);
+    rows.clear();
+    stored_text.clear();
+    if (!empty) {
+      select_attributes.reset();
+      select_attributes.bind(1, device_id);
+      while (select_attributes.step() == SQLITE_ROW) {
+        AttributeRow row;
+        row.name = stored_text.emplace_back(select_attributes.column_text(0));
+        row.value = stored_text.emplace_back(select_attributes.column_text(1));
+        row.protocol = stored_text.emplace_back(select_attributes.column_text(2));
+        row.first_us = select_attributes.column_int(3);
+        row.last_us = select_attributes.column_int(4);
+        row.count = static_cast<std::uint64_t>(select_attributes.column_int(5));
+        rows.push_back(row);
       }
-      if (statement.step() != SQLITE_DONE) {
+    }
+    for (const inventory::AttributeValue& attribute : device.attributes) {
+      rows.push_back({proto::attr_name(attribute.attr), attribute.value, attribute.protocol,
+                      attribute.first_us, attribute.last_us, attribute.count});
+    }
+    if (!rows.empty()) {
+      fold_rows(rows);
+      upsert_attributes.reset();
+      upsert_attributes.bind(1, device_id);
+      const std::string text = encode_attributes(rows);
+      upsert_attributes.bind_static(2, text);
+      if (upsert_attributes.step() != SQLITE_DONE) {
         return rollback("storing attributes of " + device.key);
       }
-      start += rows;
     }
     if (!device.peers.empty()) {
       // Merge with what earlier runs stored: flows add up, first/last seen widen.

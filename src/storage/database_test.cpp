@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 namespace warden::storage {
 namespace {
@@ -49,7 +50,7 @@ class DatabaseTest : public ::testing::Test {
 TEST_F(DatabaseTest, CreatesSchemaInWalMode) {
   auto database = Database::open(path_);
   ASSERT_TRUE(database) << database.error().message;
-  EXPECT_EQ(database->schema_version(), 3);
+  EXPECT_EQ(database->schema_version(), 4);
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
   sqlite3_stmt* statement = nullptr;
@@ -191,6 +192,8 @@ TEST_F(DatabaseTest, UpgradesAVersionOneDatabase) {
                      "INTEGER NOT NULL, status TEXT NOT NULL, stats TEXT NOT NULL);"
                      "INSERT INTO devices (key, mac, first_seen_us, last_seen_us) VALUES "
                      "('mac:00:11:22:33:44:55', '00:11:22:33:44:55', 1, 2);"
+                     "INSERT INTO attributes VALUES (1, 'hostname', 'cam \"one\" \\x', "
+                     "'dhcp', 1, 2, 3), (1, 'ipv4', '10.0.0.5', 'arp', 1, 2, 7);"
                      "PRAGMA user_version=1;",
                      nullptr, nullptr, nullptr),
         SQLITE_OK);
@@ -198,12 +201,81 @@ TEST_F(DatabaseTest, UpgradesAVersionOneDatabase) {
   }
   auto database = Database::open(path_);
   ASSERT_TRUE(database) << database.error().message;
-  EXPECT_EQ(database->schema_version(), 3);
+  EXPECT_EQ(database->schema_version(), 4);
   auto devices = database->load_devices();
   ASSERT_TRUE(devices) << devices.error().message;
   ASSERT_EQ(devices->size(), 1U);
   EXPECT_EQ(devices->front().risk_score, 0);
   EXPECT_TRUE(devices->front().identity.empty());
+  // Version 4 moved the attribute rows into one JSON text per device, text and counts intact.
+  const auto& attributes = devices->front().attributes;
+  ASSERT_EQ(attributes.size(), 2U);
+  EXPECT_EQ(attributes[0].attr, proto::Attr::Hostname);
+  EXPECT_EQ(attributes[0].value, "cam \"one\" \\x");
+  EXPECT_EQ(attributes[0].count, 3U);
+  EXPECT_EQ(attributes[1].value, "10.0.0.5");
+  EXPECT_EQ(attributes[1].count, 7U);
+  // The next run adds to what the migration moved.
+  inventory::Device again;
+  again.key = "mac:00:11:22:33:44:55";
+  again.mac = MacAddress::parse("00:11:22:33:44:55");
+  again.first_us = 3;
+  again.last_us = 4;
+  inventory::AttributeValue ip;
+  ip.attr = proto::Attr::Ipv4;
+  ip.value = "10.0.0.5";
+  ip.protocol = "arp";
+  ip.first_us = 3;
+  ip.last_us = 9;
+  ip.count = 2;
+  again.attributes.push_back(ip);
+  ASSERT_TRUE(database->merge_devices({again}));
+  auto merged = database->find_device("10.0.0.5");  // found through the attributes view
+  ASSERT_TRUE(merged) << merged.error().message;
+  ASSERT_TRUE(merged->has_value());
+  ASSERT_EQ((*merged)->attributes.size(), 2U);
+  EXPECT_EQ((*merged)->attributes[1].count, 9U);
+  EXPECT_EQ((*merged)->attributes[1].first_us, 1);
+  EXPECT_EQ((*merged)->attributes[1].last_us, 9);
+}
+
+TEST_F(DatabaseTest, AttributeTextRoundTripsThroughTheStoredJson) {
+  // Canonical values are printable ASCII, but whatever reaches the store must come back as it
+  // went in: quotes, backslashes, control bytes, bytes above 0x7F.
+  const std::vector<std::string> values = {"say \"hi\"",
+                                           "C:\\path\\",
+                                           std::string("a\x01\tb\nc", 6),
+                                           "caf\xc3\xa9",
+                                           std::string("raw\xff\xfe", 5),
+                                           "[1,2]"};
+  inventory::Device device;
+  device.key = "mac:00:11:22:33:44:66";
+  device.mac = MacAddress::parse("00:11:22:33:44:66");
+  device.first_us = 1;
+  device.last_us = 2;
+  for (const std::string& text : values) {
+    inventory::AttributeValue value;
+    value.attr = proto::Attr::Hostname;
+    value.value = text;
+    value.protocol = "dhcp";
+    value.first_us = 1;
+    value.last_us = 2;
+    value.count = 1;
+    device.attributes.push_back(value);
+  }
+  auto database = Database::open(path_);
+  ASSERT_TRUE(database) << database.error().message;
+  ASSERT_TRUE(database->merge_devices({device}));
+  ASSERT_TRUE(database->merge_devices({device}));  // read back, merged, written again
+  auto loaded = database->load_devices();
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->size(), 1U);
+  std::multiset<std::string> got;
+  for (const auto& attribute : loaded->front().attributes) {
+    got.insert(attribute.value);
+    EXPECT_EQ(attribute.count, 2U) << attribute.value;
+  }
+  EXPECT_EQ(got, std::multiset<std::string>(values.begin(), values.end()));
 }
 
 }  // namespace
