@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -237,11 +239,34 @@ class Evidence {
   std::vector<const inventory::AttributeValue*> values_;
 };
 
+/// A service value's transport and port: "tcp/23 telnet" or "tcp/23" -> ("tcp", 23); anything
+/// else -> port 0.
+struct ServicePort {
+  std::string_view transport;
+  std::uint32_t port = 0;
+};
+
+ServicePort service_port(std::string_view service) {
+  ServicePort out;
+  const std::size_t slash = service.find('/');
+  if (slash == std::string_view::npos) {
+    return out;
+  }
+  std::string_view digits = service.substr(slash + 1);
+  digits = digits.substr(0, digits.find(' '));
+  std::uint32_t port = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (error != std::errc{} || end != digits.data() + digits.size() || port > 65535) {
+    return out;
+  }
+  out.transport = service.substr(0, slash);
+  out.port = port;
+  return out;
+}
+
 bool service_port_is(std::string_view service, std::string_view transport, std::uint16_t port) {
-  // "tcp/23 telnet" or "tcp/23"
-  const std::string prefix = std::string(transport) + "/" + std::to_string(port);
-  return service.starts_with(prefix) &&
-         (service.size() == prefix.size() || service[prefix.size()] == ' ');
+  const ServicePort parsed = service_port(service);
+  return parsed.port == port && parsed.transport == transport;
 }
 
 bool service_named(std::string_view service, std::string_view name) {
@@ -353,11 +378,13 @@ void assess(inventory::Device& device) {
     const std::string_view text = value.value;
     switch (value.attr) {
       case Attr::Service: {
-        if (service_port_is(text, "tcp", 23) || service_port_is(text, "tcp", 2323) ||
-            service_named(text, "telnet")) {
+        const ServicePort service = service_port(text);
+        const bool tcp = service.transport == "tcp";
+        auto tcp_port = [&](std::uint16_t port) { return tcp && service.port == port; };
+        if (tcp_port(23) || tcp_port(2323) || service_named(text, "telnet")) {
           at("WARDEN-RISK-TELNET").add(value);
         }
-        if (service_port_is(text, "tcp", 21) || service_named(text, "ftp")) {
+        if (tcp_port(21) || service_named(text, "ftp")) {
           at("WARDEN-RISK-FTP").add(value);
         }
         if (service_named(text, "http") && (http_auth || managed_type)) {
@@ -366,12 +393,11 @@ void assess(inventory::Device& device) {
         if (service_named(text, "rtsp")) {
           at("WARDEN-RISK-RTSP").add(value);
         }
-        if (service_port_is(text, "tcp", 1883) ||
-            (text.starts_with("tcp/") && service_named(text, "mqtt"))) {
+        if (tcp_port(1883) || (tcp && service_named(text, "mqtt"))) {
           at("WARDEN-RISK-MQTT-CLEARTEXT").add(value);
         }
         for (const std::uint16_t port : kDebugPorts) {
-          if (service_port_is(text, "tcp", port)) {
+          if (tcp_port(port)) {
             at("WARDEN-RISK-DEBUG-PORT").add(value);
           }
         }
