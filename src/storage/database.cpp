@@ -9,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -398,6 +399,181 @@ std::vector<inventory::PeerValue> decode_peers(std::string_view blob) {
   return peers;
 }
 
+/// An attribute as read back from device_attributes.
+struct StoredAttribute {
+  std::string name;
+  std::string value;
+  std::string protocol;
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t count = 0;
+};
+
+/// Reads what encode_attributes wrote (JSON: an array of [text, text, text, integer, integer,
+/// integer] arrays). Written for this one shape because the general readers were slow for it:
+/// nlohmann-json took about 150 instructions per byte, a json_extract per column through the
+/// attributes view as long again. Anything else (a hand-edited row, an escape this writer does
+/// not produce) is refused, and the caller reads that device through the view instead.
+class AttributeReader {
+ public:
+  explicit AttributeReader(std::string_view text) : text_(text) {}
+
+  std::optional<std::vector<StoredAttribute>> read() {
+    std::vector<StoredAttribute> out;
+    if (!expect('[')) {
+      return std::nullopt;
+    }
+    if (peek() == ']') {
+      ++at_;
+      return finished() ? std::optional(std::move(out)) : std::nullopt;
+    }
+    // Every iteration consumes at least one byte or returns: bounded by the text's length.
+    while (true) {
+      StoredAttribute row;
+      std::int64_t count = 0;
+      if (!expect('[') || !string(row.name) || !expect(',') || !string(row.value) || !expect(',') ||
+          !string(row.protocol) || !expect(',') || !integer(row.first_us) || !expect(',') ||
+          !integer(row.last_us) || !expect(',') || !integer(count) || !expect(']') || count < 0) {
+        return std::nullopt;
+      }
+      row.count = static_cast<std::uint64_t>(count);
+      out.push_back(std::move(row));
+      const char next = peek();
+      ++at_;
+      if (next == ']') {
+        return finished() ? std::optional(std::move(out)) : std::nullopt;
+      }
+      if (next != ',') {
+        return std::nullopt;
+      }
+    }
+  }
+
+ private:
+  void skip_space() {
+    while (at_ < text_.size() &&
+           (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' || text_[at_] == '\t')) {
+      ++at_;
+    }
+  }
+  char peek() {
+    skip_space();
+    return at_ < text_.size() ? text_[at_] : '\0';
+  }
+  bool expect(char wanted) {
+    if (peek() != wanted) {
+      return false;
+    }
+    ++at_;
+    return true;
+  }
+  bool finished() {
+    skip_space();
+    return at_ == text_.size();
+  }
+  bool string(std::string& out) {
+    if (!expect('"')) {
+      return false;
+    }
+    while (at_ < text_.size()) {
+      const char byte = text_[at_++];
+      if (byte == '"') {
+        return true;
+      }
+      if (static_cast<unsigned char>(byte) < 0x20) {
+        return false;
+      }
+      if (byte != '\\') {
+        out.push_back(byte);
+        continue;
+      }
+      if (at_ >= text_.size()) {
+        return false;
+      }
+      const char escape = text_[at_++];
+      switch (escape) {
+        case '"':
+        case '\\':
+        case '/':
+          out.push_back(escape);
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'u': {
+          // Only what encode_attributes writes: \u00XX for bytes below 0x80.
+          unsigned code = 0;
+          if (at_ + 4 > text_.size() ||
+              std::from_chars(text_.data() + at_, text_.data() + at_ + 4, code, 16).ptr !=
+                  text_.data() + at_ + 4 ||
+              code >= 0x80) {
+            return false;
+          }
+          at_ += 4;
+          out.push_back(static_cast<char>(code));
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+    return false;
+  }
+  bool integer(std::int64_t& out) {
+    skip_space();
+    const char* begin = text_.data() + at_;
+    const char* end = text_.data() + text_.size();
+    const auto [stop, error] = std::from_chars(begin, end, out);
+    if (error != std::errc{} || (stop < end && (*stop == '.' || *stop == 'e' || *stop == 'E'))) {
+      return false;
+    }
+    at_ += static_cast<std::size_t>(stop - begin);
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+std::optional<std::vector<StoredAttribute>> decode_attributes(std::string_view json) {
+  return AttributeReader(json).read();
+}
+
+/// A device's stored attributes: decoded directly, or, when that fails, through the attributes
+/// view (SQLite's JSON reader takes what nlohmann-json refuses, such as bytes that are not UTF-8).
+std::vector<StoredAttribute> stored_attributes(sqlite3* db, std::int64_t device_id,
+                                               std::string_view json) {
+  if (auto decoded = decode_attributes(json)) {
+    return std::move(*decoded);
+  }
+  std::vector<StoredAttribute> out;
+  Statement select(db,
+                   "SELECT name, value, protocol, first_seen_us, last_seen_us, count "
+                   "FROM attributes WHERE device_id = ?1");
+  if (!select.ok()) {
+    return out;
+  }
+  select.bind(1, device_id);
+  while (select.step() == SQLITE_ROW) {
+    out.push_back({select.column_text(0), select.column_text(1), select.column_text(2),
+                   select.column_int(3), select.column_int(4),
+                   static_cast<std::uint64_t>(select.column_int(5))});
+  }
+  return out;
+}
+
 Error make_error(sqlite3* db, std::string_view what) {
   return Error{std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
 }
@@ -541,9 +717,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     }
     empty = probe.column_int(0) != 0;
   }
-  Statement select_attributes(db_,
-                              "SELECT name, value, protocol, first_seen_us, last_seen_us, count "
-                              "FROM attributes WHERE device_id = ?1");
+  Statement select_attributes(db_, "SELECT attributes FROM device_attributes WHERE device_id = ?1");
   Statement upsert_attributes(
       db_, "INSERT OR REPLACE INTO device_attributes (device_id, attributes) VALUES (?1, ?2)");
   Statement select_peers(db_, "SELECT peers FROM device_peers WHERE device_id = ?1");
@@ -591,15 +765,18 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     if (!empty) {
       select_attributes.reset();
       select_attributes.bind(1, device_id);
-      while (select_attributes.step() == SQLITE_ROW) {
-        AttributeRow row;
-        row.name = stored_text.emplace_back(select_attributes.column_text(0));
-        row.value = stored_text.emplace_back(select_attributes.column_text(1));
-        row.protocol = stored_text.emplace_back(select_attributes.column_text(2));
-        row.first_us = select_attributes.column_int(3);
-        row.last_us = select_attributes.column_int(4);
-        row.count = static_cast<std::uint64_t>(select_attributes.column_int(5));
-        rows.push_back(row);
+      if (select_attributes.step() == SQLITE_ROW) {
+        for (StoredAttribute& stored :
+             stored_attributes(db_, device_id, select_attributes.column_text(0))) {
+          AttributeRow row;
+          row.name = stored_text.emplace_back(std::move(stored.name));
+          row.value = stored_text.emplace_back(std::move(stored.value));
+          row.protocol = stored_text.emplace_back(std::move(stored.protocol));
+          row.first_us = stored.first_us;
+          row.last_us = stored.last_us;
+          row.count = stored.count;
+          rows.push_back(row);
+        }
       }
     }
     for (const inventory::AttributeValue& attribute : device.attributes) {
@@ -708,30 +885,39 @@ Expected<void> Database::load_details(std::vector<inventory::Device>& devices,
       devices.push_back(std::move(device));
     }
   }
-  Statement attributes(
-      db_,
-      "SELECT device_id, name, value, protocol, first_seen_us, last_seen_us, count "
-      "FROM attributes ORDER BY device_id, name, first_seen_us, value");
+  Statement attributes(db_, "SELECT device_id, attributes FROM device_attributes");
   if (!attributes.ok()) {
     return tl::unexpected(make_error(db_, "loading attributes"));
   }
   while (attributes.step() == SQLITE_ROW) {
-    const auto owner = by_id.find(attributes.column_int(0));
+    const std::int64_t device_id = attributes.column_int(0);
+    const auto owner = by_id.find(device_id);
     if (owner == by_id.end()) {
       continue;
     }
-    const auto attr = proto::attr_from_name(attributes.column_text(1));
-    if (!attr) {
-      continue;  // written by a newer warden: not ours to interpret
+    std::vector<inventory::AttributeValue>& into = devices[owner->second].attributes;
+    for (StoredAttribute& stored : stored_attributes(db_, device_id, attributes.column_text(1))) {
+      const auto attr = proto::attr_from_name(stored.name);
+      if (!attr) {
+        continue;  // written by a newer warden: not ours to interpret
+      }
+      inventory::AttributeValue value;
+      value.attr = *attr;
+      value.value = std::move(stored.value);
+      value.protocol = std::move(stored.protocol);
+      value.first_us = stored.first_us;
+      value.last_us = stored.last_us;
+      value.count = stored.count;
+      into.push_back(std::move(value));
     }
-    inventory::AttributeValue value;
-    value.attr = *attr;
-    value.value = attributes.column_text(2);
-    value.protocol = attributes.column_text(3);
-    value.first_us = attributes.column_int(4);
-    value.last_us = attributes.column_int(5);
-    value.count = static_cast<std::uint64_t>(attributes.column_int(6));
-    devices[owner->second].attributes.push_back(std::move(value));
+    // By name, then first seen, then value: the order output has always had.
+    std::sort(into.begin(), into.end(),
+              [](const inventory::AttributeValue& a, const inventory::AttributeValue& b) {
+                return std::tuple(proto::attr_name(a.attr), a.first_us, std::string_view(a.value),
+                                  std::string_view(a.protocol)) <
+                       std::tuple(proto::attr_name(b.attr), b.first_us, std::string_view(b.value),
+                                  std::string_view(b.protocol));
+              });
   }
   Statement peers(db_, "SELECT device_id, peers FROM device_peers");
   if (!peers.ok()) {

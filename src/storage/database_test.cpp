@@ -276,6 +276,22 @@ TEST_F(DatabaseTest, AttributeTextRoundTripsThroughTheStoredJson) {
     EXPECT_EQ(attribute.count, 2U) << attribute.value;
   }
   EXPECT_EQ(got, std::multiset<std::string>(values.begin(), values.end()));
+
+  // A hand-edited text this writer would not produce (an escape above ASCII, spacing, a
+  // fraction) is still read, through the attributes view.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "UPDATE device_attributes SET attributes = "
+                         "'[ [\"hostname\", \"caf\\u00e9\", \"dhcp\", 1, 2.0, 3] ]'",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto edited = database->load_devices();
+  ASSERT_TRUE(edited) << edited.error().message;
+  ASSERT_EQ(edited->front().attributes.size(), 1U);
+  EXPECT_EQ(edited->front().attributes[0].value, "caf\xc3\xa9");
+  EXPECT_EQ(edited->front().attributes[0].count, 3U);
 }
 
 }  // namespace
