@@ -58,6 +58,10 @@ class RuleSet {
   /// Parses rules in Warden's YAML format (docs/identification.md). `source` names the file in
   /// errors.
   static tl::expected<RuleSet, RuleError> parse(std::string_view yaml, const std::string& source);
+  /// The same, from the JSON rules_to_json renders a rule file as (how the built-in rules are
+  /// loaded); errors carry no line numbers.
+  static tl::expected<RuleSet, RuleError> parse_json(std::string_view json,
+                                                     const std::string& source);
   /// Reads and parses a rule file.
   static tl::expected<RuleSet, RuleError> load_file(const std::string& path);
   /// The rules shipped with Warden.

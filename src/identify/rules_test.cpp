@@ -19,9 +19,37 @@ TEST(RuleSet, BuiltinRulesParse) {
   auto parsed = RuleSet::parse(builtin_rules_text(), "builtin");
   ASSERT_TRUE(parsed) << parsed.error().text();
   EXPECT_GT(parsed->rules().size(), 150U);
-  EXPECT_EQ(parsed->rules().size(), RuleSet::builtin().rules().size());
+  // The binary loads the build-time JSON rendering of the YAML: it must be the same rule set.
+  const RuleSet& builtin = RuleSet::builtin();
+  ASSERT_EQ(parsed->rules().size(), builtin.rules().size());
+  for (std::size_t index = 0; index < builtin.rules().size(); ++index) {
+    const Rule& yaml = parsed->rules()[index];
+    const Rule& json = builtin.rules()[index];
+    EXPECT_EQ(json.id, yaml.id);
+    EXPECT_EQ(json.says, yaml.says) << yaml.id;
+    EXPECT_EQ(json.sets, yaml.sets) << yaml.id;
+    EXPECT_EQ(json.confidence, yaml.confidence) << yaml.id;
+    ASSERT_EQ(json.when.size(), yaml.when.size()) << yaml.id;
+    for (std::size_t at = 0; at < yaml.when.size(); ++at) {
+      EXPECT_EQ(json.when[at].attr_name, yaml.when[at].attr_name) << yaml.id;
+      EXPECT_EQ(json.when[at].attr, yaml.when[at].attr) << yaml.id;
+      EXPECT_EQ(json.when[at].kind, yaml.when[at].kind) << yaml.id;
+      EXPECT_EQ(json.when[at].pattern, yaml.when[at].pattern) << yaml.id;
+      EXPECT_EQ(json.when[at].regex.pattern(), yaml.when[at].regex.pattern()) << yaml.id;
+    }
+  }
+  EXPECT_EQ(builtin.chip_vendors(), parsed->chip_vendors());
   EXPECT_TRUE(RuleSet::builtin().is_chip_vendor("Espressif Inc."));
   EXPECT_FALSE(RuleSet::builtin().is_chip_vendor("Hangzhou Hikvision Digital Technology Co.,Ltd."));
+}
+
+TEST(RuleSet, JsonRenderingErrorsAreReported) {
+  auto broken = RuleSet::parse_json("{\"rules\": [", "broken.json");
+  ASSERT_FALSE(broken);
+  EXPECT_THAT(broken.error().text(), HasSubstr("broken.json"));
+  auto wrong = RuleSet::parse_json(R"({"rules": [{"id": "x"}]})", "wrong.json");
+  ASSERT_FALSE(wrong);
+  EXPECT_THAT(wrong.error().text(), HasSubstr("wrong.json"));
 }
 
 TEST(RuleSet, EveryTaxonomyTypeIsReachableByABuiltinRule) {
