@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -728,7 +727,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     return rollback("preparing merge");
   }
   std::vector<AttributeRow> rows;
-  std::deque<std::string> stored_text;  // owns the text of rows read back (stable addresses)
+  std::vector<StoredAttribute> read_back;  // a device's stored rows; `rows` views their text
   for (const inventory::Device& device : devices) {
     upsert_device.reset();
     upsert_device.bind(1, device.key);
@@ -761,23 +760,16 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     const std::int64_t device_id = upsert_device.column_int(0);
     (void)upsert_device.step();  // finish the RETURNING statement
     rows.clear();
-    stored_text.clear();
+    read_back.clear();
     if (!empty) {
       select_attributes.reset();
       select_attributes.bind(1, device_id);
       if (select_attributes.step() == SQLITE_ROW) {
-        for (StoredAttribute& stored :
-             stored_attributes(db_, device_id, select_attributes.column_text(0))) {
-          AttributeRow row;
-          row.name = stored_text.emplace_back(std::move(stored.name));
-          row.value = stored_text.emplace_back(std::move(stored.value));
-          row.protocol = stored_text.emplace_back(std::move(stored.protocol));
-          row.first_us = stored.first_us;
-          row.last_us = stored.last_us;
-          row.count = stored.count;
-          rows.push_back(row);
-        }
+        read_back = stored_attributes(db_, device_id, select_attributes.column_text(0));
       }
+    }
+    for (const StoredAttribute& row : read_back) {
+      rows.push_back({row.name, row.value, row.protocol, row.first_us, row.last_us, row.count});
     }
     for (const inventory::AttributeValue& attribute : device.attributes) {
       rows.push_back({proto::attr_name(attribute.attr), attribute.value, attribute.protocol,
