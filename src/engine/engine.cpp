@@ -318,13 +318,18 @@ class SharedReader {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
     slot.shards.resize(packets.size());
     for (std::size_t index = 0; index < packets.size(); ++index) {
-      slot.shards[index] = static_cast<std::uint16_t>(
-          thread_hash(slot.link_type, packets[index], scratch_, scratch_stats_) % threads_);
+      const std::uint64_t hash =
+          thread_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
+      // The same thread as `hash % threads_`, without a division per packet when it is a power
+      // of two (perf put a fifth of the samples in SharedReader::run on the division).
+      slot.shards[index] =
+          static_cast<std::uint16_t>(power_of_two_ ? hash & (threads_ - 1) : hash % threads_);
     }
   }
 
   const std::vector<std::string>& files_;
   const unsigned threads_;
+  const bool power_of_two_ = (threads_ & (threads_ - 1)) == 0;
   const std::function<void(std::uint64_t, std::uint64_t)>& progress_;
   std::vector<Slot> slots_;
   std::mutex mutex_;
