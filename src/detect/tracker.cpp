@@ -105,38 +105,63 @@ void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
   if (!initiator.is_set() || !responder.is_set()) {
     return;
   }
-  const bool answered = flow.packets[1] > 0;
+  FlowEnd& end = flow_ends_.emplace_back();
+  end.key = ConversationKey{initiator, responder, flow.key.proto, port};
+  end.vlan = flow.key.vlan;
+  end.app = flow.app;
+  end.answered = flow.packets[1] > 0;
+  end.mirai_seq = mirai_seq;
+  end.first_us = flow.first_ts_us;
+  end.last_us = flow.last_ts_us;
+  end.packets[0] = flow.packets[0];
+  end.packets[1] = flow.packets[1];
+  end.bytes[0] = flow.bytes[0];
+  end.bytes[1] = flow.bytes[1];
+  if (flow_ends_.size() >= kFlowEndBatch) {
+    flush();
+  }
+}
 
-  const ConversationKey key{initiator, responder, flow.key.proto, port};
-  auto found = conversations_.find(key);
+void Tracker::flush() {
+  for (const FlowEnd& end : flow_ends_) {
+    conversations_.prefetch(end.key);
+  }
+  for (const FlowEnd& end : flow_ends_) {  // in the order the flows ended
+    count_flow_end(end);
+  }
+  flow_ends_.clear();
+}
+
+void Tracker::count_flow_end(const FlowEnd& end) {
+  auto found = conversations_.find(end.key);
   if (found == conversations_.end()) {
     if (conversations_.size() >= limits_.max_conversations) {
       ++stats_.conversations_dropped;
     } else {
       Conversation fresh;
-      fresh.initiator = initiator;
-      fresh.responder = responder;
-      fresh.transport = flow.key.proto;
-      fresh.port = port;
-      fresh.vlan = flow.key.vlan;
-      fresh.first_us = flow.first_ts_us;
-      found = conversations_.emplace(key, std::move(fresh)).first;
+      fresh.initiator = end.key.initiator;
+      fresh.responder = end.key.responder;
+      fresh.transport = end.key.transport;
+      fresh.port = end.key.port;
+      fresh.vlan = end.vlan;
+      fresh.first_us = end.first_us;
+      found = conversations_.emplace(end.key, std::move(fresh)).first;
     }
   }
   if (found != conversations_.end()) {
     Conversation& conversation = found->second;
-    conversation.first_us = std::min(conversation.first_us, flow.first_ts_us);
-    conversation.last_us = std::max(conversation.last_us, flow.last_ts_us);
-    conversation.app = conversation.app != 0 ? conversation.app : flow.app;
+    conversation.first_us = std::min(conversation.first_us, end.first_us);
+    conversation.last_us = std::max(conversation.last_us, end.last_us);
+    conversation.app = conversation.app != 0 ? conversation.app : end.app;
     ++conversation.flows;
-    conversation.answered += answered ? 1U : 0U;
-    conversation.packets_out += flow.packets[0];
-    conversation.packets_in += flow.packets[1];
-    conversation.bytes_out += flow.bytes[0];
-    conversation.bytes_in += flow.bytes[1];
-    conversation.mirai_seq += mirai_seq ? 1U : 0U;
-    if (!responder.is_private() && conversation.starts.size() < limits_.max_starts) {
-      conversation.starts.push_back(flow.first_ts_us);
+    conversation.answered += end.answered ? 1U : 0U;
+    conversation.packets_out += end.packets[0];
+    conversation.packets_in += end.packets[1];
+    conversation.bytes_out += end.bytes[0];
+    conversation.bytes_in += end.bytes[1];
+    conversation.mirai_seq += end.mirai_seq ? 1U : 0U;
+    if (!end.key.responder.is_private() && conversation.starts.size() < limits_.max_starts) {
+      conversation.starts.push_back(end.first_us);
     }
   }
 }
@@ -224,6 +249,8 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
 }
 
 void Tracker::merge_from(Tracker& other) {
+  flush();
+  other.flush();
   if (conversations_.empty() && logins_.empty() && dns_.empty()) {
     // The first (or only) worker: take its state instead of copying it.
     conversations_ = std::move(other.conversations_);

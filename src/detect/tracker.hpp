@@ -110,8 +110,13 @@ class Tracker {
   explicit Tracker(TrackerLimits limits = {}) : limits_(limits) {}
 
   /// A flow ended (idle, evicted or flushed). `mirai_seq` says whether its SYN carried the
-  /// destination address as sequence number.
+  /// destination address as sequence number. Counted into its conversation in batches (see
+  /// flush()): a conversation is a cache miss more often than not, and looked up together the
+  /// misses of a batch overlap instead of following one another.
   void on_flow_end(const flow::Flow& flow, bool mirai_seq);
+  /// Counts the flow ends still batched. The packet path calls it when its input ends, merging
+  /// does too, and so do conversations() and stats() when any are left.
+  void flush();
   /// A login result a protocol analyzer saw ("telnet user=root result=failure").
   void on_login(const IpAddress& client, const IpAddress& server, std::string_view value,
                 std::int64_t ts_us);
@@ -121,10 +126,16 @@ class Tracker {
   /// Adds `other`'s state (another worker's).
   void merge_from(Tracker& other);
 
-  [[nodiscard]] const ConversationMap& conversations() const { return conversations_; }
+  [[nodiscard]] const ConversationMap& conversations() const {
+    flush_pending();
+    return conversations_;
+  }
   [[nodiscard]] const LoginMap& logins() const { return logins_; }
   [[nodiscard]] const DnsMap& dns() const { return dns_; }
-  [[nodiscard]] const TrackerStats& stats() const { return stats_; }
+  [[nodiscard]] const TrackerStats& stats() const {
+    flush_pending();
+    return stats_;
+  }
   [[nodiscard]] const TrackerLimits& limits() const { return limits_; }
 
  private:
@@ -133,6 +144,30 @@ class Tracker {
   ConversationMap conversations_;
   LoginMap logins_;
   DnsMap dns_;
+
+  /// What on_flow_end() needs of a flow, kept until its batch is counted (the flow's slot is
+  /// reused at once).
+  struct FlowEnd {
+    ConversationKey key;
+    std::uint16_t vlan = 0;
+    std::uint16_t app = 0;
+    bool answered = false;
+    bool mirai_seq = false;
+    std::int64_t first_us = 0;
+    std::int64_t last_us = 0;
+    std::uint64_t packets[2] = {0, 0};  // NOLINT(modernize-avoid-c-arrays): as in flow::Flow
+    std::uint64_t bytes[2] = {0, 0};    // NOLINT(modernize-avoid-c-arrays): as in flow::Flow
+  };
+  static constexpr std::size_t kFlowEndBatch = 16;
+  std::vector<FlowEnd> flow_ends_;
+  void count_flow_end(const FlowEnd& end);
+  /// flush() for the const readers. Flow ends are only batched on a tracker on_flow_end() was
+  /// called on, so one declared const never has any and is never written.
+  void flush_pending() const {
+    if (!flow_ends_.empty()) {
+      const_cast<Tracker*>(this)->flush();  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    }
+  }
 };
 
 /// The registered domain of `name`: its last two labels ("a.b.example.com" -> "example.com"),

@@ -567,6 +567,7 @@ void Worker::handle_ip(const decode::Packet& packet) {
 
 void Worker::finish() {
   flows_.flush();
+  tracker_.flush();  // the flow ends the flush just batched
   table_.flush();
 }
 
