@@ -112,6 +112,9 @@ class FlowTable {
     std::uint32_t tag = 0;
   };
 
+  /// A flow's home slot in the index: from the high half of its hash, which the slot keeps as
+  /// its tag, so moving slots around needs no look at the flow records.
+  [[nodiscard]] std::uint64_t home_of(std::uint32_t tag) const { return tag & mask_; }
   std::uint32_t allocate();
   void evict(std::uint32_t index, EvictReason reason);
   void erase_from_index(std::uint32_t index);
