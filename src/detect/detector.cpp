@@ -407,7 +407,8 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
                         " random-looking domains");
       alert.evidence = {{"domains", activity.random_looking.size()}, {"sample", sample}};
     }
-    for (const auto& [domain, stats] : activity.domains) {
+    for (const DnsActivity::Domain& stats : activity.domains) {
+      const std::string& domain = stats.name;
       const double mean = stats.queries == 0 ? 0.0
                                              : static_cast<double>(stats.label_bytes) /
                                                    static_cast<double>(stats.queries);
@@ -424,7 +425,7 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
       }
     }
     if (context.intel != nullptr) {
-      for (const std::string& name : activity.names) {
+      for (const auto& [name, seen] : activity.names) {
         if (const auto match = context.intel->match_domain(name)) {
           Alert& alert =
               build.add("WARDEN-DET-INTEL-DOMAIN", client.to_string() + ">" + name, client,

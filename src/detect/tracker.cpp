@@ -218,23 +218,38 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   DnsActivity& activity = found->second;
   activity.last_us = std::max(activity.last_us, ts_us);
   ++activity.queries;
+  // A name seen before: only counts change. Its domain, its labels and whether it looks generated
+  // were settled the first time (sets and caps only grow), so one lookup does, not four.
+  if (const auto seen = activity.names.find(as_key(name)); seen != activity.names.end()) {
+    if (seen->second.domain != DnsActivity::kNoDomain) {
+      DnsActivity::Domain& stats = activity.domains[seen->second.domain];
+      ++stats.queries;
+      stats.label_bytes += seen->second.left_bytes;
+    }
+    return;
+  }
   const std::string_view domain = registered_domain(name);
+  DnsActivity::Seen first{DnsActivity::kNoDomain, 0};
   bool known_domain = false;  // looked at when first seen: no second look at its label
   if (domain.size() < name.size()) {
     const std::string_view left = name.substr(0, name.size() - domain.size() - 1);
-    auto entry = activity.domains.find(as_key(domain));
-    known_domain = entry != activity.domains.end();
-    if (entry == activity.domains.end() && activity.domains.size() < kMaxDomains) {
-      entry = activity.domains.emplace(std::string(domain), DnsActivity::Domain{}).first;
+    auto entry = activity.domain_at.find(as_key(domain));
+    known_domain = entry != activity.domain_at.end();
+    if (!known_domain && activity.domains.size() < kMaxDomains) {
+      entry = activity.domain_at
+                  .emplace(std::string(domain), static_cast<std::uint32_t>(activity.domains.size()))
+                  .first;
+      activity.domains.push_back(DnsActivity::Domain{std::string(domain), {}, 0, 0, {}});
     }
-    if (entry != activity.domains.end()) {
-      DnsActivity::Domain& stats = entry->second;
+    if (entry != activity.domain_at.end()) {
+      DnsActivity::Domain& stats = activity.domains[entry->second];
       ++stats.queries;
       stats.label_bytes += left.size();
       insert_bounded(stats.names, std::hash<std::string_view>{}(name), limits_.max_set);
       if (stats.sample.empty()) {
         stats.sample = std::string(name);
       }
+      first = {entry->second, static_cast<std::uint32_t>(left.size())};
     }
   }
   // A generated domain shows in the registered domain's own label ("xjwqkzpfhd.com").
@@ -243,8 +258,8 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
       !activity.random_looking.contains(as_key(domain))) {
     insert_bounded(activity.random_looking, std::string(domain), limits_.max_set);
   }
-  if (activity.names.size() < kMaxNames && !activity.names.contains(as_key(name))) {
-    activity.names.emplace(name);
+  if (activity.names.size() < kMaxNames) {
+    activity.names.emplace(std::string(name), first);
   }
 }
 
@@ -298,8 +313,17 @@ void Tracker::merge_from(Tracker& other) {
       d.queries += theirs.queries;
       d.first_us = std::min(d.first_us, theirs.first_us);
       d.last_us = std::max(d.last_us, theirs.last_us);
-      for (auto& [domain, stats] : theirs.domains) {
-        auto& merged = d.domains[domain];
+      // Their domain positions, in `d.domains`.
+      std::vector<std::uint32_t> position(theirs.domains.size(), DnsActivity::kNoDomain);
+      for (std::size_t index = 0; index < theirs.domains.size(); ++index) {
+        const DnsActivity::Domain& stats = theirs.domains[index];
+        auto at = d.domain_at.find(stats.name);
+        if (at == d.domain_at.end()) {
+          at = d.domain_at.emplace(stats.name, static_cast<std::uint32_t>(d.domains.size())).first;
+          d.domains.push_back(DnsActivity::Domain{stats.name, {}, 0, 0, {}});
+        }
+        position[index] = at->second;
+        DnsActivity::Domain& merged = d.domains[at->second];
         merged.queries += stats.queries;
         merged.label_bytes += stats.label_bytes;
         for (const auto name : stats.names) {
@@ -312,9 +336,12 @@ void Tracker::merge_from(Tracker& other) {
       for (const auto& name : theirs.random_looking) {
         insert_bounded(d.random_looking, name, limits_.max_set);
       }
-      for (const auto& name : theirs.names) {
+      for (const auto& [name, seen] : theirs.names) {
         if (d.names.size() < kMaxNames) {
-          d.names.insert(name);
+          d.names.try_emplace(
+              name, DnsActivity::Seen{seen.domain == DnsActivity::kNoDomain ? DnsActivity::kNoDomain
+                                                                            : position[seen.domain],
+                                      seen.left_bytes});
         }
       }
     }

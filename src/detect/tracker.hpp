@@ -71,13 +71,22 @@ struct DnsActivity {
   absl::flat_hash_set<std::string> random_looking;  ///< names whose first label looks generated
   /// Per registered domain ("example.com"): distinct names queried under it and their bytes.
   struct Domain {
+    std::string name;
     absl::flat_hash_set<std::uint64_t> names;
     std::uint64_t queries = 0;
     std::uint64_t label_bytes = 0;  ///< summed length of the labels left of the domain
     std::string sample;             ///< one name, for the evidence
   };
-  absl::flat_hash_map<std::string, Domain> domains;
-  absl::flat_hash_set<std::string> names;  ///< distinct names (bounded), for threat intelligence
+  std::vector<Domain> domains;                                ///< in the order first seen (bounded)
+  absl::flat_hash_map<std::string, std::uint32_t> domain_at;  ///< name -> position in `domains`
+  /// What a repeated query needs of a name seen before: its domain's position in `domains`
+  /// (kNoDomain when none was kept) and the bytes of the labels left of it.
+  struct Seen {
+    std::uint32_t domain = 0;
+    std::uint32_t left_bytes = 0;
+  };
+  static constexpr std::uint32_t kNoDomain = 0xFFFFFFFFU;
+  absl::flat_hash_map<std::string, Seen> names;  ///< distinct names (bounded), for threat intel
 };
 
 /// Key of a conversation: (initiator, responder, transport, responder port).
