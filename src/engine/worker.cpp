@@ -481,10 +481,10 @@ void Worker::handle_ip(const decode::Packet& packet) {
   const bool udp = packet.is_udp();
   if (is_new) {
     if (sender != nullptr) {
-      table_.add_peer(*sender, packet.dst_ip, packet.ts_us, packet.ts_us);
+      table_.add_peer_later(sender_, packet.dst_ip, packet.ts_us);
     }
     if (receiver != nullptr) {
-      table_.add_peer(*receiver, packet.src_ip, packet.ts_us, packet.ts_us);
+      table_.add_peer_later(receiver_, packet.src_ip, packet.ts_us);
     }
     if (tcp || udp) {
       const auto transport = tcp ? proto::Transport::Tcp : proto::Transport::Udp;

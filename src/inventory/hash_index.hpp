@@ -41,6 +41,11 @@ class HashIndex {
     return -1;
   }
 
+  /// Asks the CPU for the slot where find(hash) starts. Only valid when active().
+  void prefetch(std::uint64_t hash) const {
+    __builtin_prefetch(&slots_[spread(hash) & (slots_.size() - 1)]);
+  }
+
   /// Records that the entry at `position` has `hash`; `hashes` holds the hash of every entry by
   /// position (the index is built, and rebuilt when it grows, from it).
   void add(std::uint64_t hash, std::uint32_t position, const std::vector<std::uint64_t>& hashes) {

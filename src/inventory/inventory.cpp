@@ -276,7 +276,34 @@ std::vector<Endpoint> EndpointTable::release() {
   return out;
 }
 
+void EndpointTable::add_peer_later(EndpointRef ref, const IpAddress& peer, std::int64_t ts_us) {
+  peer_batch_.push_back({ref, peer, ts_us});
+  if (peer_batch_.size() >= kPeerBatch) {
+    flush_peers();
+  }
+}
+
+void EndpointTable::flush_peers() {
+  for (const PeerUpdate& update : peer_batch_) {
+    if (const Endpoint* endpoint = resolve(update.endpoint)) {
+      const std::uint64_t hash = std::hash<IpAddress>{}(update.peer);
+      if (endpoint->peer_index.active()) {
+        endpoint->peer_index.prefetch(hash);
+      } else if (!endpoint->peer_hashes.empty()) {
+        __builtin_prefetch(endpoint->peer_hashes.data());
+      }
+    }
+  }
+  for (const PeerUpdate& update : peer_batch_) {
+    if (Endpoint* endpoint = resolve(update.endpoint)) {
+      add_peer(*endpoint, update.peer, update.ts_us, update.ts_us);
+    }
+  }
+  peer_batch_.clear();
+}
+
 void EndpointTable::flush() {
+  flush_peers();
   for (PendingAttribute& entry : pending_) {
     fold(entry);
   }

@@ -146,8 +146,15 @@ class EndpointTable {
   void add_peer(Endpoint& endpoint, const IpAddress& peer, std::int64_t first_us,
                 std::int64_t last_us, std::uint64_t flows = 1);
 
-  /// Folds the counts still held for values seen lately into their records. The const accessors
-  /// below show the records: call this (Worker::finish does) after the last add_attribute.
+  /// add_peer() (one flow, first and last seen `ts_us`) for the endpoint behind `ref`, recorded
+  /// with the next few in the order they came: a peer record is a cache miss or two, and looked
+  /// up together the misses of a batch overlap. flush() records what is left; an endpoint
+  /// evicted meanwhile takes its peers along, as it would have.
+  void add_peer_later(EndpointRef ref, const IpAddress& peer, std::int64_t ts_us);
+
+  /// Records the batched peers and folds the counts still held for values seen lately into their
+  /// records. The const accessors below show the records: call this (Worker::finish does) after
+  /// the last add_attribute or add_peer_later.
   void flush();
 
   /// Hands over every endpoint (flushed), leaving the table empty: for a caller done with it.
@@ -177,6 +184,15 @@ class EndpointTable {
     std::int64_t last_us = 0;
   };
   static_assert(sizeof(PendingAttribute) == 40);
+
+  struct PeerUpdate {
+    EndpointRef endpoint;
+    IpAddress peer;
+    std::int64_t ts_us = 0;
+  };
+  static constexpr std::size_t kPeerBatch = 16;
+  std::vector<PeerUpdate> peer_batch_;
+  void flush_peers();
 
   std::uint32_t evict_one();
   /// add_attribute() after canonicalizing and hashing.
