@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -282,11 +283,45 @@ void fold_rows(std::vector<AttributeRow>& rows) {
   rows.resize(kept);
 }
 
+/// Whether `text` holds a byte JSON needs escaped: a control byte, a quote or a backslash.
+/// Word-parallel tests ("Bit Twiddling Hacks": haszero, hasless), exact for these thresholds.
+bool needs_json_escape(std::string_view text) {
+  constexpr std::uint64_t kOnes = ~std::uint64_t{0} / 255;
+  constexpr std::uint64_t kHigh = kOnes * 128;
+  auto has_less = [](std::uint64_t word, std::uint64_t n) {
+    return ((word - kOnes * n) & ~word & kHigh) != 0;
+  };
+  auto special = [&](std::uint64_t word) {
+    return has_less(word, 0x20) || has_less(word ^ (kOnes * '"'), 1) ||
+           has_less(word ^ (kOnes * '\\'), 1);
+  };
+  std::size_t at = 0;
+  for (; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + at, 8);
+    if (special(word)) {
+      return true;
+    }
+  }
+  for (; at < text.size(); ++at) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte < 0x20 || byte == '"' || byte == '\\') {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// A JSON string: quote, backslash and control bytes escaped (RFC 8259 §7), other bytes as they
 /// are (attribute values are printable ASCII once canonicalized).
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr std::string_view kHex = "0123456789abcdef";
   out.push_back('"');
+  if (!needs_json_escape(text)) {  // the common case, checked eight bytes at a time
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   std::size_t plain_from = 0;
   for (std::size_t at = 0; at < text.size(); ++at) {
     const auto byte = static_cast<unsigned char>(text[at]);
