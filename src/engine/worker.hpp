@@ -49,6 +49,9 @@ class Worker final : public proto::ObservationSink {
 
   /// Processes one captured frame of link type `link_type` (a libpcap DLT_ value).
   void process(int link_type, const capture::RawPacket& raw);
+  /// Asks the CPU for what the packet whose decode::flow_hash() is `hash` will need first (its
+  /// flow's index slot); a caller that knows the next packet calls it before process().
+  void prefetch(std::uint64_t hash) const { flows_.prefetch(hash); }
   /// Ends every flow (end of input), letting analyzers finish.
   void finish();
 

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "decode/decoder.hpp"
+
 namespace warden::flow {
 namespace {
 /// Expired flows removed per packet at most: keeps per-packet latency bounded after a lull.
@@ -11,28 +13,6 @@ constexpr int kMaxExpirePerPacket = 16;
 /// Slots of the flow index before it grows (8 bytes each).
 constexpr std::uint64_t kInitialSlots = 1U << 14;
 
-std::uint64_t hash_key(const FlowKey& key) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  auto mix = [&hash](std::uint64_t value) {
-    hash ^= value;
-    hash *= 0x100000001b3ULL;
-    hash ^= hash >> 29;
-  };
-  for (std::size_t word_idx = 0; word_idx < 16; word_idx += 8) {
-    std::uint64_t wa = 0;
-    std::uint64_t wb = 0;
-    std::memcpy(&wa, &key.a.bytes[word_idx], sizeof(wa));  // host order: the hash stays in memory
-    std::memcpy(&wb, &key.b.bytes[word_idx], sizeof(wb));
-    mix(wa);
-    mix(wb);
-  }
-  mix((std::uint64_t{key.port_a} << 32) | (std::uint64_t{key.port_b} << 16) | key.proto);
-  mix(key.vlan);
-  hash ^= hash >> 33;
-  hash *= 0xff51afd7ed558ccdULL;
-  hash ^= hash >> 33;
-  return hash;
-}
 }  // namespace
 
 void FlowStats::add(const FlowStats& other) {
@@ -216,7 +196,9 @@ void FlowTable::expire(std::int64_t now_us) {
 
 Flow& FlowTable::track(const decode::Packet& packet, bool& is_a_to_b, bool& is_new) {
   const FlowKey key = make_key(packet, is_a_to_b);
-  const std::uint64_t hash = hash_key(key);
+  // The packet's symmetric flow hash: the same number the engine's shared reader computes from
+  // the headers to pick a packet's thread, so the reader can ask for the slot ahead (prefetch()).
+  const std::uint64_t hash = decode::flow_hash(packet);
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   expire(packet.ts_us);
 
