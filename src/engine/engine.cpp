@@ -361,25 +361,26 @@ class SharedReader {
   decode::DecodeStats scratch_stats_;
 };
 
-/// One thread: each file read packet by packet, straight into the worker.
+/// One thread: each file read a chunk at a time straight into the worker, which decodes a packet
+/// ahead of the one it handles (Worker::process_chunk).
 std::vector<FileResult> read_files_inline(
     const std::vector<std::string>& files, Worker& worker,
     const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   std::vector<FileResult> results;
   std::uint64_t bytes_before = 0;
   std::uint64_t packets_before = 0;
+  capture::PacketChunk chunk;
   for (const std::string& path : files) {
     FileResult& result = results.emplace_back();
     auto source = open_for_reading(path, result);
     if (!source) {
       continue;
     }
-    capture::RawPacket raw;
     capture::SourceStatus status = capture::SourceStatus::Ok;
-    while ((status = source->next(raw)) == capture::SourceStatus::Ok) {
-      ++result.packets;
-      worker.process(result.link_type, raw);
-      if (progress && (result.packets & 0xFFFU) == 0) {
+    while ((status = source->next_chunk(chunk, kChunkBytes)) == capture::SourceStatus::Ok) {
+      result.packets += chunk.packets.size();
+      worker.process_chunk(result.link_type, chunk.packets);
+      if (progress) {
         progress(bytes_before + source->offset(), packets_before + result.packets);
       }
     }

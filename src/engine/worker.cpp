@@ -200,16 +200,44 @@ void Worker::observe(const proto::Observation& observation) {
 
 void Worker::process(int link_type, const capture::RawPacket& raw) {
   const decode::DecodeStatus status = decode::decode(link_type, raw, packet_, stats_.decode);
+  handle_decoded(status, packet_, 0);
+}
+
+void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> packets) {
+  if (packets.empty()) {
+    return;
+  }
+  std::array<decode::DecodeStatus, 2> status{};
+  status[0] = decode::decode(link_type, packets[0], ahead_[0], stats_.decode);
+  ahead_hash_[0] = 0;
+  for (std::size_t index = 0; index < packets.size(); ++index) {
+    const std::size_t current = index & 1U;
+    if (index + 1 < packets.size()) {
+      const std::size_t next = current ^ 1U;
+      status[next] = decode::decode(link_type, packets[index + 1], ahead_[next], stats_.decode);
+      ahead_hash_[next] = 0;
+      if (ahead_[next].has_ip()) {
+        ahead_hash_[next] = decode::flow_hash(ahead_[next]);
+        flows_.prefetch(ahead_hash_[next]);
+      }
+    }
+    handle_decoded(status[current], ahead_[current], ahead_hash_[current]);
+  }
+}
+
+void Worker::handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,
+                            std::uint64_t flow_hash) {
   if (status == decode::DecodeStatus::Unsupported) {
     return;
   }
-  current_packet_ = &packet_;
+  flow_hash_ = flow_hash;
+  current_packet_ = &packet;
   sender_ = {};
   receiver_ = {};
-  if (packet_.has_ip()) {
-    handle_ip(packet_);
-  } else if (packet_.has_l2) {
-    handle_l2(packet_);
+  if (packet.has_ip()) {
+    handle_ip(packet);
+  } else if (packet.has_l2) {
+    handle_l2(packet);
   }
   current_packet_ = nullptr;
   if (!batch_.empty()) {
@@ -432,7 +460,8 @@ void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet
 void Worker::handle_ip(const decode::Packet& packet) {
   bool a_to_b = false;
   bool is_new = false;
-  flow::Flow& flow = flows_.track(packet, a_to_b, is_new);
+  flow::Flow& flow = flow_hash_ != 0 ? flows_.track(packet, flow_hash_, a_to_b, is_new)
+                                     : flows_.track(packet, a_to_b, is_new);
   const int side = flow.side_of(a_to_b);
   const int other = 1 - side;
   if (is_new) {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -49,6 +51,10 @@ class Worker final : public proto::ObservationSink {
 
   /// Processes one captured frame of link type `link_type` (a libpcap DLT_ value).
   void process(int link_type, const capture::RawPacket& raw);
+  /// process() for each of `packets`, in order (the same result), decoding one packet ahead: the
+  /// next packet's flow slot is asked for before the current one is handled, so its cache miss
+  /// overlaps that work.
+  void process_chunk(int link_type, std::span<const capture::RawPacket> packets);
   /// Asks the CPU for what the packet whose decode::flow_hash() is `hash` will need first (its
   /// flow's index slot); a caller that knows the next packet calls it before process().
   void prefetch(std::uint64_t hash) const { flows_.prefetch(hash); }
@@ -68,6 +74,9 @@ class Worker final : public proto::ObservationSink {
   /// Counts how the streams of a flow under analysis ended (gaps, buffer overflows).
   void count_stream_ends(const StreamState& state);
   void handle_l2(const decode::Packet& packet);
+  /// What process() does once the packet is decoded.
+  void handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,
+                      std::uint64_t flow_hash);
   void handle_ip(const decode::Packet& packet);
   void handle_icmpv6(const decode::Packet& packet);
   void handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet& packet);
@@ -100,6 +109,9 @@ class Worker final : public proto::ObservationSink {
   detect::Tracker tracker_;
   WorkerStats stats_;
   decode::Packet packet_;
+  std::array<decode::Packet, 2> ahead_;        ///< process_chunk(): the current packet and the next
+  std::array<std::uint64_t, 2> ahead_hash_{};  ///< their decode::flow_hash(), 0 unknown
+  std::uint64_t flow_hash_ = 0;                ///< of the packet being handled, 0 unknown
   // The packet being analyzed, for observe(): who sent it and who receives it.
   const decode::Packet* current_packet_ = nullptr;
   inventory::EndpointRef sender_;

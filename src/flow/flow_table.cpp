@@ -195,10 +195,14 @@ void FlowTable::expire(std::int64_t now_us) {
 }
 
 Flow& FlowTable::track(const decode::Packet& packet, bool& is_a_to_b, bool& is_new) {
-  const FlowKey key = make_key(packet, is_a_to_b);
   // The packet's symmetric flow hash: the same number the engine's shared reader computes from
   // the headers to pick a packet's thread, so the reader can ask for the slot ahead (prefetch()).
-  const std::uint64_t hash = decode::flow_hash(packet);
+  return track(packet, decode::flow_hash(packet), is_a_to_b, is_new);
+}
+
+Flow& FlowTable::track(const decode::Packet& packet, std::uint64_t hash, bool& is_a_to_b,
+                       bool& is_new) {
+  const FlowKey key = make_key(packet, is_a_to_b);
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   expire(packet.ts_us);
 

@@ -97,6 +97,8 @@ class FlowTable {
   /// Finds or creates the flow of `packet` (which must have IPs), updates counters, TCP state and
   /// LRU position, and expires idle flows. `is_new` tells whether it was just created.
   Flow& track(const decode::Packet& packet, bool& is_a_to_b, bool& is_new);
+  /// The same, for a caller that has the packet's decode::flow_hash() already.
+  Flow& track(const decode::Packet& packet, std::uint64_t hash, bool& is_a_to_b, bool& is_new);
 
   /// Asks the CPU for the index slot where track() will look for the flow whose
   /// decode::flow_hash() is `hash`. Called a packet ahead, the slot's cache miss overlaps the
