@@ -213,21 +213,35 @@ class SharedReader {
         break;
       }
       const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
-      // Each packet of this thread's share, with its flow's index slot asked for one packet
-      // ahead (the reader's hash is the flow table's): that cache miss overlaps the packet before.
+      // Each packet of this thread's share, with its flow's index slot asked for two packets
+      // ahead and its flow record one ahead (the reader's hash is the flow table's): those cache
+      // misses overlap the work on the packets before.
       auto next_of = [&](std::size_t from) {
         while (from < packets.size() && slot.shards[from] != shard) {
           ++from;
         }
         return from;
       };
-      for (std::size_t index = next_of(0); index < packets.size();) {
-        const std::size_t next = next_of(index + 1);
+      std::size_t index = next_of(0);
+      std::size_t next = index < packets.size() ? next_of(index + 1) : packets.size();
+      if (index < packets.size()) {
+        worker.prefetch(slot.hashes[index]);
+      }
+      if (next < packets.size()) {
+        worker.prefetch(slot.hashes[next]);
+      }
+      while (index < packets.size()) {
+        // Two ahead: its flow slot; one ahead: its flow record (the slot is in cache by now).
+        const std::size_t after = next < packets.size() ? next_of(next + 1) : packets.size();
+        if (after < packets.size()) {
+          worker.prefetch(slot.hashes[after]);
+        }
         if (next < packets.size()) {
-          worker.prefetch(slot.hashes[next]);
+          worker.prefetch_flow(slot.hashes[next]);
         }
         worker.process(slot.link_type, packets[index]);
         index = next;
+        next = after;
       }
       release(slot);
     }

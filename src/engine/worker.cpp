@@ -204,24 +204,28 @@ void Worker::process(int link_type, const capture::RawPacket& raw) {
 }
 
 void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> packets) {
-  if (packets.empty()) {
-    return;
-  }
-  std::array<decode::DecodeStatus, 2> status{};
-  status[0] = decode::decode(link_type, packets[0], ahead_[0], stats_.decode);
-  ahead_hash_[0] = 0;
-  for (std::size_t index = 0; index < packets.size(); ++index) {
-    const std::size_t current = index & 1U;
-    if (index + 1 < packets.size()) {
-      const std::size_t next = current ^ 1U;
-      status[next] = decode::decode(link_type, packets[index + 1], ahead_[next], stats_.decode);
-      ahead_hash_[next] = 0;
-      if (ahead_[next].has_ip()) {
-        ahead_hash_[next] = decode::flow_hash(ahead_[next]);
-        flows_.prefetch(ahead_hash_[next]);
-      }
+  constexpr std::size_t kRing = 3;  // the packet handled and the two decoded ahead of it
+  std::array<decode::DecodeStatus, kRing> status{};
+  auto load = [&](std::size_t index) {
+    const std::size_t at = index % kRing;
+    status[at] = decode::decode(link_type, packets[index], ahead_[at], stats_.decode);
+    ahead_hash_[at] = ahead_[at].has_ip() ? decode::flow_hash(ahead_[at]) : 0;
+    if (ahead_hash_[at] != 0) {
+      flows_.prefetch(ahead_hash_[at]);
     }
-    handle_decoded(status[current], ahead_[current], ahead_hash_[current]);
+  };
+  for (std::size_t index = 0; index < std::min<std::size_t>(2, packets.size()); ++index) {
+    load(index);
+  }
+  for (std::size_t index = 0; index < packets.size(); ++index) {
+    if (index + 2 < packets.size()) {
+      load(index + 2);
+    }
+    if (index + 1 < packets.size() && ahead_hash_[(index + 1) % kRing] != 0) {
+      flows_.prefetch_flow(ahead_hash_[(index + 1) % kRing]);
+    }
+    const std::size_t at = index % kRing;
+    handle_decoded(status[at], ahead_[at], ahead_hash_[at]);
   }
 }
 

@@ -51,13 +51,15 @@ class Worker final : public proto::ObservationSink {
 
   /// Processes one captured frame of link type `link_type` (a libpcap DLT_ value).
   void process(int link_type, const capture::RawPacket& raw);
-  /// process() for each of `packets`, in order (the same result), decoding one packet ahead: the
-  /// next packet's flow slot is asked for before the current one is handled, so its cache miss
-  /// overlaps that work.
+  /// process() for each of `packets`, in order (the same result), decoding two packets ahead:
+  /// the flow slot of the packet two ahead and the flow record of the next one are asked for
+  /// before the current one is handled, so their cache misses overlap that work.
   void process_chunk(int link_type, std::span<const capture::RawPacket> packets);
   /// Asks the CPU for what the packet whose decode::flow_hash() is `hash` will need first (its
   /// flow's index slot); a caller that knows the next packet calls it before process().
   void prefetch(std::uint64_t hash) const { flows_.prefetch(hash); }
+  /// The step after prefetch(), a packet later: the flow record the slot points to.
+  void prefetch_flow(std::uint64_t hash) const { flows_.prefetch_flow(hash); }
   /// Ends every flow (end of input), letting analyzers finish.
   void finish();
 
@@ -109,8 +111,9 @@ class Worker final : public proto::ObservationSink {
   detect::Tracker tracker_;
   WorkerStats stats_;
   decode::Packet packet_;
-  std::array<decode::Packet, 2> ahead_;        ///< process_chunk(): the current packet and the next
-  std::array<std::uint64_t, 2> ahead_hash_{};  ///< their decode::flow_hash(), 0 unknown
+  /// process_chunk(): the current packet and the two after it, decoded.
+  std::array<decode::Packet, 3> ahead_;
+  std::array<std::uint64_t, 3> ahead_hash_{};  ///< their decode::flow_hash(), 0 unknown
   std::uint64_t flow_hash_ = 0;                ///< of the packet being handled, 0 unknown
   // The packet being analyzed, for observe(): who sent it and who receives it.
   const decode::Packet* current_packet_ = nullptr;

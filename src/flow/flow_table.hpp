@@ -108,6 +108,24 @@ class FlowTable {
       __builtin_prefetch(&slots_[home_of(static_cast<std::uint32_t>(hash >> 32))]);
     }
   }
+  /// The next step, once the slot is in cache (a packet after prefetch()): asks for the record
+  /// of the flow the slot points to, its first two cache lines (key, times, counters).
+  void prefetch_flow(std::uint64_t hash) const {
+    if (slots_.empty()) {
+      return;
+    }
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    std::uint64_t at = home_of(tag);
+    for (int probe = 0; probe < 4 && slots_[at].index != kNil; ++probe) {
+      if (slots_[at].tag == tag) {
+        const auto* record = reinterpret_cast<const char*>(&pool_[slots_[at].index]);
+        __builtin_prefetch(record);
+        __builtin_prefetch(record + 64);
+        return;
+      }
+      at = (at + 1) & mask_;
+    }
+  }
 
   /// Evicts every flow (end of input).
   void flush();
