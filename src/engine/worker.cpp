@@ -175,7 +175,8 @@ void Worker::observe(const proto::Observation& observation) {
     }
   }
   if (!ref.is_none()) {
-    // Counted when the packet is done, all of its observations together (add_attributes).
+    // Counted a few packets later, with the observations of the packets around it
+    // (add_attributes; kObservationsPerFlush).
     if (batch_.size() >= kMaxBatchedObservations) {
       flush_observations();
     }
@@ -244,7 +245,7 @@ void Worker::handle_decoded(decode::DecodeStatus status, const decode::Packet& p
     handle_l2(packet);
   }
   current_packet_ = nullptr;
-  if (!batch_.empty()) {
+  if (batch_.size() >= kObservationsPerFlush) {
     flush_observations();
   }
 }
@@ -599,6 +600,9 @@ void Worker::handle_ip(const decode::Packet& packet) {
 }
 
 void Worker::finish() {
+  if (!batch_.empty()) {
+    flush_observations();  // the last packets' observations
+  }
   flows_.flush();
   tracker_.flush();  // the flow ends the flush just batched
   table_.flush();

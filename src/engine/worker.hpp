@@ -63,7 +63,13 @@ class Worker final : public proto::ObservationSink {
   /// Ends every flow (end of input), letting analyzers finish.
   void finish();
 
-  [[nodiscard]] inventory::EndpointTable& endpoints() { return table_; }
+  /// The endpoint table, with the observations still gathered counted into it first.
+  [[nodiscard]] inventory::EndpointTable& endpoints() {
+    if (!batch_.empty()) {
+      flush_observations();
+    }
+    return table_;
+  }
   [[nodiscard]] detect::Tracker& tracker() { return tracker_; }
   [[nodiscard]] WorkerStats stats() const;
 
@@ -104,6 +110,9 @@ class Worker final : public proto::ObservationSink {
   };
   /// Observations per batch at most (a packet with more is counted in several).
   static constexpr std::size_t kMaxBatchedObservations = 256;
+  /// Observations gathered over packets before they are counted: with a few dozen together,
+  /// the pending-table entries asked for first arrive while the others are hashed.
+  static constexpr std::size_t kObservationsPerFlush = 32;
 
   EngineConfig config_;
   flow::FlowTable flows_;
