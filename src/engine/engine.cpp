@@ -375,8 +375,8 @@ class SharedReader {
   decode::DecodeStats scratch_stats_;
 };
 
-/// One thread: each file read a chunk at a time straight into the worker, which decodes a packet
-/// ahead of the one it handles (Worker::process_chunk).
+/// One thread: each file read a chunk at a time straight into the worker, which decodes two
+/// packets ahead of the one it handles (Worker::process_chunk).
 std::vector<FileResult> read_files_inline(
     const std::vector<std::string>& files, Worker& worker,
     const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
