@@ -581,15 +581,11 @@ class AttributeReader {
   std::size_t at_ = 0;
 };
 
-std::optional<std::vector<StoredAttribute>> decode_attributes(std::string_view json) {
-  return AttributeReader(json).read();
-}
-
-/// A device's stored attributes: decoded directly, or, when that fails, through the attributes
-/// view (SQLite's JSON reader takes what nlohmann-json refuses, such as bytes that are not UTF-8).
+/// A device's stored attributes: read by AttributeReader, or, when it refuses the text (a
+/// hand-edited row, an escape encode_attributes does not write), through the attributes view.
 std::vector<StoredAttribute> stored_attributes(sqlite3* db, std::int64_t device_id,
                                                std::string_view json) {
-  if (auto decoded = decode_attributes(json)) {
+  if (auto decoded = AttributeReader(json).read()) {
     return std::move(*decoded);
   }
   std::vector<StoredAttribute> out;
