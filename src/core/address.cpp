@@ -116,32 +116,34 @@ std::uint32_t IpAddress::v4_u32() const {
 }
 
 std::string IpAddress::to_string() const {
+  TextBuffer buffer;
+  return std::string(format(buffer));
+}
+
+std::string_view IpAddress::format(TextBuffer& buffer) const {
   if (family == 4) {
     // Dotted quad by hand: inet_ntop goes through printf machinery.
-    std::string out;
-    out.reserve(15);
+    std::size_t length = 0;
     for (std::size_t octet_idx = 0; octet_idx < 4; ++octet_idx) {
       if (octet_idx > 0) {
-        out.push_back('.');
+        buffer[length++] = '.';
       }
       const std::uint8_t octet = bytes[octet_idx];
       if (octet >= 100) {
-        out.push_back(static_cast<char>('0' + octet / 100));
+        buffer[length++] = static_cast<char>('0' + octet / 100);
       }
       if (octet >= 10) {
-        out.push_back(static_cast<char>('0' + octet / 10 % 10));
+        buffer[length++] = static_cast<char>('0' + octet / 10 % 10);
       }
-      out.push_back(static_cast<char>('0' + octet % 10));
+      buffer[length++] = static_cast<char>('0' + octet % 10);
     }
-    return out;
+    return {buffer.data(), length};
   }
-  std::array<char, 64> out{};
-  if (family == 6) {
-    inet_ntop(AF_INET6, bytes.data(), out.data(), out.size());
-  } else {
-    return "";
+  if (family == 6 && inet_ntop(AF_INET6, bytes.data(), buffer.data(),
+                                   static_cast<socklen_t>(buffer.size())) != nullptr) {
+    return {buffer.data()};
   }
-  return {out.data()};
+  return {};
 }
 
 bool IpAddress::is_multicast() const {

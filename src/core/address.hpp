@@ -55,6 +55,11 @@ struct IpAddress {
   [[nodiscard]] bool is_set() const { return family != 0; }
   [[nodiscard]] std::uint32_t v4_u32() const;  ///< host order
   [[nodiscard]] std::string to_string() const;
+  /// Buffer for format(): the longest IPv6 text (INET6_ADDRSTRLEN, 46 with the terminator).
+  using TextBuffer = std::array<char, 46>;
+  /// The text to_string() gives, written into `buffer` without a heap allocation; valid while
+  /// `buffer` is.
+  [[nodiscard]] std::string_view format(TextBuffer& buffer) const;
   /// Unspecified (0.0.0.0, ::), multicast, broadcast, loopback: never a device's address.
   [[nodiscard]] bool is_assignable() const;
   /// RFC 1918, RFC 6598 CGN, link-local, ULA, loopback: addresses that do not route on the

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <string_view>
 
 #include "core/byte_reader.hpp"
@@ -37,5 +40,49 @@ std::size_t ifind(std::string_view haystack, std::string_view needle);
 
 /// Lower-case hexadecimal of `bytes`.
 std::string to_hex(Bytes bytes);
+
+/// Text put together for an observation's value ("publish home/temp", "telnet user=root"): up to
+/// kInline bytes stay inside the object, on the caller's stack; only a longer text moves to the
+/// heap. Spares a heap allocation per message on the packet path, without cutting anything
+/// (the inventory cuts a stored value at kMaxValueLength, after trimming it).
+class ValueText {
+ public:
+  static constexpr std::size_t kInline = 2 * kMaxValueLength;
+
+  ValueText() = default;
+  explicit ValueText(std::string_view text) { append(text); }
+  ValueText(const ValueText&) = delete;
+  ValueText& operator=(const ValueText&) = delete;
+  ValueText(ValueText&&) = delete;
+  ValueText& operator=(ValueText&&) = delete;
+  ~ValueText() = default;
+
+  ValueText& append(std::string_view text) {
+    if (heap_.empty() && text.size() <= kInline - size_) {
+      std::copy(text.begin(), text.end(), std::span(inline_).subspan(size_).begin());
+      size_ += text.size();
+    } else {
+      if (heap_.empty()) {
+        heap_.assign(inline_.data(), size_);
+      }
+      heap_.append(text);
+    }
+    return *this;
+  }
+  ValueText& operator+=(std::string_view text) { return append(text); }
+  ValueText& operator+=(char c) { return append(std::string_view(&c, 1)); }
+
+  [[nodiscard]] std::string_view view() const {
+    return heap_.empty() ? std::string_view(inline_.data(), size_) : std::string_view(heap_);
+  }
+  // NOLINTNEXTLINE(google-explicit-constructor): used where the value's text is expected
+  operator std::string_view() const { return view(); }
+
+ private:
+  // Not cleared: only the first size_ bytes are ever read.
+  std::array<char, kInline> inline_;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::size_t size_ = 0;
+  std::string heap_;  ///< the whole text once it outgrew inline_
+};
 
 }  // namespace warden

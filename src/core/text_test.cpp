@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "core/address.hpp"
 #include "core/hash.hpp"
 
 namespace warden {
@@ -89,6 +90,43 @@ TEST(Hash, BytesHashIsStableAndSeesEveryByteAndTheLength) {
     changed[position] = 'r';
     EXPECT_NE(hash_bytes(changed), hash_bytes(base)) << position;
   }
+}
+
+TEST(ValueText, KeepsEveryByteWhetherItStaysInlineOrMovesToTheHeap) {
+  ValueText text("telnet user=");
+  text += "root";
+  text += ' ';
+  EXPECT_EQ(text.view(), "telnet user=root ");
+  // Exactly full, then one byte past: the text moves to the heap whole.
+  ValueText full;
+  const std::string filler(ValueText::kInline - 1, 'a');
+  full += filler;
+  full += 'b';
+  EXPECT_EQ(full.view(), filler + "b");
+  full += "cd";
+  EXPECT_EQ(full.view(), filler + "bcd");
+  full += std::string(1000, 'e');
+  EXPECT_EQ(full.view().size(), ValueText::kInline + 2 + 1000);
+  EXPECT_EQ(full.view().substr(ValueText::kInline), "cd" + std::string(1000, 'e'));
+  // A first piece longer than the inline room.
+  const std::string longer(ValueText::kInline + 7, 'z');
+  EXPECT_EQ(ValueText(longer).view(), longer);
+  EXPECT_EQ(ValueText().view(), "");
+}
+
+TEST(IpAddressFormat, WritesTheCanonicalTextIntoTheBuffer) {
+  // Each in its canonical form (RFC 5952 for IPv6), so formatting the parsed address gives it back.
+  for (const char* text :
+       {"0.0.0.0", "10.0.4.17", "255.255.255.255", "1.22.133.4", "::", "fe80::1",
+        "2001:db8::ff00:42:8329", "::ffff:192.0.2.1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}) {
+    const auto address = IpAddress::parse(text);
+    ASSERT_TRUE(address.has_value()) << text;
+    IpAddress::TextBuffer buffer;
+    EXPECT_EQ(address->format(buffer), text);
+    EXPECT_EQ(address->to_string(), text);
+  }
+  IpAddress::TextBuffer buffer;
+  EXPECT_EQ(IpAddress{}.format(buffer), "");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/text.hpp"
 #include "flow/tcp_reassembly.hpp"
 #include "protocols/registry.hpp"
 #include "protocols/tcpfp/tcpfp.hpp"
@@ -284,7 +285,8 @@ void Worker::handle_l2(const decode::Packet& packet) {
         const MacAddress sha = MacAddress::from_bytes(arp.subspan(8, 6));
         const IpAddress spa = IpAddress::v4(arp.subspan(14, 4));
         if (sha.is_unicast_station() && spa.is_assignable()) {
-          const std::string text = spa.to_string();
+          IpAddress::TextBuffer buffer;
+          const std::string_view text = spa.format(buffer);
           observe({proto::Subject::by_mac(sha), proto::Attr::Ipv4, text, "arp"});
         }
         observe({proto::Subject::by_mac(sha), proto::Attr::Protocol, "arp", "arp"});
@@ -338,7 +340,8 @@ void Worker::handle_icmpv6(const decode::Packet& packet) {
     }
     if (body[at] == binding_option && length >= 8 && bound_ip.is_assignable()) {
       const MacAddress mac = MacAddress::from_bytes(body.subspan(at + 2, 6));
-      const std::string text = bound_ip.to_string();
+      IpAddress::TextBuffer buffer;
+      const std::string_view text = bound_ip.format(buffer);
       observe({proto::Subject::by_mac(mac), proto::Attr::Ipv6, text, "icmpv6-nd"});
     }
     at += length;
@@ -370,9 +373,10 @@ void Worker::note_cleartext_external(const proto::ProtocolInfo& info,
       std::find(kCleartext.begin(), kCleartext.end(), info.name) == kCleartext.end()) {
     return;
   }
-  std::string value(info.name);
+  ValueText value(info.name);
   value += " to ";
-  value += packet.src_ip.to_string();
+  IpAddress::TextBuffer buffer;
+  value += packet.src_ip.format(buffer);
   observe({proto::Subject::receiver(), proto::Attr::CleartextExternal, value, "traffic"});
 }
 
@@ -392,7 +396,7 @@ void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& pack
   }
   std::array<char, 16> prefix_buffer{};
   const std::string_view prefix = service_prefix(prefix_buffer, tcp, packet.src_port);
-  std::string value(prefix);
+  ValueText value(prefix);
   if (info != nullptr) {
     value += ' ';
     value += info->name;

@@ -19,18 +19,17 @@ void observe(ObservationSink& sink, Attr attr, std::string_view value) {
 }
 
 /// "GET /a/b", cut at kMaxValueLength (the sink would cut it there anyway).
-std::string request_line(std::string_view method, const Message& message) {
-  std::string line(method);
+void request_line(std::string_view method, const Message& message, ValueText& line) {
+  line += method;
   line += ' ';
   if (message.path_count == 0) {
     line += '/';
   }
   for (std::size_t segment_idx = 0;
-       segment_idx < message.path_count && line.size() < kMaxValueLength; ++segment_idx) {
+       segment_idx < message.path_count && line.view().size() < kMaxValueLength; ++segment_idx) {
     line += '/';
     line += message.path.at(segment_idx);
   }
-  return line;
 }
 
 }  // namespace
@@ -47,7 +46,9 @@ void analyze_coap(const decode::Packet& packet, ObservationSink& sink) {
     if (method.empty()) {
       sink.anomaly("coap.unknown_method");
     } else {
-      observe(sink, Attr::CoapRequest, request_line(method, *message));
+      ValueText line;
+      request_line(method, *message, line);
+      observe(sink, Attr::CoapRequest, line);
     }
   }
   if (message->content_format) {

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "core/text.hpp"
 #include "protocols/credentials/default_credentials.hpp"
 
 namespace warden::proto::mqtt {
@@ -24,9 +25,9 @@ void observe_prefixed(ObservationSink& sink, Attr attr, std::string_view prefix,
   if (text.empty()) {
     return;
   }
-  std::string value;
-  value.reserve(prefix.size() + 1 + text.size());
-  value.append(prefix).append(" ").append(text);
+  ValueText value(prefix);
+  value += ' ';
+  value += text;
   observe(sink, attr, value);
 }
 

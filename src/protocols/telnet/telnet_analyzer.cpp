@@ -220,7 +220,7 @@ void TelnetAnalyzer::on_client_line(ObservationSink& sink) {
     return;
   }
   // The password line (possibly empty: Mirai tries root with none).
-  std::string value = "telnet user=";
+  ValueText value("telnet user=");
   value += user();
   sink.observe({Subject::receiver(), Attr::CleartextCredential, value, kProtocol});
   const credentials::DefaultList list = credentials::match_default(user_.view(), password_.view());
@@ -269,7 +269,7 @@ void TelnetAnalyzer::on_server_chunk_end(ObservationSink& sink) {
 
 void TelnetAnalyzer::emit_banner(ObservationSink& sink) {
   banner_done_ = true;
-  std::string value = "tcp/23 ";
+  ValueText value("tcp/23 ");
   value += trim(std::string_view(banner_.data(), banner_length_));
   sink.observe({Subject::sender(), Attr::ServiceBanner, value, kProtocol});
 }
@@ -279,7 +279,7 @@ void TelnetAnalyzer::emit_login(std::string_view result, ObservationSink& sink) 
     return;
   }
   ++login_attempts_;
-  std::string value = "telnet user=";
+  ValueText value("telnet user=");
   value += user();
   value += " result=";
   value += result;

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "protocols/tls/tls_fingerprint.hpp"
 #include "protocols/tls/tls_parser.hpp"
 #include "protocols/tls/tls_x509.hpp"
@@ -23,14 +24,15 @@ void observe(ObservationSink& sink, Attr attr, std::string_view value) {
 void report_client_hello(const ClientHello& hello, ObservationSink& sink) {
   observe(sink, Attr::Protocol, kProtocol);
   observe(sink, Attr::TlsSni, hello.server_name);
-  observe(sink, Attr::TlsJa3, ja3(hello).md5);
-  observe(sink, Attr::TlsJa4, ja4(hello));
-  std::string alpn;
+  const ClientPrints prints = client_prints(hello);
+  observe(sink, Attr::TlsJa3, prints.ja3_md5);
+  observe(sink, Attr::TlsJa4, prints.ja4);
+  ValueText alpn;
   for_each_alpn(hello.alpn, [&](std::string_view name) {
-    if (!alpn.empty()) {
-      alpn.push_back(',');
+    if (!alpn.view().empty()) {
+      alpn += ',';
     }
-    alpn.append(name);
+    alpn += name;
   });
   observe(sink, Attr::TlsAlpn, alpn);
   observe(sink, Attr::TlsVersion, version_name(highest_offered_version(hello)));
@@ -99,7 +101,7 @@ std::string_view weak_cipher_name(std::uint16_t suite) {
 
 void report_server_hello(const ServerHello& hello, ObservationSink& sink) {
   observe(sink, Attr::Protocol, kProtocol);
-  observe(sink, Attr::TlsJa3s, ja3s(hello).md5);
+  observe(sink, Attr::TlsJa3s, server_print(hello));
   observe(sink, Attr::TlsVersion, version_name(hello.version()));
   static constexpr std::string_view kHex = "0123456789abcdef";
   std::array<char, 64> cipher{};

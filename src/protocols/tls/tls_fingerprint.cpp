@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/text.hpp"
@@ -159,7 +162,106 @@ std::string ja4_hash(std::string_view text) {
   return sha256_hex(text).substr(0, kJa4HashLength);
 }
 
+/// Hellos remembered per thread; cleared when full.
+constexpr std::size_t kMaxMemoizedHellos = 4096;
+
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+/// The fingerprints of the hellos seen lately, by the fields they are made of.
+struct HelloMemo {
+  std::string key;  ///< scratch: the key of the hello being looked up (keeps its capacity)
+  std::unordered_map<std::string, std::pair<std::string, std::string>, TransparentHash,
+                     std::equal_to<>>
+      prints;
+
+  /// The entry for `key`, computing it with `make` (returning the pair) when new.
+  template <typename Make>
+  const std::pair<std::string, std::string>& find_or_make(Make&& make) {
+    if (const auto found = prints.find(std::string_view(key)); found != prints.end()) {
+      return found->second;
+    }
+    if (prints.size() >= kMaxMemoizedHellos) {
+      prints.clear();
+    }
+    return prints.emplace(key, make()).first->second;
+  }
+};
+
+HelloMemo& hello_memo() {
+  thread_local HelloMemo memo;
+  return memo;
+}
+
+void append_u16(std::string& key, std::uint16_t value) {
+  key.push_back(static_cast<char>(value >> 8));
+  key.push_back(static_cast<char>(value & 0xffU));
+}
+
+/// A field of the key: its length, then its bytes, so that no two hellos share a key.
+void append_field(std::string& key, Bytes bytes) {
+  const auto length = static_cast<std::uint32_t>(bytes.size());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key.push_back(static_cast<char>((length >> shift) & 0xffU));
+  }
+  key.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+/// A uint16 list of the key, read as the fingerprints read it (for_each_u16), with every GREASE
+/// value written as 0x0a0a: the fingerprints leave GREASE out, and clients pick it at random
+/// for each connection.
+void append_list(std::string& key, Bytes list) {
+  const std::size_t at = key.size();
+  key.append(4, '\0');  // the count, filled in below
+  std::uint32_t count = 0;
+  for_each_u16(list, [&](std::uint16_t value) {
+    append_u16(key, is_grease(value) ? std::uint16_t{0x0a0a} : value);
+    ++count;
+  });
+  for (int shift = 24, index = 0; shift >= 0; shift -= 8, ++index) {
+    key[at + static_cast<std::size_t>(index)] = static_cast<char>((count >> shift) & 0xffU);
+  }
+}
+
+void append_types(std::string& key, const ExtensionTypes& types) {
+  append_u16(key, static_cast<std::uint16_t>(types.count));
+  for (const std::uint16_t type : types.view()) {
+    append_u16(key, is_grease(type) ? std::uint16_t{0x0a0a} : type);
+  }
+}
+
 }  // namespace
+
+ClientPrints client_prints(const ClientHello& hello) {
+  HelloMemo& memo = hello_memo();
+  std::string& key = memo.key;
+  key.clear();
+  key.push_back('c');
+  append_u16(key, hello.legacy_version);
+  key.push_back(hello.has_server_name ? '1' : '0');
+  append_list(key, hello.cipher_suites);
+  append_types(key, hello.extension_types);
+  append_list(key, hello.supported_groups);
+  append_field(key, hello.ec_point_formats);
+  append_list(key, hello.signature_algorithms);
+  append_list(key, hello.supported_versions);
+  append_field(key, hello.alpn);
+  const auto& prints = memo.find_or_make([&] { return std::pair(ja3(hello).md5, ja4(hello)); });
+  return {prints.first, prints.second};
+}
+
+std::string_view server_print(const ServerHello& hello) {
+  HelloMemo& memo = hello_memo();
+  std::string& key = memo.key;
+  key.clear();
+  key.push_back('s');
+  append_u16(key, hello.legacy_version);
+  append_u16(key, hello.cipher_suite);
+  append_types(key, hello.extension_types);
+  return memo.find_or_make([&] { return std::pair(ja3s(hello).md5, std::string()); }).first;
+}
 
 std::string md5_hex(std::string_view text) {
   return digest_hex("MD5", text);

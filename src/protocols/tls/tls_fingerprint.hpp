@@ -26,6 +26,22 @@ struct Ja3 {
 /// "t13d1516h2_8daaf6152771_e5627efa2ab1".
 [[nodiscard]] std::string ja4(const ClientHello& hello);
 
+/// JA3 MD5 and JA4 of a ClientHello, as ja3() and ja4() give them.
+struct ClientPrints {
+  std::string_view ja3_md5;
+  std::string_view ja4;
+};
+
+/// client_prints() and server_print() remember the fingerprints of the hellos this thread saw
+/// last, keyed by every field the fingerprints read (so a repeat is exact, not a hash match).
+/// Devices open connection after connection with the same TLS stack: a repeat costs building
+/// that key and one lookup, and allocates nothing. The views stay valid until the next call of
+/// either function on the same thread.
+[[nodiscard]] ClientPrints client_prints(const ClientHello& hello);
+
+/// JA3S MD5 of a ServerHello, as ja3s() gives it; remembered like client_prints().
+[[nodiscard]] std::string_view server_print(const ServerHello& hello);
+
 /// Lower-case hex MD5 of `text` (OpenSSL EVP).
 [[nodiscard]] std::string md5_hex(std::string_view text);
 

@@ -150,6 +150,47 @@ TEST(TlsJa4, CapsCountsAtNinetyNine) {
   EXPECT_EQ(ja4(hello).substr(0, 8), "t12i9900");
 }
 
+TEST(TlsPrintMemo, GivesWhatTheFingerprintsGiveForEveryHelloAndItsRepeats) {
+  const std::vector<std::string_view> hellos = {
+      testdata::kJa4TlsClientHello, testdata::kSonosClientHello, testdata::kCurlClientHello,
+      testdata::kChromeClientHello, testdata::kAlexaClientHello};
+  // Twice round, interleaved, so the second round answers from the memo.
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string_view hex : hellos) {
+      std::vector<std::uint8_t> storage;
+      const ClientHello hello = client_hello(hex, storage);
+      const ClientPrints prints = client_prints(hello);
+      EXPECT_EQ(prints.ja3_md5, ja3(hello).md5);
+      EXPECT_EQ(prints.ja4, ja4(hello));
+    }
+  }
+  std::vector<std::uint8_t> storage;
+  const ServerHello server = server_hello(testdata::kSonosServerHello, storage);
+  EXPECT_EQ(server_print(server), ja3s(server).md5);
+  EXPECT_EQ(server_print(server), ja3s(server).md5);
+}
+
+TEST(TlsPrintMemo, TellsApartHellosThatDifferInOneFieldTheFingerprintsRead) {
+  // Each change below alters JA3 or JA4; the memo must not answer with the first hello's prints.
+  std::vector<std::uint8_t> storage;
+  const ClientHello base = client_hello(testdata::kChromeClientHello, storage);
+  const std::vector<std::uint8_t> alpn_h1 = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  const std::vector<std::uint8_t> one_group = {0x00, 0x17};
+  const std::vector<std::uint8_t> one_suite = {0x13, 0x01};
+  std::vector<ClientHello> variants(6, base);
+  variants[1].has_server_name = !base.has_server_name;
+  variants[2].alpn = alpn_h1;
+  variants[3].supported_groups = one_group;
+  variants[4].cipher_suites = one_suite;
+  variants[5].extension_types.count = base.extension_types.count - 1;
+  for (const ClientHello& hello : variants) {
+    (void)client_prints(base);  // the base hello is always the one remembered last
+    const ClientPrints prints = client_prints(hello);
+    EXPECT_EQ(prints.ja3_md5, ja3(hello).md5);
+    EXPECT_EQ(prints.ja4, ja4(hello));
+  }
+}
+
 TEST(TlsDigest, ComputesKnownMd5AndSha256) {
   EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
