@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fuzzes the frame decoder. The first input byte picks the link type.
+// Fuzzes the frame decoder. The first input byte picks the link type. Also checks that the
+// shared reader's hash (shard_hash, which reads Ethernet/IPv4/IPv6 TCP and UDP headers itself)
+// is decode()'s flow_hash wherever decode() finds IP: workers take it as the flow table's hash.
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 
 #include "decode/decoder.hpp"
 
@@ -16,7 +19,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   raw.wire_length = static_cast<std::uint32_t>(raw.data.size());
   warden::decode::Packet packet;
   warden::decode::DecodeStats stats;
-  (void)warden::decode::decode(kLinkTypes[input[0] % kLinkTypes.size()], raw, packet, stats);
-  (void)warden::decode::flow_hash(packet);
+  const int link_type = kLinkTypes[input[0] % kLinkTypes.size()];
+  (void)warden::decode::decode(link_type, raw, packet, stats);
+  const std::uint64_t hash = warden::decode::flow_hash(packet);
+  warden::decode::Packet scratch;
+  warden::decode::DecodeStats scratch_stats;
+  const std::uint64_t shard = warden::decode::shard_hash(link_type, raw, scratch, scratch_stats);
+  if (packet.has_ip() && shard != hash) {
+    std::abort();
+  }
   return 0;
 }

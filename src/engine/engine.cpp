@@ -12,13 +12,11 @@
 
 namespace warden::engine {
 namespace {
-/// What picks a packet's worker: the symmetric hash of its flow, so both directions meet in one;
-/// without IP, its sender's MAC, so a MAC's layer-2 frames stay together.
-std::uint64_t thread_hash(int link_type, const capture::RawPacket& raw, decode::Packet& scratch,
-                          decode::DecodeStats& scratch_stats) {
-  scratch.src_mac = MacAddress{};
-  const std::uint64_t hash = decode::shard_hash(link_type, raw, scratch, scratch_stats);
-  return hash != 0 ? hash : std::hash<MacAddress>{}(scratch.src_mac);
+/// What picks a packet's worker, from its flow hash (decode::shard_hash(), 0 without IP): that
+/// symmetric hash, so both directions meet in one; without IP, its sender's MAC (which
+/// shard_hash() left in `scratch`), so a MAC's layer-2 frames stay together.
+std::uint64_t thread_hash(std::uint64_t flow_hash, const decode::Packet& scratch) {
+  return flow_hash != 0 ? flow_hash : std::hash<MacAddress>{}(scratch.src_mac);
 }
 
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
@@ -207,42 +205,22 @@ class SharedReader {
 
   /// Runs one thread's share of the work until every file is read.
   void run(unsigned shard, Worker& worker) {
+    std::vector<std::uint32_t> own;  // indices of this thread's packets in the chunk
     for (std::uint64_t sequence = 0;; ++sequence) {
       Slot& slot = slots_[sequence % slots_.size()];
       if (!acquire(slot, sequence)) {
         break;
       }
       const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
-      // Each packet of this thread's share, with its flow's index slot asked for two packets
-      // ahead and its flow record one ahead (the reader's hash is the flow table's): those cache
-      // misses overlap the work on the packets before.
-      auto next_of = [&](std::size_t from) {
-        while (from < packets.size() && slot.shards[from] != shard) {
-          ++from;
+      // This thread's share of the chunk, handled as one thread handles a chunk (decoded two
+      // packets ahead, flow slots and records asked for ahead), with the reader's flow hashes.
+      own.clear();
+      for (std::size_t index = 0; index < packets.size(); ++index) {
+        if (slot.shards[index] == shard) {
+          own.push_back(static_cast<std::uint32_t>(index));
         }
-        return from;
-      };
-      std::size_t index = next_of(0);
-      std::size_t next = index < packets.size() ? next_of(index + 1) : packets.size();
-      if (index < packets.size()) {
-        worker.prefetch(slot.hashes[index]);
       }
-      if (next < packets.size()) {
-        worker.prefetch(slot.hashes[next]);
-      }
-      while (index < packets.size()) {
-        // Two ahead: its flow slot; one ahead: its flow record (the slot is in cache by now).
-        const std::size_t after = next < packets.size() ? next_of(next + 1) : packets.size();
-        if (after < packets.size()) {
-          worker.prefetch(slot.hashes[after]);
-        }
-        if (next < packets.size()) {
-          worker.prefetch_flow(slot.hashes[next]);
-        }
-        worker.process(slot.link_type, packets[index]);
-        index = next;
-        next = after;
-      }
+      worker.process_selected(slot.link_type, packets, own, slot.hashes);
       release(slot);
     }
   }
@@ -254,7 +232,7 @@ class SharedReader {
   struct Slot {
     capture::PacketChunk chunk;
     std::vector<std::uint16_t> shards;
-    std::vector<std::uint64_t> hashes;  ///< each packet's thread_hash()
+    std::vector<std::uint64_t> hashes;  ///< each packet's flow hash (decode::shard_hash())
     int link_type = 0;
     std::uint64_t sequence = 0;
     unsigned pending = 0;  ///< threads that have not walked it yet
@@ -339,15 +317,16 @@ class SharedReader {
     return false;
   }
 
-  /// Each packet's thread (thread_hash()).
+  /// Each packet's flow hash and thread (thread_hash()).
   void shard_chunk(Slot& slot) {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
     slot.shards.resize(packets.size());
     slot.hashes.resize(packets.size());
     for (std::size_t index = 0; index < packets.size(); ++index) {
-      const std::uint64_t hash =
-          thread_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
-      slot.hashes[index] = hash;
+      scratch_.src_mac = MacAddress{};
+      slot.hashes[index] =
+          decode::shard_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
+      const std::uint64_t hash = thread_hash(slot.hashes[index], scratch_);
       // The same thread as `hash % threads_`, without a division per packet when it is a power
       // of two (perf put a fifth of the samples in SharedReader::run on the division).
       slot.shards[index] =
@@ -429,8 +408,10 @@ std::vector<FileResult> Engine::run_files(
 }
 
 void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
-  shards_[thread_hash(link_type, raw, scratch_, scratch_stats_) % shards_.size()]->add(link_type,
-                                                                                       raw);
+  scratch_.src_mac = MacAddress{};
+  const std::uint64_t hash =
+      thread_hash(decode::shard_hash(link_type, raw, scratch_, scratch_stats_), scratch_);
+  shards_[hash % shards_.size()]->add(link_type, raw);
 }
 
 std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats) {

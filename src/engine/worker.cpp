@@ -205,30 +205,53 @@ void Worker::process(int link_type, const capture::RawPacket& raw) {
   handle_decoded(status, packet_, 0);
 }
 
-void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> packets) {
+template <typename PacketAt, typename HashOf>
+void Worker::process_ahead(int link_type, std::size_t count, PacketAt packet_at, HashOf hash_of) {
   constexpr std::size_t kRing = 3;  // the packet handled and the two decoded ahead of it
   std::array<decode::DecodeStatus, kRing> status{};
   auto load = [&](std::size_t index) {
     const std::size_t at = index % kRing;
-    status[at] = decode::decode(link_type, packets[index], ahead_[at], stats_.decode);
-    ahead_hash_[at] = ahead_[at].has_ip() ? decode::flow_hash(ahead_[at]) : 0;
+    status[at] = decode::decode(link_type, packet_at(index), ahead_[at], stats_.decode);
+    ahead_hash_[at] = ahead_[at].has_ip() ? hash_of(index, ahead_[at]) : 0;
     if (ahead_hash_[at] != 0) {
       flows_.prefetch(ahead_hash_[at]);
     }
   };
-  for (std::size_t index = 0; index < std::min<std::size_t>(2, packets.size()); ++index) {
+  for (std::size_t index = 0; index < std::min<std::size_t>(2, count); ++index) {
     load(index);
   }
-  for (std::size_t index = 0; index < packets.size(); ++index) {
-    if (index + 2 < packets.size()) {
+  for (std::size_t index = 0; index < count; ++index) {
+    if (index + 2 < count) {
       load(index + 2);
     }
-    if (index + 1 < packets.size() && ahead_hash_[(index + 1) % kRing] != 0) {
+    if (index + 1 < count && ahead_hash_[(index + 1) % kRing] != 0) {
       flows_.prefetch_flow(ahead_hash_[(index + 1) % kRing]);
     }
     const std::size_t at = index % kRing;
     handle_decoded(status[at], ahead_[at], ahead_hash_[at]);
   }
+}
+
+void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> packets) {
+  process_ahead(
+      link_type, packets.size(), [&](std::size_t index) -> const capture::RawPacket& {
+        return packets[index];
+      },
+      [](std::size_t /*index*/, const decode::Packet& packet) { return decode::flow_hash(packet); });
+}
+
+void Worker::process_selected(int link_type, std::span<const capture::RawPacket> packets,
+                              std::span<const std::uint32_t> indices,
+                              std::span<const std::uint64_t> hashes) {
+  process_ahead(
+      link_type, indices.size(),
+      [&](std::size_t index) -> const capture::RawPacket& { return packets[indices[index]]; },
+      [&](std::size_t index, const decode::Packet& packet) {
+        // The reader's hash, unless it found no IP where decode() did (it never should: both
+        // read the same headers); then computed here, so a flow always gets the same hash.
+        const std::uint64_t given = hashes[indices[index]];
+        return given != 0 ? given : decode::flow_hash(packet);
+      });
 }
 
 void Worker::handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,
