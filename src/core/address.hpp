@@ -36,7 +36,19 @@ struct MacAddress {
            std::uint64_t{octets[4]} << 8 | octets[5];
   }
 
-  friend bool operator==(const MacAddress&, const MacAddress&) = default;
+  /// A 4-byte and a 2-byte load per side instead of a memcmp call: every endpoint lookup
+  /// compares its key's MAC.
+  friend bool operator==(const MacAddress& a, const MacAddress& b) {
+    std::uint32_t a_high = 0;
+    std::uint32_t b_high = 0;
+    std::uint16_t a_low = 0;
+    std::uint16_t b_low = 0;
+    std::memcpy(&a_high, a.octets.data(), sizeof(a_high));
+    std::memcpy(&b_high, b.octets.data(), sizeof(b_high));
+    std::memcpy(&a_low, &a.octets[4], sizeof(a_low));
+    std::memcpy(&b_low, &b.octets[4], sizeof(b_low));
+    return a_high == b_high && a_low == b_low;
+  }
   friend auto operator<=>(const MacAddress&, const MacAddress&) = default;
 };
 

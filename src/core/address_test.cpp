@@ -27,6 +27,17 @@ TEST(MacAddress, FlagsLocallyAdministeredAndMulticast) {
   EXPECT_FALSE(MacAddress::parse("ff:ff:ff:ff:ff:ff")->is_unicast_station());
 }
 
+TEST(MacAddress, EqualOnlyWhenEveryOctetIs) {
+  const MacAddress base = *MacAddress::parse("00:1a:2b:3c:4d:5e");
+  EXPECT_EQ(base, *MacAddress::parse("00:1a:2b:3c:4d:5e"));
+  for (std::size_t octet = 0; octet < base.octets.size(); ++octet) {
+    MacAddress changed = base;
+    changed.octets.at(octet) ^= 0x80U;
+    EXPECT_NE(changed, base) << octet;
+    EXPECT_NE(changed <=> base, std::strong_ordering::equal) << octet;
+  }
+}
+
 TEST(IpAddress, ClassifiesRanges) {
   EXPECT_TRUE(IpAddress::parse("10.1.2.3")->is_private());
   EXPECT_TRUE(IpAddress::parse("172.20.0.1")->is_private());
