@@ -280,8 +280,8 @@ int run_analyze(const AnalyzeOptions& options) {
     std::jthread tracker_merge([&] { engine->merge_trackers(tracker); });
     const std::int64_t finish_done = now_us();
     std::vector<MacAddress> macs;
-    std::vector<const inventory::EndpointTable*> table_list;
-    for (const inventory::EndpointTable& table : tables) {
+    std::vector<inventory::EndpointTable*> table_list;
+    for (inventory::EndpointTable& table : tables) {
       table_list.push_back(&table);
       for (const inventory::Endpoint& endpoint : table.endpoints()) {
         if (endpoint.in_use && endpoint.key.mac.is_unicast_station()) {
@@ -297,7 +297,7 @@ int run_analyze(const AnalyzeOptions& options) {
       std::cerr << "warden: warning: " << oui.error() << '\n';
     }
     std::vector<inventory::Device> devices =
-        inventory::build_devices(table_list, oui, options.engine.threads);
+        inventory::build_devices_consuming(table_list, oui, options.engine.threads);
     const std::int64_t build_done = now_us();
 
     // A database with no devices before this run holds exactly what this run built: identify

@@ -85,5 +85,10 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
 /// between that many threads by key; the result is the same.
 std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
                                   const OuiDatabase& oui, unsigned threads = 1);
+/// The same, taking the records of the tables' endpoints instead of copying them where a device
+/// gets them first (most devices: the values of their first endpoint): the tables are left with
+/// their endpoints' keys, times and counters, and with records only where copies were needed.
+std::vector<Device> build_devices_consuming(std::span<EndpointTable* const> tables,
+                                            const OuiDatabase& oui, unsigned threads = 1);
 
 }  // namespace warden::inventory

@@ -24,8 +24,11 @@ std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase&
   return build_devices(tables, oui);
 }
 
-std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
-                                  const OuiDatabase& oui, unsigned threads) {
+namespace {
+/// build_devices(); with `consume`, the endpoints' records are taken (the tables are the
+/// caller's to change: build_devices_consuming()).
+std::vector<Device> build(std::span<const EndpointTable* const> tables, const OuiDatabase& oui,
+                          unsigned threads, bool consume) {
   // Every endpoint of every table (one per worker: the same (MAC, IP) pair may be in several).
   std::vector<const Endpoint*> endpoints;
   std::size_t capacity = 1;
@@ -148,7 +151,13 @@ std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
         continue;
       }
       const Endpoint& endpoint = *absorb.endpoint;
-      devices.absorb(absorb.device, endpoint);
+      if (consume) {
+        // Each endpoint is absorbed once, by one thread; only its records move (below, its key,
+        // times and counters are read still).
+        devices.absorb(absorb.device, std::move(const_cast<Endpoint&>(endpoint)));  // NOLINT
+      } else {
+        devices.absorb(absorb.device, endpoint);
+      }
       const IpAddress& ip = endpoint.key.ip;
       if (!absorb.with_address || !ip.is_set() || !ip.is_assignable()) {
         continue;
@@ -208,6 +217,19 @@ std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
     out.push_back(std::move(device));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<Device> build_devices(std::span<const EndpointTable* const> tables,
+                                  const OuiDatabase& oui, unsigned threads) {
+  return build(tables, oui, threads, false);
+}
+
+std::vector<Device> build_devices_consuming(std::span<EndpointTable* const> tables,
+                                            const OuiDatabase& oui, unsigned threads) {
+  const std::vector<const EndpointTable*> read_only(tables.begin(), tables.end());
+  return build(read_only, oui, threads, true);
 }
 
 }  // namespace warden::inventory

@@ -133,4 +133,62 @@ TEST(BuildDevices, TwoWorkersTablesAddUpAsOne) {
   EXPECT_TRUE(has_value(camera, proto::Attr::Ipv4, "10.0.0.7"));
 }
 
+TEST(BuildDevices, TakingTheRecordsGivesWhatCopyingThemGives) {
+  // Two workers' tables with a device whose endpoints are in both, one with enough values to
+  // have built its index, an IP-only fact, peers: every device must come out the same whether
+  // the records are copied or taken.
+  auto fill = [](EndpointTable& table, int offset) {
+    Endpoint* camera = table.resolve(table.get({kCamera, ip("10.0.0.7")}, 100 + offset));
+    camera->sent_traffic = true;
+    camera->counters.packets_out = 3 + static_cast<std::uint64_t>(offset);
+    for (int value = 0; value < 40; ++value) {
+      table.add_attribute(*camera, proto::Attr::DnsQuery,
+                          "host" + std::to_string((value * 7 + offset) % 50) + ".example.com",
+                          "dns", 100 + value + offset);
+    }
+    table.add_peer(*camera, ip("93.184.216.34"), 100, 200 + offset, 2);
+    table.add_peer(*camera, ip("10.0.0.1"), 150, 300, 1);
+    Endpoint* by_mac = table.resolve(table.get({kCamera, {}}, 90));
+    table.add_attribute(*by_mac, proto::Attr::Ipv4, "10.0.0.7", "dhcp", 90);
+    table.add_attribute(*by_mac, proto::Attr::Hostname, "cam-" + std::to_string(offset), "dhcp",
+                        90);
+    Endpoint* by_ip = table.resolve(table.get({{}, ip("10.0.0.7")}, 120));
+    table.add_attribute(*by_ip, proto::Attr::SnmpSysName, "camera", "snmp", 120);
+  };
+  auto render = [](const std::vector<Device>& devices) {
+    std::vector<std::string> lines;
+    for (const Device& device : devices) {
+      std::string line = device.key + " " + std::to_string(device.first_us) + "-" +
+                         std::to_string(device.last_us) + " " +
+                         std::to_string(device.counters.packets_out);
+      for (const AttributeValue& a : device.attributes) {
+        line += " | " + std::string(proto::attr_name(a.attr)) + "=" + a.value + "/" + a.protocol +
+                " " + std::to_string(a.count) + " " + std::to_string(a.first_us) + "-" +
+                std::to_string(a.last_us);
+      }
+      for (const PeerValue& peer : device.peers) {
+        line += " peer " + peer.ip.to_string() + " " + std::to_string(peer.flows) + " " +
+                std::to_string(peer.first_us) + "-" + std::to_string(peer.last_us);
+      }
+      lines.push_back(line);
+    }
+    return lines;
+  };
+  for (const unsigned threads : {1U, 2U}) {
+    EndpointTable left;
+    EndpointTable right;
+    fill(left, 0);
+    fill(right, 3);
+    left.flush();
+    right.flush();
+    const std::array<const EndpointTable*, 2> read_only = {&left, &right};
+    const std::vector<std::string> copied = render(build_devices(read_only, test_oui(), threads));
+    const std::array<EndpointTable*, 2> owned = {&left, &right};
+    const std::vector<std::string> taken =
+        render(build_devices_consuming(owned, test_oui(), threads));
+    ASSERT_FALSE(copied.empty());
+    EXPECT_EQ(taken, copied) << threads;
+  }
+}
+
 }  // namespace warden::inventory

@@ -341,6 +341,38 @@ void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int
                           endpoint.peer_hashes);
 }
 
+void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
+  Endpoint* target = resolve(get(into, source.first_us));
+  if (target == nullptr) {
+    return;
+  }
+  if (!target->attributes.empty() || !target->peers.empty() ||
+      source.attributes.size() > config_.max_attributes_per_endpoint ||
+      source.peers.size() > config_.max_peers_per_endpoint) {
+    absorb(into, static_cast<const Endpoint&>(source));
+    return;
+  }
+  target->first_us = std::min(target->first_us, source.first_us);
+  target->last_us = std::max(target->last_us, source.last_us);
+  target->counters.add(source.counters);
+  target->sent_traffic = target->sent_traffic || source.sent_traffic;
+  // Each record is unique in the source as in a table: taken whole, in the same order, they are
+  // what counting them in one by one would give.
+  stats_.observations += source.attributes.size();
+  target->attributes = std::move(source.attributes);
+  target->attribute_hashes = std::move(source.attribute_hashes);
+  target->attribute_index = std::move(source.attribute_index);
+  target->peers = std::move(source.peers);
+  target->peer_hashes = std::move(source.peer_hashes);
+  target->peer_index = std::move(source.peer_index);
+  source.attributes.clear();
+  source.attribute_hashes.clear();
+  source.attribute_index = HashIndex{};
+  source.peers.clear();
+  source.peer_hashes.clear();
+  source.peer_index = HashIndex{};
+}
+
 void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
   Endpoint* target = resolve(get(into, source.first_us));
   if (target == nullptr) {

@@ -162,6 +162,10 @@ class EndpointTable {
 
   /// Folds one endpoint's evidence into the endpoint keyed `into` (created if needed).
   void absorb(const EndpointKey& into, const Endpoint& source);
+  /// The same, taking the source's records (attributes, peers and their indexes) instead of
+  /// copying them one by one when the target has none yet and they fit its caps; otherwise as
+  /// absorb(const Endpoint&). The source keeps its key, times and counters.
+  void absorb(const EndpointKey& into, Endpoint&& source);
 
   [[nodiscard]] const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   [[nodiscard]] const InventoryStats& stats() const { return stats_; }
