@@ -149,21 +149,21 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
   constexpr std::uint8_t kTcp = 6;
   std::unordered_map<IpAddress, SourceActivity> sources;
   for (const auto& [key, c] : tracker.conversations()) {
-    if (c.transport != kTcp) {
+    if (key.transport != kTcp) {
       continue;
     }
-    SourceActivity& activity = sources[c.initiator];
+    SourceActivity& activity = sources[key.initiator];
     activity.first_us =
         activity.first_us == 0 ? c.first_us : std::min(activity.first_us, c.first_us);
     activity.last_us = std::max(activity.last_us, c.last_us);
-    if (c.port == 23 || c.port == 2323) {
+    if (key.port == 23 || key.port == 2323) {
       activity.telnet_syns += c.flows;
-      activity.telnet_targets.insert(c.responder);
+      activity.telnet_targets.insert(key.responder);
     }
     activity.mirai_seq += c.mirai_seq;
     activity.unanswered += c.flows - c.answered;
-    ++activity.ports_by_host[c.responder];  // one conversation per port
-    ++activity.hosts_by_port[c.port];       // one conversation per responder
+    ++activity.ports_by_host[key.responder];  // one conversation per port
+    ++activity.hosts_by_port[key.port];       // one conversation per responder
   }
   for (const auto& [source, activity] : sources) {
     const std::string who = label(source, build.index());
@@ -231,20 +231,20 @@ void brute_force(const Tracker& tracker, const DetectConfig& config, Builder& bu
   // SSH hides its logins: many connections by one client to one SSH service is the sign.
   for (const auto& [key, conversation] : tracker.conversations()) {
     const proto::ProtocolInfo* info = proto::protocol_info(conversation.app);
-    const bool ssh = conversation.port == 22 || (info != nullptr && info->name == "ssh");
-    if (!ssh || conversation.transport != 6 ||
+    const bool ssh = key.port == 22 || (info != nullptr && info->name == "ssh");
+    if (!ssh || key.transport != 6 ||
         conversation.flows < config.brute_force_connections) {
       continue;
     }
     Alert& alert = build.add(
         "WARDEN-DET-BRUTE-FORCE",
-        conversation.initiator.to_string() + ">" + conversation.responder.to_string() + ":ssh",
-        conversation.initiator, conversation.first_us, conversation.last_us, conversation.flows,
-        label(conversation.initiator, build.index()) + " opened " +
+        key.initiator.to_string() + ">" + key.responder.to_string() + ":ssh",
+        key.initiator, conversation.first_us, conversation.last_us, conversation.flows,
+        label(key.initiator, build.index()) + " opened " +
             std::to_string(conversation.flows) + " SSH connections to " +
-            label(conversation.responder, build.index()));
-    alert.destination_ip = conversation.responder.to_string();
-    alert.destination_port = conversation.port;
+            label(key.responder, build.index()));
+    alert.destination_ip = key.responder.to_string();
+    alert.destination_port = key.port;
     alert.transport = "tcp";
     alert.evidence = {{"protocol", "ssh"}, {"connections", conversation.flows}};
   }
@@ -267,32 +267,32 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
   std::unordered_map<IpAddress, std::uint64_t> bytes_out;
   std::unordered_map<IpAddress, std::pair<std::int64_t, std::int64_t>> span;
   for (const auto& [key, c] : tracker.conversations()) {
-    if (!is_internal(c.initiator) || is_internal(c.responder) || c.responder.is_multicast()) {
+    if (!is_internal(key.initiator) || is_internal(key.responder) || key.responder.is_multicast()) {
       continue;
     }
-    bytes_out[c.initiator] += c.bytes_out;
-    auto& window = span.try_emplace(c.initiator, c.first_us, c.last_us).first->second;
+    bytes_out[key.initiator] += c.bytes_out;
+    auto& window = span.try_emplace(key.initiator, c.first_us, c.last_us).first->second;
     window.first = std::min(window.first, c.first_us);
     window.second = std::max(window.second, c.last_us);
-    auto pair = [](const Conversation& conversation) {
+    auto pair = [](const ConversationKey& conversation) {
       return conversation.initiator.to_string() + ">" + conversation.responder.to_string();
     };
-    const std::string transport = transport_name(c.transport);
+    const std::string transport = transport_name(key.transport);
     // Unexpected ports: answered connections only (a scan's unanswered SYNs are the scan's).
-    const bool expected = c.port == 0 || std::find(config.expected_external_ports.begin(),
+    const bool expected = key.port == 0 || std::find(config.expected_external_ports.begin(),
                                                    config.expected_external_ports.end(),
-                                                   c.port) != config.expected_external_ports.end();
+                                                   key.port) != config.expected_external_ports.end();
     if (!expected && !transport.empty() && c.answered > 0) {
-      UnexpectedPorts& entry = unexpected[c.initiator];
+      UnexpectedPorts& entry = unexpected[key.initiator];
       entry.first_us = entry.first_us == 0 ? c.first_us : std::min(entry.first_us, c.first_us);
       entry.last_us = std::max(entry.last_us, c.last_us);
       entry.flows += c.flows;
-      entry.ports.insert(transport + "/" + std::to_string(c.port));
-      entry.hosts.insert(c.responder.to_string());
-      const auto rank = std::make_tuple(c.first_us, c.responder, c.port);
+      entry.ports.insert(transport + "/" + std::to_string(key.port));
+      entry.hosts.insert(key.responder.to_string());
+      const auto rank = std::make_tuple(c.first_us, key.responder, key.port);
       if (entry.example.empty() || rank < entry.example_rank) {
         entry.example_rank = rank;
-        entry.example = c.responder.to_string() + " on " + transport + "/" + std::to_string(c.port);
+        entry.example = key.responder.to_string() + " on " + transport + "/" + std::to_string(key.port);
       }
     }
     // Beacons: regular intervals between connection starts.
@@ -317,13 +317,13 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       if (mean >= static_cast<double>(config.beacon_min_interval_us) &&
           variation <= config.beacon_max_variation) {
         Alert& alert = build.add(
-            "WARDEN-DET-BEACON", pair(c) + ":" + std::to_string(c.port), c.initiator, c.first_us,
+            "WARDEN-DET-BEACON", pair(key) + ":" + std::to_string(key.port), key.initiator, c.first_us,
             c.last_us, c.flows,
-            label(c.initiator, build.index()) + " contacts " + c.responder.to_string() + " every " +
+            label(key.initiator, build.index()) + " contacts " + key.responder.to_string() + " every " +
                 std::to_string(static_cast<long long>(std::lround(mean / 1e6))) + " s (" +
                 std::to_string(c.flows) + " connections)");
-        alert.destination_ip = c.responder.to_string();
-        alert.destination_port = c.port;
+        alert.destination_ip = key.responder.to_string();
+        alert.destination_port = key.port;
         alert.transport = transport;
         alert.evidence = {{"connections", c.flows},
                           {"mean_interval_s", std::round(mean / 1e4) / 100},
@@ -332,14 +332,14 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
     }
     // Threat intelligence on addresses.
     if (context.intel != nullptr) {
-      if (const auto match = context.intel->match_ip(c.responder)) {
+      if (const auto match = context.intel->match_ip(key.responder)) {
         Alert& alert =
-            build.add("WARDEN-DET-INTEL-IP", pair(c), c.initiator, c.first_us, c.last_us, c.flows,
-                      label(c.initiator, build.index()) + " contacted " + c.responder.to_string() +
+            build.add("WARDEN-DET-INTEL-IP", pair(key), key.initiator, c.first_us, c.last_us, c.flows,
+                      label(key.initiator, build.index()) + " contacted " + key.responder.to_string() +
                           ", listed as " + match->indicator +
                           (match->label.empty() ? "" : " (" + match->label + ")"));
-        alert.destination_ip = c.responder.to_string();
-        alert.destination_port = c.port;
+        alert.destination_ip = key.responder.to_string();
+        alert.destination_port = key.port;
         alert.transport = transport;
         alert.evidence = {{"indicator", match->indicator},
                           {"list", match->source},
@@ -456,10 +456,10 @@ void roles(const Tracker& tracker, Builder& build) {
   };
   std::map<std::pair<IpAddress, std::uint16_t>, Opened> opened;
   for (const auto& [key, c] : tracker.conversations()) {
-    if (!is_internal(c.responder) || c.responder.is_multicast()) {
+    if (!is_internal(key.responder) || key.responder.is_multicast()) {
       continue;
     }
-    const inventory::Device* device = build.index().find(c.initiator);
+    const inventory::Device* device = build.index().find(key.initiator);
     if (device == nullptr) {
       continue;
     }
@@ -471,25 +471,25 @@ void roles(const Tracker& tracker, Builder& build) {
     const std::string_view app = info != nullptr ? info->name : std::string_view{};
     const bool admin =
         std::find(kAdminProtocols.begin(), kAdminProtocols.end(), app) != kAdminProtocols.end();
-    const bool usual = std::find(kServingMayStart.begin(), kServingMayStart.end(), c.port) !=
+    const bool usual = std::find(kServingMayStart.begin(), kServingMayStart.end(), key.port) !=
                        kServingMayStart.end();
     // Over UDP a serving device's "first" packet is often a reply to a multicast request (an
     // SSDP or mDNS answer to the searcher's port): only sessions (TCP) and administrative
     // protocols count.
-    const bool udp_reply_like = c.transport != 6 && !admin;
+    const bool udp_reply_like = key.transport != 6 && !admin;
     if ((usual && !admin) || udp_reply_like) {
       continue;
     }
-    Opened& entry = opened[{c.initiator, c.port}];
+    Opened& entry = opened[{key.initiator, key.port}];
     entry.type = type;
-    entry.transport = transport_name(c.transport);
+    entry.transport = transport_name(key.transport);
     entry.app = std::string(app);
     entry.first_us = entry.flows == 0 ? c.first_us : std::min(entry.first_us, c.first_us);
     entry.last_us = std::max(entry.last_us, c.last_us);
     entry.flows += c.flows;
     entry.answered += c.answered;
     if (entry.hosts.size() < 64) {
-      entry.hosts.insert(c.responder.to_string());
+      entry.hosts.insert(key.responder.to_string());
     }
   }
   for (const auto& [where, entry] : opened) {
@@ -614,7 +614,7 @@ std::map<std::string, std::set<std::string>> behaviour(
   std::map<std::string, std::set<std::string>> out;
   constexpr std::size_t kMaxValues = 512;
   for (const auto& [key, c] : tracker.conversations()) {
-    const inventory::Device* device = index.find(c.initiator);
+    const inventory::Device* device = index.find(key.initiator);
     if (device == nullptr || c.answered == 0) {
       continue;
     }
@@ -623,9 +623,9 @@ std::map<std::string, std::set<std::string>> behaviour(
     const std::string type = device->identity_value("type");
     auto& values = out[device->key];
     if (values.size() < kMaxValues) {
-      values.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));
-      if (!is_internal(c.responder)) {
-        values.insert("dst:" + c.responder.to_string());
+      values.insert("port:" + transport_name(key.transport) + "/" + std::to_string(key.port));
+      if (!is_internal(key.responder)) {
+        values.insert("dst:" + key.responder.to_string());
       }
       if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
         values.insert("protocol:" + std::string(info->name));
@@ -634,7 +634,7 @@ std::map<std::string, std::set<std::string>> behaviour(
     if (!type.empty() && type != "unknown") {
       auto& shared = out["class:" + type];
       if (shared.size() < kMaxValues) {
-        shared.insert("port:" + transport_name(c.transport) + "/" + std::to_string(c.port));
+        shared.insert("port:" + transport_name(key.transport) + "/" + std::to_string(key.port));
         if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
           shared.insert("protocol:" + std::string(info->name));
         }

@@ -55,13 +55,13 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
   const DeviceIndex index(&devices);
   std::vector<Alert> alerts;
   for (const auto& [key, c] : tracker.conversations()) {
-    const inventory::Device* initiator = index.find(c.initiator);
-    const inventory::Device* responder = index.find(c.responder);
+    const inventory::Device* initiator = index.find(key.initiator);
+    const inventory::Device* responder = index.find(key.responder);
     policy::Conversation conversation;
-    conversation.initiator = endpoint_of(c.initiator, c.vlan, initiator);
-    conversation.responder = endpoint_of(c.responder, c.vlan, responder);
-    conversation.transport = transport_name(c.transport);
-    conversation.port = c.port;
+    conversation.initiator = endpoint_of(key.initiator, c.vlan, initiator);
+    conversation.responder = endpoint_of(key.responder, c.vlan, responder);
+    conversation.transport = transport_name(key.transport);
+    conversation.port = key.port;
     if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
       conversation.protocol = std::string(info->name);
     }
@@ -74,11 +74,11 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     alert.rule_name = "Segmentation policy violation";
     alert.severity = "high";
     alert.techniques = {"T1599", "T0886"};
-    alert.id = alert.rule_id + ":" + c.initiator.to_string() + ">" + c.responder.to_string() + ":" +
-               conversation.transport + "/" + std::to_string(c.port);
-    alert.source_ip = c.initiator.to_string();
-    alert.destination_ip = c.responder.to_string();
-    alert.destination_port = c.port;
+    alert.id = alert.rule_id + ":" + key.initiator.to_string() + ">" + key.responder.to_string() + ":" +
+               conversation.transport + "/" + std::to_string(key.port);
+    alert.source_ip = key.initiator.to_string();
+    alert.destination_ip = key.responder.to_string();
+    alert.destination_port = key.port;
     alert.transport = conversation.transport == "tcp" || conversation.transport == "udp"
                           ? conversation.transport
                           : std::string();
@@ -94,8 +94,8 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     }
     const std::string from = verdict->from_zone.empty() ? "(unzoned)" : verdict->from_zone;
     const std::string to = verdict->to_zone.empty() ? "(unzoned)" : verdict->to_zone;
-    alert.message = fmt::format("{} ({}) -> {} ({}) {}/{}{}: {}", c.initiator.to_string(), from,
-                                c.responder.to_string(), to, conversation.transport, c.port,
+    alert.message = fmt::format("{} ({}) -> {} ({}) {}/{}{}: {}", key.initiator.to_string(), from,
+                                key.responder.to_string(), to, conversation.transport, key.port,
                                 conversation.protocol.empty() ? "" : " " + conversation.protocol,
                                 verdict->conduit);
     alert.evidence = {{"from_zone", verdict->from_zone},

@@ -122,6 +122,8 @@ void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
   }
 }
 
+static_assert(sizeof(ConversationMap::slot_type) <= 144, "a conversation's slot grew");
+
 void Tracker::flush() {
   for (const FlowEnd& end : flow_ends_) {
     conversations_.prefetch(end.key);
@@ -139,10 +141,6 @@ void Tracker::count_flow_end(const FlowEnd& end) {
       ++stats_.conversations_dropped;
     } else {
       Conversation fresh;
-      fresh.initiator = end.key.initiator;
-      fresh.responder = end.key.responder;
-      fresh.transport = end.key.transport;
-      fresh.port = end.key.port;
       fresh.vlan = end.vlan;
       fresh.first_us = end.first_us;
       found = conversations_.emplace(end.key, std::move(fresh)).first;
