@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace warden::decode {
@@ -380,15 +381,24 @@ namespace {
 /// first four and zeros after, as IpAddress stores them.
 std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_t dst_port,
                       std::uint8_t proto, std::uint16_t vlan) {
-  // Each address as two 64-bit words (zeros past its end), mixed with its port.
-  std::array<std::uint64_t, 2> words_a{};
-  std::array<std::uint64_t, 2> words_b{};
-  if (!src.empty()) {
-    std::memcpy(words_a.data(), src.data(), std::min<std::size_t>(src.size(), 16));
-  }
-  if (!dst.empty()) {
-    std::memcpy(words_b.data(), dst.data(), std::min<std::size_t>(dst.size(), 16));
-  }
+  // Each address as two 64-bit words (zeros past its end), mixed with its port. The two sizes
+  // that occur (an IpAddress's 16 bytes, an IPv4 header's 4) load without a variable-length copy.
+  auto words_of = [](Bytes address) {
+    std::array<std::uint64_t, 2> words{};
+    if (address.size() >= 16) {
+      std::memcpy(words.data(), address.data(), 16);
+    } else if (address.size() == 4) {
+      std::uint32_t v4 = 0;
+      std::memcpy(&v4, address.data(), 4);
+      words[0] = v4;  // little-endian: the same word as the four bytes followed by zeros
+    } else if (!address.empty()) {
+      std::memcpy(words.data(), address.data(), address.size());
+    }
+    return words;
+  };
+  static_assert(std::endian::native == std::endian::little, "words_of() assumes little-endian");
+  const std::array<std::uint64_t, 2> words_a = words_of(src);
+  const std::array<std::uint64_t, 2> words_b = words_of(dst);
   std::uint64_t a = (words_a[0] * 0x9E3779B97F4A7C15ULL) ^ words_a[1];
   std::uint64_t b = (words_b[0] * 0x9E3779B97F4A7C15ULL) ^ words_b[1];
   a = a * 65599 + src_port;
