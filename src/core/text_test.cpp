@@ -84,12 +84,25 @@ TEST(Hash, BytesHashIsStableAndSeesEveryByteAndTheLength) {
   EXPECT_NE(hash_bytes("ab"), hash_bytes(std::string_view("ab\0", 3)));
   EXPECT_NE(hash_bytes(""), hash_bytes(std::string_view("\0", 1)));
   EXPECT_NE(hash_bytes("x", 1), hash_bytes("x", 2));
-  const std::string base(40, 'q');
-  for (std::size_t position = 0; position < base.size(); ++position) {
-    std::string changed = base;
-    changed[position] = 'r';
-    EXPECT_NE(hash_bytes(changed), hash_bytes(base)) << position;
+  // Every length from 1 to 40 (each tail size, with and without whole words before it): a
+  // change in any one byte changes the hash.
+  for (std::size_t length = 1; length <= 40; ++length) {
+    const std::string base(length, 'q');
+    for (std::size_t position = 0; position < base.size(); ++position) {
+      std::string changed = base;
+      changed[position] = 'r';
+      EXPECT_NE(hash_bytes(changed), hash_bytes(base)) << length << " " << position;
+    }
   }
+}
+
+TEST(Hash, TailWordHoldsTheLastBytesInOrder) {
+  EXPECT_EQ(tail_word("\x01\x02\x03\x04\x05"), 0x0504030201U);
+  EXPECT_EQ(tail_word("\x01\x02\x03\x04\x05\x06\x07"), 0x07060504030201U);
+  EXPECT_EQ(tail_word("\x01\x02\x03\x04"), 0x04030201U);
+  EXPECT_EQ(tail_word("\x01\x02\x03"), 0x030201U);
+  EXPECT_EQ(tail_word("\x01\x02"), 0x020201U);
+  EXPECT_EQ(tail_word("\x01"), 0x010101U);
 }
 
 TEST(ValueText, KeepsEveryByteWhetherItStaysInlineOrMovesToTheHeap) {
