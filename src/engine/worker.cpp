@@ -181,13 +181,12 @@ void Worker::observe(const proto::Observation& observation) {
     if (batch_.size() >= kMaxBatchedObservations) {
       flush_observations();
     }
+    // The value may alias the packet: copied. The protocol is a literal (Observation): kept as is.
     const auto value_at = static_cast<std::uint32_t>(arena_.size());
     arena_.append(observation.value);
-    const auto protocol_at = static_cast<std::uint32_t>(arena_.size());
-    arena_.append(observation.protocol);
-    batch_.push_back(BatchedObservation{
-        ref, observation.attr, value_at, static_cast<std::uint32_t>(observation.value.size()),
-        protocol_at, static_cast<std::uint32_t>(observation.protocol.size()), packet.ts_us});
+    batch_.push_back(BatchedObservation{ref, observation.attr, value_at,
+                                        static_cast<std::uint32_t>(observation.value.size()),
+                                        observation.protocol, packet.ts_us});
   }
   // Detections follow logins and lookups with both ends of the packet.
   if (observation.attr == proto::Attr::LoginAttempt) {
@@ -282,7 +281,7 @@ void Worker::flush_observations() {
     if (inventory::Endpoint* endpoint = table_.resolve(observation.endpoint)) {
       updates_.push_back(
           {endpoint, observation.attr, arena.substr(observation.value_at, observation.value_length),
-           arena.substr(observation.protocol_at, observation.protocol_length), observation.ts_us});
+           observation.protocol, observation.ts_us});
     }
   }
   table_.add_attributes(updates_);

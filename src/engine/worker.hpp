@@ -115,8 +115,7 @@ class Worker final : public proto::ObservationSink {
     proto::Attr attr = proto::Attr::Protocol;
     std::uint32_t value_at = 0;
     std::uint32_t value_length = 0;
-    std::uint32_t protocol_at = 0;
-    std::uint32_t protocol_length = 0;
+    std::string_view protocol;  ///< a literal (Observation::protocol)
     std::int64_t ts_us = 0;
   };
   /// Observations per batch at most (a packet with more is counted in several).
