@@ -140,7 +140,7 @@ std::string_view IpAddress::format(TextBuffer& buffer) const {
     return {buffer.data(), length};
   }
   if (family == 6 && inet_ntop(AF_INET6, bytes.data(), buffer.data(),
-                                   static_cast<socklen_t>(buffer.size())) != nullptr) {
+                               static_cast<socklen_t>(buffer.size())) != nullptr) {
     return {buffer.data()};
   }
   return {};

@@ -232,17 +232,15 @@ void brute_force(const Tracker& tracker, const DetectConfig& config, Builder& bu
   for (const auto& [key, conversation] : tracker.conversations()) {
     const proto::ProtocolInfo* info = proto::protocol_info(conversation.app);
     const bool ssh = key.port == 22 || (info != nullptr && info->name == "ssh");
-    if (!ssh || key.transport != 6 ||
-        conversation.flows < config.brute_force_connections) {
+    if (!ssh || key.transport != 6 || conversation.flows < config.brute_force_connections) {
       continue;
     }
     Alert& alert = build.add(
         "WARDEN-DET-BRUTE-FORCE",
-        key.initiator.to_string() + ">" + key.responder.to_string() + ":ssh",
-        key.initiator, conversation.first_us, conversation.last_us, conversation.flows,
-        label(key.initiator, build.index()) + " opened " +
-            std::to_string(conversation.flows) + " SSH connections to " +
-            label(key.responder, build.index()));
+        key.initiator.to_string() + ">" + key.responder.to_string() + ":ssh", key.initiator,
+        conversation.first_us, conversation.last_us, conversation.flows,
+        label(key.initiator, build.index()) + " opened " + std::to_string(conversation.flows) +
+            " SSH connections to " + label(key.responder, build.index()));
     alert.destination_ip = key.responder.to_string();
     alert.destination_port = key.port;
     alert.transport = "tcp";
@@ -279,9 +277,10 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
     };
     const std::string transport = transport_name(key.transport);
     // Unexpected ports: answered connections only (a scan's unanswered SYNs are the scan's).
-    const bool expected = key.port == 0 || std::find(config.expected_external_ports.begin(),
-                                                   config.expected_external_ports.end(),
-                                                   key.port) != config.expected_external_ports.end();
+    const bool expected =
+        key.port == 0 ||
+        std::find(config.expected_external_ports.begin(), config.expected_external_ports.end(),
+                  key.port) != config.expected_external_ports.end();
     if (!expected && !transport.empty() && c.answered > 0) {
       UnexpectedPorts& entry = unexpected[key.initiator];
       entry.first_us = entry.first_us == 0 ? c.first_us : std::min(entry.first_us, c.first_us);
@@ -292,7 +291,8 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       const auto rank = std::make_tuple(c.first_us, key.responder, key.port);
       if (entry.example.empty() || rank < entry.example_rank) {
         entry.example_rank = rank;
-        entry.example = key.responder.to_string() + " on " + transport + "/" + std::to_string(key.port);
+        entry.example =
+            key.responder.to_string() + " on " + transport + "/" + std::to_string(key.port);
       }
     }
     // Beacons: regular intervals between connection starts.
@@ -317,11 +317,11 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       if (mean >= static_cast<double>(config.beacon_min_interval_us) &&
           variation <= config.beacon_max_variation) {
         Alert& alert = build.add(
-            "WARDEN-DET-BEACON", pair(key) + ":" + std::to_string(key.port), key.initiator, c.first_us,
-            c.last_us, c.flows,
-            label(key.initiator, build.index()) + " contacts " + key.responder.to_string() + " every " +
-                std::to_string(static_cast<long long>(std::lround(mean / 1e6))) + " s (" +
-                std::to_string(c.flows) + " connections)");
+            "WARDEN-DET-BEACON", pair(key) + ":" + std::to_string(key.port), key.initiator,
+            c.first_us, c.last_us, c.flows,
+            label(key.initiator, build.index()) + " contacts " + key.responder.to_string() +
+                " every " + std::to_string(static_cast<long long>(std::lround(mean / 1e6))) +
+                " s (" + std::to_string(c.flows) + " connections)");
         alert.destination_ip = key.responder.to_string();
         alert.destination_port = key.port;
         alert.transport = transport;
@@ -333,11 +333,11 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
     // Threat intelligence on addresses.
     if (context.intel != nullptr) {
       if (const auto match = context.intel->match_ip(key.responder)) {
-        Alert& alert =
-            build.add("WARDEN-DET-INTEL-IP", pair(key), key.initiator, c.first_us, c.last_us, c.flows,
-                      label(key.initiator, build.index()) + " contacted " + key.responder.to_string() +
-                          ", listed as " + match->indicator +
-                          (match->label.empty() ? "" : " (" + match->label + ")"));
+        Alert& alert = build.add("WARDEN-DET-INTEL-IP", pair(key), key.initiator, c.first_us,
+                                 c.last_us, c.flows,
+                                 label(key.initiator, build.index()) + " contacted " +
+                                     key.responder.to_string() + ", listed as " + match->indicator +
+                                     (match->label.empty() ? "" : " (" + match->label + ")"));
         alert.destination_ip = key.responder.to_string();
         alert.destination_port = key.port;
         alert.transport = transport;

@@ -74,8 +74,8 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     alert.rule_name = "Segmentation policy violation";
     alert.severity = "high";
     alert.techniques = {"T1599", "T0886"};
-    alert.id = alert.rule_id + ":" + key.initiator.to_string() + ">" + key.responder.to_string() + ":" +
-               conversation.transport + "/" + std::to_string(key.port);
+    alert.id = alert.rule_id + ":" + key.initiator.to_string() + ">" + key.responder.to_string() +
+               ":" + conversation.transport + "/" + std::to_string(key.port);
     alert.source_ip = key.initiator.to_string();
     alert.destination_ip = key.responder.to_string();
     alert.destination_port = key.port;

@@ -233,10 +233,11 @@ void Worker::process_ahead(int link_type, std::size_t count, PacketAt packet_at,
 
 void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> packets) {
   process_ahead(
-      link_type, packets.size(), [&](std::size_t index) -> const capture::RawPacket& {
-        return packets[index];
-      },
-      [](std::size_t /*index*/, const decode::Packet& packet) { return decode::flow_hash(packet); });
+      link_type, packets.size(),
+      [&](std::size_t index) -> const capture::RawPacket& { return packets[index]; },
+      [](std::size_t /*index*/, const decode::Packet& packet) {
+        return decode::flow_hash(packet);
+      });
 }
 
 void Worker::process_selected(int link_type, std::span<const capture::RawPacket> packets,
@@ -279,9 +280,9 @@ void Worker::flush_observations() {
   for (const BatchedObservation& observation : batch_) {
     // Resolved now: an endpoint evicted since the observation (a full table) takes it along.
     if (inventory::Endpoint* endpoint = table_.resolve(observation.endpoint)) {
-      updates_.push_back(
-          {endpoint, observation.attr, arena.substr(observation.value_at, observation.value_length),
-           observation.protocol, observation.ts_us});
+      updates_.push_back({endpoint, observation.attr,
+                          arena.substr(observation.value_at, observation.value_length),
+                          observation.protocol, observation.ts_us});
     }
   }
   table_.add_attributes(updates_);

@@ -167,7 +167,9 @@ constexpr std::size_t kMaxMemoizedHellos = 4096;
 
 struct TransparentHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
 };
 
 /// The fingerprints of the hellos seen lately, by the fields they are made of.
