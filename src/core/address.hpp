@@ -49,6 +49,7 @@ struct MacAddress {
     std::memcpy(&b_low, &b.octets[4], sizeof(b_low));
     return a_high == b_high && a_low == b_low;
   }
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
   friend auto operator<=>(const MacAddress&, const MacAddress&) = default;
 };
 

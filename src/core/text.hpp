@@ -45,6 +45,7 @@ std::string to_hex(Bytes bytes);
 /// kInline bytes stay inside the object, on the caller's stack; only a longer text moves to the
 /// heap. Spares a heap allocation per message on the packet path, without cutting anything
 /// (the inventory cuts a stored value at kMaxValueLength, after trimming it).
+// NOLINTBEGIN(cppcoreguidelines-pro-type-member-init): inline_ is left uninitialized on purpose
 class ValueText {
  public:
   static constexpr std::size_t kInline = 2 * kMaxValueLength;
@@ -80,9 +81,10 @@ class ValueText {
 
  private:
   // Not cleared: only the first size_ bytes are ever read.
-  std::array<char, kInline> inline_;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<char, kInline> inline_;
   std::size_t size_ = 0;
   std::string heap_;  ///< the whole text once it outgrew inline_
 };
+// NOLINTEND(cppcoreguidelines-pro-type-member-init)
 
 }  // namespace warden

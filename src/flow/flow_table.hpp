@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "decode/packet.hpp"
@@ -118,9 +120,10 @@ class FlowTable {
     std::uint64_t at = home_of(tag);
     for (int probe = 0; probe < 4 && slots_[at].index != kNil; ++probe) {
       if (slots_[at].tag == tag) {
-        const auto* record = reinterpret_cast<const char*>(&pool_[slots_[at].index]);
-        __builtin_prefetch(record);
-        __builtin_prefetch(record + 64);
+        // A record spans more than one cache line: ask for its first two.
+        const auto record = std::as_bytes(std::span(&pool_[slots_[at].index], 1));
+        __builtin_prefetch(record.data());
+        __builtin_prefetch(record.subspan(64).data());
         return;
       }
       at = (at + 1) & mask_;

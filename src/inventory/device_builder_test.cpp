@@ -9,9 +9,9 @@
 namespace warden::inventory {
 namespace {
 
-const MacAddress kRouter = *MacAddress::parse("00:1b:21:00:00:01");  // Intel MA-L
-const MacAddress kCamera = *MacAddress::parse("44:19:b6:00:00:02");  // Hikvision MA-L
-const MacAddress kPhone = *MacAddress::parse("da:a1:19:00:00:03");   // randomized
+const MacAddress the_router = *MacAddress::parse("00:1b:21:00:00:01");  // Intel MA-L
+const MacAddress the_camera = *MacAddress::parse("44:19:b6:00:00:02");  // Hikvision MA-L
+const MacAddress the_phone = *MacAddress::parse("da:a1:19:00:00:03");   // randomized
 
 OuiDatabase test_oui() {
   OuiDatabase oui;
@@ -40,16 +40,16 @@ bool has_value(const Device& device, proto::Attr attr, const std::string& value)
 TEST(BuildDevices, RouterMacDoesNotCollectTheInternet) {
   EndpointTable table;
   // The router's own address is bound by ARP; internet hosts and a routed LAN host arrive via it.
-  Endpoint* router_mac = table.resolve(table.get({kRouter, {}}, 1));
+  Endpoint* router_mac = table.resolve(table.get({the_router, {}}, 1));
   table.add_attribute(*router_mac, proto::Attr::Ipv4, "192.168.1.1", "arp", 1);
   for (const char* address : {"192.168.1.1", "8.8.8.8", "1.1.1.1", "10.9.0.5", "93.184.216.34"}) {
-    Endpoint* endpoint = table.resolve(table.get({kRouter, ip(address)}, 2));
+    Endpoint* endpoint = table.resolve(table.get({the_router, ip(address)}, 2));
     endpoint->counters.packets_out = 1;
     endpoint->sent_traffic = true;
   }
-  Endpoint* routed = table.resolve(table.get({kRouter, ip("10.9.0.5")}, 3));
+  Endpoint* routed = table.resolve(table.get({the_router, ip("10.9.0.5")}, 3));
   table.add_attribute(*routed, proto::Attr::DnsQuery, "time.example.org", "dns", 3);
-  table.resolve(table.get({kCamera, ip("192.168.1.20")}, 4))->counters.packets_out = 9;
+  table.resolve(table.get({the_camera, ip("192.168.1.20")}, 4))->counters.packets_out = 9;
 
   const std::vector<Device> devices = build_devices(table, test_oui());
   const Device* router = find(devices, "mac:00:1b:21:00:00:01");
@@ -72,7 +72,7 @@ TEST(BuildDevices, RouterMacDoesNotCollectTheInternet) {
 
 TEST(BuildDevices, FactsAboutAnIpJoinTheMacHoldingIt) {
   EndpointTable table;
-  table.resolve(table.get({kCamera, ip("192.168.1.20")}, 1))->sent_traffic = true;
+  table.resolve(table.get({the_camera, ip("192.168.1.20")}, 1))->sent_traffic = true;
   Endpoint* by_ip = table.resolve(table.get({{}, ip("192.168.1.20")}, 2));
   table.add_attribute(*by_ip, proto::Attr::Hostname, "cam-kitchen", "mdns", 2);
   const std::vector<Device> devices = build_devices(table, test_oui());
@@ -82,7 +82,7 @@ TEST(BuildDevices, FactsAboutAnIpJoinTheMacHoldingIt) {
 
 TEST(BuildDevices, FlagsRandomizedMacsWithoutVendor) {
   EndpointTable table;
-  table.resolve(table.get({kPhone, ip("192.168.1.30")}, 1))->sent_traffic = true;
+  table.resolve(table.get({the_phone, ip("192.168.1.30")}, 1))->sent_traffic = true;
   const std::vector<Device> devices = build_devices(table, test_oui());
   ASSERT_EQ(devices.size(), 1U);
   EXPECT_TRUE(devices[0].locally_administered);
@@ -93,7 +93,7 @@ TEST(BuildDevices, ManyIpv6PrivacyAddressesDoNotMakeARouter) {
   EndpointTable table;
   for (const char* address :
        {"fe80::1", "2001:db8::a1", "2001:db8::a2", "2001:db8::a3", "2001:db8::a4"}) {
-    table.resolve(table.get({kCamera, ip(address)}, 1))->sent_traffic = true;
+    table.resolve(table.get({the_camera, ip(address)}, 1))->sent_traffic = true;
   }
   const std::vector<Device> devices = build_devices(table, test_oui());
   ASSERT_EQ(devices.size(), 1U);
@@ -106,11 +106,11 @@ TEST(BuildDevices, TwoWorkersTablesAddUpAsOne) {
   // The same (MAC, IP) pair seen by two workers: counters add, times widen, values merge.
   EndpointTable left;
   EndpointTable right;
-  Endpoint* a = left.resolve(left.get({kCamera, ip("10.0.0.7")}, 100));
+  Endpoint* a = left.resolve(left.get({the_camera, ip("10.0.0.7")}, 100));
   a->counters.packets_out = 3;
   a->sent_traffic = true;
   left.add_attribute(*a, proto::Attr::Hostname, "cam", "dhcp", 100);
-  Endpoint* b = right.resolve(right.get({kCamera, ip("10.0.0.7")}, 50));
+  Endpoint* b = right.resolve(right.get({the_camera, ip("10.0.0.7")}, 50));
   b->counters.packets_out = 4;
   b->last_us = 500;
   right.add_attribute(*b, proto::Attr::Hostname, "cam", "dhcp", 50);
@@ -138,7 +138,7 @@ TEST(BuildDevices, TakingTheRecordsGivesWhatCopyingThemGives) {
   // have built its index, an IP-only fact, peers: every device must come out the same whether
   // the records are copied or taken.
   auto fill = [](EndpointTable& table, int offset) {
-    Endpoint* camera = table.resolve(table.get({kCamera, ip("10.0.0.7")}, 100 + offset));
+    Endpoint* camera = table.resolve(table.get({the_camera, ip("10.0.0.7")}, 100 + offset));
     camera->sent_traffic = true;
     camera->counters.packets_out = 3 + static_cast<std::uint64_t>(offset);
     for (int value = 0; value < 40; ++value) {
@@ -148,7 +148,7 @@ TEST(BuildDevices, TakingTheRecordsGivesWhatCopyingThemGives) {
     }
     table.add_peer(*camera, ip("93.184.216.34"), 100, 200 + offset, 2);
     table.add_peer(*camera, ip("10.0.0.1"), 150, 300, 1);
-    Endpoint* by_mac = table.resolve(table.get({kCamera, {}}, 90));
+    Endpoint* by_mac = table.resolve(table.get({the_camera, {}}, 90));
     table.add_attribute(*by_mac, proto::Attr::Ipv4, "10.0.0.7", "dhcp", 90);
     table.add_attribute(*by_mac, proto::Attr::Hostname, "cam-" + std::to_string(offset), "dhcp",
                         90);

@@ -34,9 +34,9 @@ constexpr std::size_t kMaxMemoizedDigests = 4096;
 /// Explicitly fetched digests: OpenSSL 3 otherwise re-fetches the implementation on every call,
 /// which costs more than hashing a ClientHello's lists.
 const EVP_MD* fetched(const char* name) {
-  static const EVP_MD* const kMd5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
-  static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return std::string_view(name) == "MD5" ? kMd5 : kSha256;
+  static const EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  static const EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return std::string_view(name) == "MD5" ? md5 : sha256;
 }
 
 std::string digest_hex(const char* name, std::string_view text) {
@@ -208,7 +208,7 @@ void append_field(std::string& key, Bytes bytes) {
   for (int shift = 24; shift >= 0; shift -= 8) {
     key.push_back(static_cast<char>((length >> shift) & 0xffU));
   }
-  key.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  key.append(as_chars(bytes));
 }
 
 /// A uint16 list of the key, read as the fingerprints read it (for_each_u16), with every GREASE

@@ -24,7 +24,7 @@ inline constexpr std::size_t kMaxRecordLength = 16384 + 2048;
 /// Handshake message header size: type(1) length(3) (RFC 8446 §4).
 inline constexpr std::size_t kHandshakeHeaderLength = 4;
 /// Largest handshake message the analyzer reassembles (certificate chains are the big ones).
-inline constexpr std::size_t kMaxHandshakeBytes = 64 * 1024;
+inline constexpr std::size_t kMaxHandshakeBytes = std::size_t{64} * 1024;
 /// Most extensions kept per hello; real clients send about 20.
 inline constexpr std::size_t kMaxExtensions = 64;
 /// Most values iterated in any uint16 list (cipher suites, groups, signature algorithms).
