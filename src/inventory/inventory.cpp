@@ -175,7 +175,8 @@ void EndpointTable::add_attributes(std::span<const AttributeUpdate> updates) {
 std::int64_t EndpointTable::count_value(Endpoint& endpoint, proto::Attr attr,
                                         std::string_view value, std::string_view protocol,
                                         std::uint64_t hash, std::int64_t first_us,
-                                        std::int64_t last_us, std::uint64_t count) {
+                                        std::int64_t last_us, std::uint64_t count,
+                                        AttributeValue* movable) {
   auto same = [&](std::size_t position) {
     const AttributeValue& existing = endpoint.attributes[position];
     return existing.hash == hash && existing.attr == attr && existing.value == value &&
@@ -203,8 +204,12 @@ std::int64_t EndpointTable::count_value(Endpoint& endpoint, proto::Attr attr,
     ++stats_.attributes_dropped;
     return -1;
   }
-  endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
-                                               first_us, last_us, count, hash});
+  if (movable != nullptr) {
+    endpoint.attributes.push_back(std::move(*movable));
+  } else {
+    endpoint.attributes.push_back(AttributeValue{attr, std::string(value), std::string(protocol),
+                                                 first_us, last_us, count, hash});
+  }
   endpoint.attribute_hashes.push_back(hash);
   found = static_cast<std::int64_t>(endpoint.attributes.size() - 1);
   endpoint.attribute_index.add(hash, static_cast<std::uint32_t>(found), endpoint.attribute_hashes);
@@ -349,7 +354,24 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
   if (!target->attributes.empty() || !target->peers.empty() ||
       source.attributes.size() > config_.max_attributes_per_endpoint ||
       source.peers.size() > config_.max_peers_per_endpoint) {
-    absorb(into, static_cast<const Endpoint&>(source));
+    // Counted in one by one, as absorb(const Endpoint&) does, but a new value's record is moved
+    // over instead of copied.
+    target->first_us = std::min(target->first_us, source.first_us);
+    target->last_us = std::max(target->last_us, source.last_us);
+    target->counters.add(source.counters);
+    target->sent_traffic = target->sent_traffic || source.sent_traffic;
+    for (AttributeValue& attribute : source.attributes) {
+      ++stats_.observations;
+      (void)count_value(*target, attribute.attr, attribute.value, attribute.protocol,
+                        attribute.hash, attribute.first_us, attribute.last_us, attribute.count,
+                        &attribute);
+    }
+    for (const PeerValue& peer : source.peers) {
+      add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);
+    }
+    source.attributes.clear();
+    source.attribute_hashes.clear();
+    source.attribute_index = HashIndex{};
     return;
   }
   target->first_us = std::min(target->first_us, source.first_us);

@@ -204,10 +204,12 @@ class EndpointTable {
                   std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
                   std::int64_t last_us, std::uint64_t count);
   /// Counts into the record of the value, creating it if new; its position, or -1 when the
-  /// endpoint holds as many values as it may (counted as dropped).
+  /// endpoint holds as many values as it may (counted as dropped). With `movable` (a record
+  /// holding this value, count and times), a new record is moved from it instead of built.
   std::int64_t count_value(Endpoint& endpoint, proto::Attr attr, std::string_view value,
                            std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
-                           std::int64_t last_us, std::uint64_t count);
+                           std::int64_t last_us, std::uint64_t count,
+                           AttributeValue* movable = nullptr);
   [[nodiscard]] std::size_t pending_slot(std::uint32_t endpoint_index, std::uint64_t hash) const;
   void fold(PendingAttribute& entry);
 
