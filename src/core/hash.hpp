@@ -18,13 +18,16 @@ constexpr std::uint64_t mix64(std::uint64_t value) {
   return value;
 }
 
-/// The last 1 to 7 bytes of a string as one word, with fixed-size loads (a copy of a variable
-/// length was a library call per hash): for 4 to 7 bytes two overlapping 4-byte loads, whose
-/// shared bytes are equal, so OR-ing them gives the bytes in order; for 1 to 3 the first, middle
-/// and last byte, which tell apart any two strings of the same length (the caller mixes the
+/// The last 1 to 7 bytes of a string as one word (0 for none), with fixed-size loads (a copy of a
+/// variable length was a library call per hash): for 4 to 7 bytes two overlapping 4-byte loads,
+/// whose shared bytes are equal, so OR-ing them gives the bytes in order; for 1 to 3 the first,
+/// middle and last byte, which tell apart any two strings of the same length (the caller mixes the
 /// length in).
 inline std::uint64_t tail_word(std::string_view bytes) {
   const std::size_t size = bytes.size();
+  if (size == 0) {
+    return 0;
+  }
   if (size >= 4) {
     std::uint32_t low = 0;
     std::uint32_t high = 0;

@@ -103,6 +103,7 @@ TEST(Hash, TailWordHoldsTheLastBytesInOrder) {
   EXPECT_EQ(tail_word("\x01\x02\x03"), 0x030201U);
   EXPECT_EQ(tail_word("\x01\x02"), 0x020201U);
   EXPECT_EQ(tail_word("\x01"), 0x010101U);
+  EXPECT_EQ(tail_word(""), 0U);
 }
 
 TEST(ValueText, KeepsEveryByteWhetherItStaysInlineOrMovesToTheHeap) {
