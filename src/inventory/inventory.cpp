@@ -346,6 +346,16 @@ void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int
                           endpoint.peer_hashes);
 }
 
+namespace {
+/// What absorbing adds besides the records: the times widen, the counters add up.
+void fold_scalars(Endpoint& target, const Endpoint& source) {
+  target.first_us = std::min(target.first_us, source.first_us);
+  target.last_us = std::max(target.last_us, source.last_us);
+  target.counters.add(source.counters);
+  target.sent_traffic = target.sent_traffic || source.sent_traffic;
+}
+}  // namespace
+
 void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
   Endpoint* target = resolve(get(into, source.first_us));
   if (target == nullptr) {
@@ -354,39 +364,20 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
   if (!target->attributes.empty() || !target->peers.empty() ||
       source.attributes.size() > config_.max_attributes_per_endpoint ||
       source.peers.size() > config_.max_peers_per_endpoint) {
-    // Counted in one by one, as absorb(const Endpoint&) does, but a new value's record is moved
-    // over instead of copied.
-    target->first_us = std::min(target->first_us, source.first_us);
-    target->last_us = std::max(target->last_us, source.last_us);
-    target->counters.add(source.counters);
-    target->sent_traffic = target->sent_traffic || source.sent_traffic;
-    for (AttributeValue& attribute : source.attributes) {
-      ++stats_.observations;
-      (void)count_value(*target, attribute.attr, attribute.value, attribute.protocol,
-                        attribute.hash, attribute.first_us, attribute.last_us, attribute.count,
-                        &attribute);
-    }
-    for (const PeerValue& peer : source.peers) {
-      add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);
-    }
-    source.attributes.clear();
-    source.attribute_hashes.clear();
-    source.attribute_index = HashIndex{};
-    return;
+    // Counted in one by one, but a value new to the target moves its record over.
+    absorb_into(*target, source, &source);
+  } else {
+    fold_scalars(*target, source);
+    // Each record is unique in the source as in a table: taken whole, in the same order, they
+    // are what counting them in one by one would give.
+    stats_.observations += source.attributes.size();
+    target->attributes = std::move(source.attributes);
+    target->attribute_hashes = std::move(source.attribute_hashes);
+    target->attribute_index = std::move(source.attribute_index);
+    target->peers = std::move(source.peers);
+    target->peer_hashes = std::move(source.peer_hashes);
+    target->peer_index = std::move(source.peer_index);
   }
-  target->first_us = std::min(target->first_us, source.first_us);
-  target->last_us = std::max(target->last_us, source.last_us);
-  target->counters.add(source.counters);
-  target->sent_traffic = target->sent_traffic || source.sent_traffic;
-  // Each record is unique in the source as in a table: taken whole, in the same order, they are
-  // what counting them in one by one would give.
-  stats_.observations += source.attributes.size();
-  target->attributes = std::move(source.attributes);
-  target->attribute_hashes = std::move(source.attribute_hashes);
-  target->attribute_index = std::move(source.attribute_index);
-  target->peers = std::move(source.peers);
-  target->peer_hashes = std::move(source.peer_hashes);
-  target->peer_index = std::move(source.peer_index);
   source.attributes.clear();
   source.attribute_hashes.clear();
   source.attribute_index = HashIndex{};
@@ -396,23 +387,24 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
 }
 
 void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
-  Endpoint* target = resolve(get(into, source.first_us));
-  if (target == nullptr) {
-    return;
+  if (Endpoint* target = resolve(get(into, source.first_us))) {
+    absorb_into(*target, source, nullptr);
   }
-  target->first_us = std::min(target->first_us, source.first_us);
-  target->last_us = std::max(target->last_us, source.last_us);
-  target->counters.add(source.counters);
-  target->sent_traffic = target->sent_traffic || source.sent_traffic;
+}
+
+void EndpointTable::absorb_into(Endpoint& target, const Endpoint& source, Endpoint* movable) {
+  fold_scalars(target, source);
   // The source's values are stored (canonical) and hashed already, and mostly new to the
   // target: straight to the records, past the table of values seen lately.
-  for (const AttributeValue& attribute : source.attributes) {
+  for (std::size_t at = 0; at < source.attributes.size(); ++at) {
+    const AttributeValue& attribute = source.attributes[at];
     ++stats_.observations;
-    (void)count_value(*target, attribute.attr, attribute.value, attribute.protocol, attribute.hash,
-                      attribute.first_us, attribute.last_us, attribute.count);
+    (void)count_value(target, attribute.attr, attribute.value, attribute.protocol, attribute.hash,
+                      attribute.first_us, attribute.last_us, attribute.count,
+                      movable != nullptr ? &movable->attributes[at] : nullptr);
   }
   for (const PeerValue& peer : source.peers) {
-    add_peer(*target, peer.ip, peer.first_us, peer.last_us, peer.flows);
+    add_peer(target, peer.ip, peer.first_us, peer.last_us, peer.flows);
   }
 }
 

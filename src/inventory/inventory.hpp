@@ -199,6 +199,9 @@ class EndpointTable {
   void flush_peers();
 
   std::uint32_t evict_one();
+  /// Folds `source`'s evidence into `target` value by value; with `movable` (the same endpoint as
+  /// `source`, the caller's to change), a value new to the target moves its record over.
+  void absorb_into(Endpoint& target, const Endpoint& source, Endpoint* movable);
   /// add_attribute() after canonicalizing and hashing.
   void add_hashed(Endpoint& endpoint, proto::Attr attr, std::string_view value,
                   std::string_view protocol, std::uint64_t hash, std::int64_t first_us,
