@@ -86,6 +86,7 @@ std::optional<ServiceName> split_service_name(std::string_view name) {
 
 /// Which device the host names and service instances of one message belong to, learned from its
 /// A/AAAA and SRV records before anything is reported.
+// NOLINTBEGIN(cppcoreguidelines-pro-type-member-init): names_ is read only up to names_used_
 class Ownership {
  public:
   Ownership(Bytes message, const IpAddress& source) : message_(message), source_(source) {}
@@ -98,13 +99,14 @@ class Ownership {
     }
     if (const auto* address = std::get_if<IpAddress>(&record.data)) {
       if (address->is_assignable() && host_count_ < kMaxHostAddresses) {
-        hosts_.at(host_count_++) = {std::string(*name), *address};
+        hosts_.at(host_count_++) = {keep(*name), *address};
       }
     } else if (const auto* srv = std::get_if<Srv>(&record.data)) {
       NameBuffer target_buffer;
       const auto target = decode_name(message_, srv->target, target_buffer);
       if (target && instance_count_ < kMaxServiceRecords) {
-        instances_.at(instance_count_++) = {std::string(*name), std::string(*target)};
+        const std::string_view kept_name = keep(*name);
+        instances_.at(instance_count_++) = {kept_name, keep(*target)};
       }
     }
   }
@@ -141,13 +143,22 @@ class Ownership {
 
  private:
   struct HostAddress {
-    std::string name;
+    std::string_view name;  ///< in names_
     IpAddress address;
   };
   struct Instance {
-    std::string name;
-    std::string target;
+    std::string_view name;    ///< in names_
+    std::string_view target;  ///< in names_
   };
+
+  /// A copy of `name` in names_, which has room for every name this object keeps (no heap
+  /// allocation per message).
+  std::string_view keep(std::string_view name) {
+    const std::span<char> room = std::span(names_).subspan(names_used_, name.size());
+    std::copy(name.begin(), name.end(), room.begin());
+    names_used_ += name.size();
+    return {room.data(), room.size()};
+  }
 
   Bytes message_;
   IpAddress source_;
@@ -155,7 +166,11 @@ class Ownership {
   std::size_t host_count_ = 0;
   std::array<Instance, kMaxServiceRecords> instances_{};
   std::size_t instance_count_ = 0;
+  // A host's name, or an instance's name and its target, each at most kMaxNameLength bytes.
+  std::array<char, (kMaxHostAddresses + 2 * kMaxServiceRecords) * kMaxNameLength> names_;
+  std::size_t names_used_ = 0;
 };
+// NOLINTEND(cppcoreguidelines-pro-type-member-init)
 
 /// Reports the own records of one mDNS or LLMNR message.
 class Reporter {
