@@ -12,11 +12,18 @@
 
 namespace warden::engine {
 namespace {
-/// What picks a packet's worker, from its flow hash (decode::shard_hash(), 0 without IP): that
-/// symmetric hash, so both directions meet in one; without IP, its sender's MAC (which
-/// shard_hash() left in `scratch`), so a MAC's layer-2 frames stay together.
-std::uint64_t thread_hash(std::uint64_t flow_hash, const decode::Packet& scratch) {
-  return flow_hash != 0 ? flow_hash : std::hash<MacAddress>{}(scratch.src_mac);
+/// A packet's flow hash (decode::shard_hash(), 0 without IP) and what picks its worker: that
+/// symmetric hash, so both directions meet in one; without IP, its sender's MAC, so a MAC's
+/// layer-2 frames stay together.
+struct PacketHashes {
+  std::uint64_t flow = 0;
+  std::uint64_t thread = 0;
+};
+PacketHashes hash_packet(int link_type, const capture::RawPacket& raw, decode::Packet& scratch,
+                         decode::DecodeStats& scratch_stats) {
+  scratch.src_mac = MacAddress{};  // no stale MAC for a frame without one
+  const std::uint64_t flow = decode::shard_hash(link_type, raw, scratch, scratch_stats);
+  return {flow, flow != 0 ? flow : std::hash<MacAddress>{}(scratch.src_mac)};
 }
 
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
@@ -317,16 +324,16 @@ class SharedReader {
     return false;
   }
 
-  /// Each packet's flow hash and thread (thread_hash()).
+  /// Each packet's flow hash and thread (hash_packet()).
   void shard_chunk(Slot& slot) {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
     slot.shards.resize(packets.size());
     slot.hashes.resize(packets.size());
     for (std::size_t index = 0; index < packets.size(); ++index) {
-      scratch_.src_mac = MacAddress{};
-      slot.hashes[index] =
-          decode::shard_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
-      const std::uint64_t hash = thread_hash(slot.hashes[index], scratch_);
+      const PacketHashes hashes =
+          hash_packet(slot.link_type, packets[index], scratch_, scratch_stats_);
+      slot.hashes[index] = hashes.flow;
+      const std::uint64_t hash = hashes.thread;
       // The same thread as `hash % threads_`, without a division per packet when it is a power
       // of two (perf put a fifth of the samples in SharedReader::run on the division).
       slot.shards[index] =
@@ -408,10 +415,8 @@ std::vector<FileResult> Engine::run_files(
 }
 
 void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
-  scratch_.src_mac = MacAddress{};
-  const std::uint64_t hash =
-      thread_hash(decode::shard_hash(link_type, raw, scratch_, scratch_stats_), scratch_);
-  shards_[hash % shards_.size()]->add(link_type, raw);
+  shards_[hash_packet(link_type, raw, scratch_, scratch_stats_).thread % shards_.size()]->add(
+      link_type, raw);
 }
 
 std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats) {
