@@ -367,6 +367,11 @@ int run_analyze(const AnalyzeOptions& options) {
       });
     }
     auto merged = database->merge_devices(devices);
+    if (merged) {
+      // Most of what a run writes is now in the WAL: copied into the database while the run
+      // goes on, instead of all at the close.
+      database->checkpoint_in_background();
+    }
     if (assessor) {
       assessor->join();
     }

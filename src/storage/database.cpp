@@ -611,24 +611,68 @@ Error make_error(sqlite3* db, std::string_view what) {
 }  // namespace
 
 Database::~Database() {
+  (void)wait_for_checkpoint();
   if (db_ != nullptr) {
     sqlite3_close_v2(db_);
   }
 }
 
-Database::Database(Database&& other) noexcept : db_(other.db_) {
+Database::Database(Database&& other) noexcept
+    : db_(other.db_), path_(std::move(other.path_)), checkpointer_(std::move(other.checkpointer_)) {
   other.db_ = nullptr;
 }
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    (void)wait_for_checkpoint();
     if (db_ != nullptr) {
       sqlite3_close_v2(db_);
     }
     db_ = other.db_;
+    path_ = std::move(other.path_);
+    checkpointer_ = std::move(other.checkpointer_);
     other.db_ = nullptr;
   }
   return *this;
+}
+
+void Database::checkpoint_in_background() {
+  if (db_ == nullptr) {
+    return;
+  }
+  (void)wait_for_checkpoint();  // the previous one (live capture's intervals are far apart)
+  checkpointer_ = std::async(std::launch::async, [path = path_]() -> Expected<int> {
+    sqlite3* handle = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      Error error = make_error(handle, path);
+      sqlite3_close_v2(handle);
+      return tl::unexpected(error);
+    }
+    sqlite3_busy_timeout(handle, 5000);
+    // Synchronous is a connection's own setting, and a checkpoint honours it: the main one's.
+    int copied = 0;
+    int status = sqlite3_exec(handle, "PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
+    if (status == SQLITE_OK) {
+      // PASSIVE: copies what no reader still needs, and never waits for the writer.
+      status =
+          sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
+    }
+    Expected<int> result = copied;
+    if (status != SQLITE_OK) {
+      result = tl::unexpected(make_error(handle, "checkpoint"));
+    }
+    // Not the last connection: closing it leaves the WAL to the main one.
+    sqlite3_close_v2(handle);
+    return result;
+  });
+}
+
+Expected<int> Database::wait_for_checkpoint() {
+  if (!checkpointer_.valid()) {
+    return 0;
+  }
+  return checkpointer_.get();
 }
 
 Expected<Database> Database::open(const std::string& path) {
@@ -636,7 +680,7 @@ Expected<Database> Database::open(const std::string& path) {
   const int status =
       sqlite3_open_v2(path.c_str(), &handle,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  Database database(handle);
+  Database database(handle, path);
   if (status != SQLITE_OK) {
     return tl::unexpected(make_error(handle, path));
   }

@@ -85,6 +85,43 @@ TEST_F(DatabaseTest, MergesRunsIntoOneInventory) {
   EXPECT_EQ(merged.peers[0].flows, 4U);
 }
 
+TEST_F(DatabaseTest, CheckpointsBesideTheWriterWithoutLosingWrites) {
+  const std::string wal = path_ + "-wal";
+  {
+    auto database = Database::open(path_);
+    ASSERT_TRUE(database);
+    const auto size_before = std::filesystem::file_size(path_);
+    ASSERT_TRUE(database->merge_devices({camera(5, 100, 200)}));
+    database->checkpoint_in_background();
+    // The writer goes on while the copy runs; what it writes now stays in the WAL.
+    ASSERT_TRUE(database->merge_devices({camera(7, 50, 300)}));
+    auto copied = database->wait_for_checkpoint();
+    ASSERT_TRUE(copied) << copied.error().message;
+    EXPECT_GT(*copied, 0);
+    // The first merge's pages are in the database file itself now, before any close.
+    EXPECT_GT(std::filesystem::file_size(path_), size_before);
+    EXPECT_TRUE(std::filesystem::exists(wal));
+    database->checkpoint_in_background();  // left running: the destructor waits for it
+  }
+  EXPECT_FALSE(std::filesystem::exists(wal));  // the close copied the rest and removed it
+  auto database = Database::open(path_);
+  ASSERT_TRUE(database);
+  auto devices = database->load_devices();
+  ASSERT_TRUE(devices);
+  ASSERT_EQ(devices->size(), 1U);
+  EXPECT_EQ(devices->front().counters.packets_out, 12U);
+  EXPECT_EQ(devices->front().first_us, 50);
+  EXPECT_EQ(devices->front().last_us, 300);
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &statement, nullptr);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "ok");  // NOLINT
+  sqlite3_finalize(statement);
+  sqlite3_close(raw);
+}
+
 TEST_F(DatabaseTest, FindsDevicesByMacOrIp) {
   auto database = Database::open(path_);
   ASSERT_TRUE(database->merge_devices({camera(1, 1, 2)}));
