@@ -220,6 +220,13 @@ Flow& FlowTable::track(const decode::Packet& packet, std::uint64_t hash, bool& i
     at = (at + 1) & mask_;
   }
 
+  // A flow idle past its timeout is over even if the sweep above has not reached it yet (it
+  // evicts a few flows per packet): how far the sweep got depends on the packets around, and so
+  // on the thread count.
+  if (found != kNil && pool_[found].last_ts_us + timeout_of(pool_[found]) < packet.ts_us) {
+    evict(found, EvictReason::IdleTimeout);
+    found = kNil;
+  }
   is_new = found == kNil;
   if (is_new) {
     found = allocate();

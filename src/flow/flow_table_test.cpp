@@ -73,6 +73,41 @@ TEST(FlowTable, EvictsIdleFlowsByCaptureTime) {
   EXPECT_EQ(table.stats().evicted_idle, 1U);
 }
 
+TEST(FlowTable, AFlowIdlePastItsTimeoutEndsEvenBeforeTheSweepReachesIt) {
+  FlowConfig config;
+  config.udp_timeout_us = 1'000'000;
+  std::vector<int> ended;  // the flows evicted, in order: the sum of their ports
+  FlowTable table(config, [&](Flow& flow, EvictReason reason) {
+    EXPECT_EQ(reason, EvictReason::IdleTimeout);
+    ended.push_back(flow.key.port_a + flow.key.port_b);
+  });
+  bool a_to_b = false;
+  bool is_new = false;
+  auto udp = tcp_packet(0x0A000002, 0, 0x0A000001, 123, 0, 0);
+  udp.ip_proto = decode::IpProto::Udp;
+  udp.ip_proto_raw = 17;
+  // Many flows, then the one that comes back: the sweep ends a few stale flows per packet, far
+  // fewer than are ahead of it.
+  for (std::uint16_t port = 2000; port < 2200; ++port) {
+    udp.src_port = port;
+    table.track(udp, a_to_b, is_new);
+  }
+  udp.src_port = 123;
+  udp.ts_us = 10;
+  Flow& first = table.track(udp, a_to_b, is_new);
+  EXPECT_TRUE(is_new);
+  first.app = 7;
+  udp.ts_us = 5'000'000;  // long after the timeout
+  Flow& again = table.track(udp, a_to_b, is_new);
+  EXPECT_TRUE(is_new);  // a new flow, not the old one continued
+  EXPECT_EQ(again.app, 0);
+  EXPECT_EQ(again.first_ts_us, 5'000'000);
+  EXPECT_EQ(again.packets[0] + again.packets[1], 1U);
+  ASSERT_FALSE(ended.empty());
+  EXPECT_EQ(ended.back(), 123 + 123);  // the old one ended as idle
+  EXPECT_LT(ended.size(), 200U);       // while most of the others still wait for the sweep
+}
+
 TEST(FlowTable, StaysWithinCapacityUnderAFloodAndCountsEvictions) {
   FlowConfig config;
   config.max_flows = 1024;
