@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "core/text.hpp"
 #include "identify/taxonomy.hpp"
@@ -26,7 +27,9 @@ struct Candidate {
 using FieldCandidates = std::vector<Candidate>;
 
 /// A device's attribute values grouped by kind, built once per classification so each
-/// condition looks only at the values of its own attribute.
+/// condition looks only at the values of its own attribute. Each kind's values are in the order
+/// they were first seen (then by value): a rule cites the first that matches, the same whatever
+/// order the device's attributes come in (merged from several threads, or read back stored).
 class AttributeIndex {
  public:
   explicit AttributeIndex(const inventory::Device& device) {
@@ -35,6 +38,13 @@ class AttributeIndex {
       if (slot < by_attr_.size()) {
         by_attr_[slot].push_back(&attribute);
       }
+    }
+    for (auto& values : by_attr_) {
+      std::sort(values.begin(), values.end(),
+                [](const inventory::AttributeValue* left, const inventory::AttributeValue* right) {
+                  return std::tie(left->first_us, left->value, left->protocol) <
+                         std::tie(right->first_us, right->value, right->protocol);
+                });
     }
   }
   [[nodiscard]] const std::vector<const inventory::AttributeValue*>& of(proto::Attr attr) const {

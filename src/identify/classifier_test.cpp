@@ -156,6 +156,23 @@ TEST(Classifier, OtIdentityObjects) {
   EXPECT_EQ(field(classify(hmi, RuleSet::builtin(), {}, {}), "type"), "hmi");
 }
 
+TEST(Classifier, CitesTheFirstSeenMatchWhateverTheAttributeOrder) {
+  auto device =
+      device_with({{Attr::DnsQuery, "ws.meethue.com"}, {Attr::DnsQuery, "diag.meethue.com"}});
+  device.attributes[0].first_us = 200;
+  device.attributes[1].first_us = 100;  // diag.meethue.com was looked up first
+  auto cited = [](const inventory::Device& copy) {
+    const auto identity = classify(copy, RuleSet::builtin(), {}, {});
+    const auto* vendor = entry(identity, "vendor");
+    return vendor != nullptr && !vendor->evidence.empty() ? vendor->evidence.front()
+                                                          : std::string();
+  };
+  const std::string first = cited(device);
+  EXPECT_THAT(first, HasSubstr("dns.query \"diag.meethue.com\""));
+  std::swap(device.attributes[0], device.attributes[1]);
+  EXPECT_EQ(cited(device), first);
+}
+
 TEST(Classifier, ShortVendorName) {
   EXPECT_EQ(short_vendor_name("Hangzhou Hikvision Digital Technology Co.,Ltd."),
             "Hangzhou Hikvision Digital Technology");

@@ -73,12 +73,19 @@ struct Device {
 /// Unbound IPv4 source addresses a MAC may carry before it is taken for a router.
 inline constexpr std::size_t kRouterAddressThreshold = 2;
 
+/// The order of a device's attributes everywhere: by name (proto::attr_name()), value and
+/// protocol, as the store keeps them. Devices come out of build_devices() in it, so what reads
+/// attributes in order (the first value a rule cites, a finding's evidence) says the same with one
+/// thread or several, and on a later run that reads the devices back.
+bool attribute_order(const AttributeValue& left, const AttributeValue& right);
+
 /// Turns endpoints into devices:
 /// - a MAC whose traffic carries several IPv4 addresses that no ARP/DHCP/ND binding ties to it,
 ///   or any unbound public one, is a router: only its bound addresses stay with it;
 /// - addresses behind a router become IP-keyed devices when private, and peers when public;
 /// - facts about an IP (ByIp observations) join the MAC device holding that IP, if any;
-/// - vendor comes from the IEEE registry; locally administered MACs get none and are flagged.
+/// - vendor comes from the IEEE registry; locally administered MACs get none and are flagged;
+/// - each device's attributes are in attribute_order().
 std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase& oui);
 /// The same over several tables (one per worker) as if they were merged first: a (MAC, IP) pair
 /// may be in more than one, and its evidence adds up. With `threads` > 1 the devices are split

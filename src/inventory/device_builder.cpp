@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <span>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -18,6 +19,13 @@ bool is_address_attr(proto::Attr attr) {
 }
 
 }  // namespace
+
+bool attribute_order(const AttributeValue& left, const AttributeValue& right) {
+  if (left.attr != right.attr) {
+    return proto::attr_name(left.attr) < proto::attr_name(right.attr);
+  }
+  return std::tie(left.value, left.protocol) < std::tie(right.value, right.protocol);
+}
 
 std::vector<Device> build_devices(const EndpointTable& table, const OuiDatabase& oui) {
   const std::array<const EndpointTable*, 1> tables = {&table};
@@ -214,6 +222,8 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       vendor.hash = std::hash<std::string>{}(vendor.value);
       device.attributes.push_back(std::move(vendor));
     }
+    // Absorbed endpoint by endpoint, in an order that depends on the thread count: sorted.
+    std::sort(device.attributes.begin(), device.attributes.end(), attribute_order);
     out.push_back(std::move(device));
   }
   return out;

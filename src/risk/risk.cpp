@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <tuple>
 
 #include "core/text.hpp"
 
@@ -213,9 +214,19 @@ class Evidence {
     for (const std::string_view control : kind.controls) {
       finding.controls.emplace_back(control);
     }
-    finding.first_us = values_.front()->first_us;
-    for (std::size_t index = 0; index < values_.size(); ++index) {
-      const inventory::AttributeValue& value = *values_[index];
+    // The values seen most come first, then the earliest: the shown ones are the best evidence,
+    // and the same whatever order the device's attributes come in (merged from several
+    // threads, or read back stored).
+    std::vector<const inventory::AttributeValue*> values = values_;
+    std::sort(
+        values.begin(), values.end(),
+        [](const inventory::AttributeValue* left, const inventory::AttributeValue* right) {
+          return std::tie(right->count, left->first_us, left->attr, left->value, left->protocol) <
+                 std::tie(left->count, right->first_us, right->attr, right->value, right->protocol);
+        });
+    finding.first_us = values.front()->first_us;
+    for (std::size_t index = 0; index < values.size(); ++index) {
+      const inventory::AttributeValue& value = *values[index];
       finding.count += value.count;
       finding.first_us = std::min(finding.first_us, value.first_us);
       finding.last_us = std::max(finding.last_us, value.last_us);
@@ -228,10 +239,10 @@ class Evidence {
                             (value.count == 1 ? " time)" : " times)");
       }
     }
-    if (values_.size() > kShown) {
-      finding.evidence += "; and " + std::to_string(values_.size() - kShown) + " more";
+    if (values.size() > kShown) {
+      finding.evidence += "; and " + std::to_string(values.size() - kShown) + " more";
     }
-    finding.protocol = values_.front()->protocol;
+    finding.protocol = values.front()->protocol;
     return finding;
   }
 

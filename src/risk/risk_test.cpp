@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -139,6 +140,32 @@ TEST(Risk, WeakTlsMqttUpnpDebugAndCleartextToTheInternet) {
     }
   }
   EXPECT_EQ(device.risk_score, 10 + 10 + 10 + 3 + 10 + 10);
+}
+
+TEST(Risk, EvidenceShowsTheValuesSeenMostWhateverTheirOrder) {
+  inventory::Device device = device_with({{Attr::CleartextCredential, "telnet user=guest"},
+                                          {Attr::CleartextCredential, "telnet user=admin"},
+                                          {Attr::CleartextCredential, "telnet user=root"},
+                                          {Attr::CleartextCredential, "telnet user=support"}});
+  device.attributes[2].count = 9;                                     // root
+  device.attributes[1].count = 5;                                     // admin
+  device.attributes[3].first_us = device.attributes[0].first_us - 1;  // support, before guest
+  auto evidence = [](inventory::Device copy) {
+    assess(copy);
+    for (const auto& finding : copy.findings) {
+      if (finding.evidence.find("login.cleartext_credential") != std::string::npos) {
+        return finding.evidence;
+      }
+    }
+    return std::string();
+  };
+  const std::string shown = evidence(device);
+  EXPECT_EQ(shown,
+            "login.cleartext_credential \"telnet user=root\" (test, seen 9 times); "
+            "login.cleartext_credential \"telnet user=admin\" (test, seen 5 times); "
+            "login.cleartext_credential \"telnet user=support\" (test, seen 2 times); and 1 more");
+  std::reverse(device.attributes.begin(), device.attributes.end());
+  EXPECT_EQ(evidence(device), shown);
 }
 
 TEST(Risk, AssessIsIdempotent) {

@@ -267,8 +267,11 @@ struct AttributeRow {
 /// up, first and last seen widen (what the old per-row upsert did).
 void fold_rows(std::vector<AttributeRow>& rows) {
   auto key = [](const AttributeRow& row) { return std::tie(row.name, row.value, row.protocol); };
-  std::sort(rows.begin(), rows.end(),
-            [&](const AttributeRow& a, const AttributeRow& b) { return key(a) < key(b); });
+  auto before = [&](const AttributeRow& a, const AttributeRow& b) { return key(a) < key(b); };
+  // A new device's rows come in this order already (inventory::attribute_order()).
+  if (!std::is_sorted(rows.begin(), rows.end(), before)) {
+    std::sort(rows.begin(), rows.end(), before);
+  }
   std::size_t kept = 0;
   for (std::size_t at = 0; at < rows.size(); ++at) {
     if (kept > 0 && key(rows[kept - 1]) == key(rows[at])) {
