@@ -45,6 +45,18 @@ for ((round = 1; round <= rounds; round++)); do
   measure "warden --threads 2" build/release/warden analyze --quiet --no-progress --threads 2 \
     --db "$out/bench2.db" "$capture"
   read -r two_wall _ _ _ <"$out/time.txt"
+  if [ "$round" -eq 1 ]; then
+    # The speed-up must not change the answer: the same inventory and alerts from both.
+    for threads in 1 2; do
+      build/release/warden devices --db "$out/bench$threads.db" --format json >"$out/devices$threads.json"
+      build/release/warden alerts --db "$out/bench$threads.db" --format ndjson >"$out/alerts$threads.json"
+    done
+    if cmp -s "$out/devices1.json" "$out/devices2.json" && cmp -s "$out/alerts1.json" "$out/alerts2.json"; then
+      echo "bench: one and two threads stored the same devices and alerts"
+    else
+      echo "bench: one and two threads stored different devices or alerts (see $out/devices*.json)"
+    fi
+  fi
   rm -f "$out"/bench*.db*
   # Two threads' speed-up in wall time; one thread's packets per CPU-second against the floor's.
   awk -v fu="$floor_user" -v fs="$floor_sys" -v ou="$one_user" -v os="$one_sys" \

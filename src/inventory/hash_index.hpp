@@ -46,6 +46,16 @@ class HashIndex {
     __builtin_prefetch(&slots_[spread(hash) & (slots_.size() - 1)]);
   }
 
+  /// Rebuilds the index from `hashes`, the hash of every entry by position (after entries were
+  /// replaced in place).
+  void rebuild(const std::vector<std::uint64_t>& hashes) {
+    slots_.clear();
+    count_ = 0;
+    if (!hashes.empty()) {
+      add(hashes.back(), static_cast<std::uint32_t>(hashes.size() - 1), hashes);
+    }
+  }
+
   /// Records that the entry at `position` has `hash`; `hashes` holds the hash of every entry by
   /// position (the index is built, and rebuilt when it grows, from it).
   void add(std::uint64_t hash, std::uint32_t position, const std::vector<std::uint64_t>& hashes) {

@@ -18,6 +18,18 @@ std::uint64_t hash_attribute(proto::Attr attr, std::string_view value, std::stri
   return hash_bytes(protocol, hash_bytes(value, static_cast<std::uint64_t>(attr)));
 }
 
+/// Whether a peer (`hash` of address `ip`) ranks before another: the order in which a full
+/// endpoint keeps its peers (add_peer()).
+bool peer_ranks_before(std::uint64_t hash, const IpAddress& ip, std::uint64_t other_hash,
+                       const IpAddress& other_ip) {
+  const std::uint64_t rank = mix64(hash);
+  const std::uint64_t other_rank = mix64(other_hash);
+  if (rank != other_rank) {
+    return rank < other_rank;
+  }
+  return ip < other_ip;
+}
+
 /// Host names are case-insensitive; store them lower-case so "Foo" and "foo" are one value.
 bool is_case_insensitive(proto::Attr attr) {
   switch (attr) {
@@ -337,7 +349,32 @@ void EndpointTable::add_peer(Endpoint& endpoint, const IpAddress& peer, std::int
     return;
   }
   if (endpoint.peers.size() >= config_.max_peers_per_endpoint) {
+    // Full: the peers of smallest rank stay, so the kept ones do not depend on the order they
+    // came in (nor on how flows were spread over workers: build_devices() merges a pair's
+    // workers under the same cap). A peer that ever leaves never comes back (its rank stays
+    // above the kept ones'), so a kept peer's counts are whole.
     ++stats_.peers_dropped;
+    if (endpoint.peers.empty()) {
+      return;
+    }
+    if (endpoint.highest_peer >= endpoint.peers.size()) {
+      endpoint.highest_peer = 0;
+      for (std::uint32_t position = 1; position < endpoint.peers.size(); ++position) {
+        if (peer_ranks_before(endpoint.peer_hashes[endpoint.highest_peer],
+                              endpoint.peers[endpoint.highest_peer].ip,
+                              endpoint.peer_hashes[position], endpoint.peers[position].ip)) {
+          endpoint.highest_peer = position;
+        }
+      }
+    }
+    const std::uint32_t highest = endpoint.highest_peer;
+    if (!peer_ranks_before(hash, peer, endpoint.peer_hashes[highest], endpoint.peers[highest].ip)) {
+      return;
+    }
+    endpoint.peers[highest] = PeerValue{peer, first_us, last_us, flows};
+    endpoint.peer_hashes[highest] = hash;
+    endpoint.peer_index.rebuild(endpoint.peer_hashes);
+    endpoint.highest_peer = Endpoint::kUnknownPeer;
     return;
   }
   endpoint.peers.push_back(PeerValue{peer, first_us, last_us, flows});
@@ -377,6 +414,7 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
     target->peers = std::move(source.peers);
     target->peer_hashes = std::move(source.peer_hashes);
     target->peer_index = std::move(source.peer_index);
+    target->highest_peer = Endpoint::kUnknownPeer;
   }
   source.attributes.clear();
   source.attribute_hashes.clear();
@@ -384,6 +422,7 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
   source.peers.clear();
   source.peer_hashes.clear();
   source.peer_index = HashIndex{};
+  source.highest_peer = Endpoint::kUnknownPeer;
 }
 
 void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {

@@ -79,6 +79,10 @@ struct Endpoint {
   std::vector<PeerValue> peers;
   std::vector<std::uint64_t> peer_hashes;  ///< parallel to `peers`
   HashIndex peer_index;
+  /// Once `peers` is full: the position of the peer that goes first (EndpointTable::add_peer()),
+  /// or kUnknownPeer until it is looked for.
+  std::uint32_t highest_peer = kUnknownPeer;
+  static constexpr std::uint32_t kUnknownPeer = 0xFFFFFFFFU;
   std::uint32_t generation = 0;
   bool in_use = false;
 };
@@ -87,6 +91,8 @@ struct Endpoint {
 struct InventoryConfig {
   std::uint32_t max_endpoints = 1U << 17;
   std::uint32_t max_attributes_per_endpoint = 512;
+  /// Past it an endpoint keeps the peers of smallest rank (a hash of the address): the same
+  /// ones whatever order they came in, and so whichever worker saw them (add_peer()).
   std::uint32_t max_peers_per_endpoint = 256;
   /// Entries of the table that counts repeated values before they reach their records (a power
   /// of two; 40 bytes each).
@@ -170,6 +176,7 @@ class EndpointTable {
   [[nodiscard]] const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   [[nodiscard]] const InventoryStats& stats() const { return stats_; }
   [[nodiscard]] std::size_t size() const { return index_.size(); }
+  [[nodiscard]] const InventoryConfig& config() const { return config_; }
 
  private:
   /// A value seen lately, with the counts not yet added to its record. Devices repeat the same

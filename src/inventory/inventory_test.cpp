@@ -166,6 +166,60 @@ TEST(EndpointTable, MemoryStaysBoundedUnderAMacFlood) {
   EXPECT_EQ(table.stats().peers_dropped, 200'000U * 6);
 }
 
+TEST(EndpointTable, AFullEndpointKeepsTheSamePeersWhateverOrderOrWorkerSawThem) {
+  InventoryConfig config;
+  config.max_peers_per_endpoint = 64;
+  const EndpointKey key{mac_of(1), {}};
+  // 1,000 peers, two flows each, at times that depend on the peer.
+  struct Flow {
+    std::uint32_t peer;
+    std::int64_t ts;
+  };
+  std::vector<Flow> flows;
+  for (std::uint32_t peer = 0; peer < 1000; ++peer) {
+    flows.push_back({peer, 1000 + peer});
+    flows.push_back({peer, 5000 + peer * 3});
+  }
+  using Kept = std::vector<std::tuple<IpAddress, std::int64_t, std::int64_t, std::uint64_t>>;
+  auto kept_of = [](const Endpoint& endpoint) {
+    Kept kept;
+    for (const PeerValue& peer : endpoint.peers) {
+      kept.emplace_back(peer.ip, peer.first_us, peer.last_us, peer.flows);
+    }
+    std::sort(kept.begin(), kept.end());
+    return kept;
+  };
+  auto add = [&](EndpointTable& table, const Flow& flow) {
+    Endpoint* endpoint = table.resolve(table.get(key, flow.ts));
+    ASSERT_NE(endpoint, nullptr);
+    table.add_peer(*endpoint, IpAddress::v4_from_u32(0x0A000000 + flow.peer), flow.ts, flow.ts);
+  };
+  EndpointTable in_order(config);
+  for (const Flow& flow : flows) {
+    add(in_order, flow);
+  }
+  const Kept expected = kept_of(*in_order.resolve(in_order.get(key, 0)));
+  ASSERT_EQ(expected.size(), 64U);
+  for (const auto& [ip, first, last, count] : expected) {
+    EXPECT_EQ(count, 2U) << ip.to_string();  // a kept peer's flows are all counted
+    EXPECT_LT(first, last);
+  }
+  std::mt19937 random(7);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::shuffle(flows.begin(), flows.end(), random);
+    // Two "workers" see the flows in turn; their endpoints are merged as the device build does.
+    EndpointTable first(config);
+    EndpointTable second(config);
+    for (std::size_t at = 0; at < flows.size(); ++at) {
+      add(at % 2 == 0 ? first : second, flows[at]);
+    }
+    EndpointTable merged(config);
+    merged.absorb(key, *first.resolve(first.get(key, 0)));
+    merged.absorb(key, *second.resolve(second.get(key, 0)));
+    EXPECT_EQ(kept_of(*merged.resolve(merged.get(key, 0))), expected) << trial;
+  }
+}
+
 TEST(EndpointTable, StaleHandlesDoNotResolveAfterEviction) {
   InventoryConfig config;
   config.max_endpoints = 1;
