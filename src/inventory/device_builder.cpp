@@ -227,7 +227,8 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
   };
   std::vector<Absorb> absorbs;
   absorbs.reserve(endpoints.size());
-  std::unordered_map<IpAddress, EndpointKey> ip_owner;  // IP -> the MAC device holding it
+  std::unordered_map<IpAddress, EndpointKey> ip_owner;      // IP -> the MAC device holding it
+  std::unordered_map<IpAddress, std::int64_t> ip_first_us;  // when that MAC was seen with it
 
   // 3. Endpoints with a MAC that belong to the MAC's device.
   std::vector<const Endpoint*> deferred;  // IP-only facts and addresses behind routers
@@ -248,12 +249,23 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
     }
     absorbs.push_back({{mac, {}}, &endpoint, true});
     if (ip.is_set() && ip.is_assignable()) {
-      ip_owner.emplace(ip, EndpointKey{mac, {}});
+      // An address seen with several MACs (it moved, or two hosts claimed it) belongs to the one
+      // seen with it first (then the lowest MAC): the same whatever order the tables are read in.
+      const auto [owner, added] = ip_owner.emplace(ip, EndpointKey{mac, {}});
+      auto& first_us = ip_first_us[ip];
+      if (added || std::tie(endpoint.first_us, mac) < std::tie(first_us, owner->second.mac)) {
+        owner->second = EndpointKey{mac, {}};
+        first_us = endpoint.first_us;
+      }
     }
   }
+  // Addresses bound by ARP, DHCP, ND or LLDP and never seen as a source: the lowest MAC's.
   for (const auto& [mac, addresses] : bound) {
     for (const IpAddress& ip : addresses) {
-      ip_owner.emplace(ip, EndpointKey{mac, {}});
+      const auto [owner, added] = ip_owner.emplace(ip, EndpointKey{mac, {}});
+      if (!added && !ip_first_us.contains(ip) && mac < owner->second.mac) {
+        owner->second = EndpointKey{mac, {}};
+      }
     }
   }
 

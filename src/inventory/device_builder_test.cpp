@@ -80,6 +80,30 @@ TEST(BuildDevices, FactsAboutAnIpJoinTheMacHoldingIt) {
   EXPECT_TRUE(has_value(devices[0], proto::Attr::Hostname, "cam-kitchen"));
 }
 
+TEST(BuildDevices, AnAddressTwoMacsClaimedGoesToTheFirstWhateverTheTableOrder) {
+  // The camera had 192.168.1.20 first, the phone later (a new DHCP lease): an IP-only fact
+  // about the address joins the camera, whichever worker's table is read first.
+  const MacAddress second_camera = *MacAddress::parse("44:19:b6:00:00:09");
+  EndpointTable camera_side;
+  EndpointTable phone_side;
+  camera_side.resolve(camera_side.get({the_camera, ip("192.168.1.20")}, 10))->sent_traffic = true;
+  phone_side.resolve(phone_side.get({second_camera, ip("192.168.1.20")}, 20))->sent_traffic = true;
+  Endpoint* by_ip = phone_side.resolve(phone_side.get({{}, ip("192.168.1.20")}, 30));
+  phone_side.add_attribute(*by_ip, proto::Attr::Hostname, "cam-kitchen", "snmp", 30);
+  camera_side.flush();
+  phone_side.flush();
+  for (const auto& tables : {std::array<const EndpointTable*, 2>{&camera_side, &phone_side},
+                             std::array<const EndpointTable*, 2>{&phone_side, &camera_side}}) {
+    const std::vector<Device> devices = build_devices(tables, test_oui());
+    const Device* first = find(devices, "mac:" + the_camera.to_string());
+    const Device* later = find(devices, "mac:" + second_camera.to_string());
+    ASSERT_NE(first, nullptr);
+    ASSERT_NE(later, nullptr);
+    EXPECT_TRUE(has_value(*first, proto::Attr::Hostname, "cam-kitchen"));
+    EXPECT_FALSE(has_value(*later, proto::Attr::Hostname, "cam-kitchen"));
+  }
+}
+
 TEST(BuildDevices, FlagsRandomizedMacsWithoutVendor) {
   EndpointTable table;
   table.resolve(table.get({the_phone, ip("192.168.1.30")}, 1))->sent_traffic = true;
