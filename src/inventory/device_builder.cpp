@@ -20,9 +20,6 @@ bool is_address_attr(proto::Attr attr) {
   return attr == proto::Attr::Ipv4 || attr == proto::Attr::Ipv6;
 }
 
-}  // namespace
-
-namespace {
 /// Each attribute kind's place in the order of their names (attribute_order()).
 const std::array<std::uint16_t, static_cast<std::size_t>(proto::kLastAttr) + 1>& name_ranks() {
   static const auto ranks = [] {
@@ -136,8 +133,16 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       entry.peers += endpoint->peers.size();
       entry.attributes += endpoint->attributes.size();
     }
+    // Each endpoint's part when its pair is merged, or `parts` when it is taken as it is.
+    std::vector<unsigned> merge_part(endpoints.size(), parts);
     std::vector<std::uint32_t> shared(parts, 0);
     const EndpointKeyHash key_hash;
+    for (std::size_t at = 0; at < endpoints.size(); ++at) {
+      const EndpointKey& key = endpoints[at]->key;
+      if (copies.find(key)->second.to_merge(caps)) {
+        merge_part[at] = static_cast<unsigned>(key_hash(key) % parts);
+      }
+    }
     for (const auto& [key, entry] : copies) {
       shared[key_hash(key) % parts] += entry.to_merge(caps) ? 1U : 0U;
     }
@@ -149,23 +154,23 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       config.max_endpoints = shared[part];
       config.pending_entries = 1024;
       EndpointTable& merged = merged_pairs[part].emplace(config);
-      for (const Endpoint* endpoint : endpoints) {
-        if (!copies.find(endpoint->key)->second.to_merge(caps) ||
-            key_hash(endpoint->key) % parts != part) {
+      for (std::size_t at = 0; at < endpoints.size(); ++at) {
+        if (merge_part[at] != part) {
           continue;
         }
+        const Endpoint& endpoint = *endpoints[at];
         if (consume) {
-          merged.absorb(endpoint->key, std::move(const_cast<Endpoint&>(*endpoint)));  // NOLINT
+          merged.absorb(endpoint.key, std::move(const_cast<Endpoint&>(endpoint)));  // NOLINT
         } else {
-          merged.absorb(endpoint->key, *endpoint);
+          merged.absorb(endpoint.key, endpoint);
         }
       }
     });
     std::vector<const Endpoint*> kept;
     kept.reserve(endpoints.size());
-    for (const Endpoint* endpoint : endpoints) {
-      if (!copies.find(endpoint->key)->second.to_merge(caps)) {
-        kept.push_back(endpoint);
+    for (std::size_t at = 0; at < endpoints.size(); ++at) {
+      if (merge_part[at] == parts) {
+        kept.push_back(endpoints[at]);
       }
     }
     for (const std::optional<EndpointTable>& merged : merged_pairs) {

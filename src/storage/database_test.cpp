@@ -43,6 +43,24 @@ class DatabaseTest : public ::testing::Test {
     return device;
   }
 
+  /// The first column of the first row of `sql` (a PRAGMA), read through a connection of its own.
+  [[nodiscard]] std::string query_text(const char* sql) const {
+    sqlite3* raw = nullptr;
+    std::string text;
+    if (sqlite3_open(path_.c_str(), &raw) == SQLITE_OK) {
+      sqlite3_stmt* statement = nullptr;
+      if (sqlite3_prepare_v2(raw, sql, -1, &statement, nullptr) == SQLITE_OK &&
+          sqlite3_step(statement) == SQLITE_ROW) {
+        if (const unsigned char* column = sqlite3_column_text(statement, 0)) {
+          text = reinterpret_cast<const char*>(column);  // NOLINT
+        }
+      }
+      sqlite3_finalize(statement);
+    }
+    sqlite3_close(raw);
+    return text;
+  }
+
   std::filesystem::path dir_;
   std::string path_;
 };
@@ -51,14 +69,7 @@ TEST_F(DatabaseTest, CreatesSchemaInWalMode) {
   auto database = Database::open(path_);
   ASSERT_TRUE(database) << database.error().message;
   EXPECT_EQ(database->schema_version(), 4);
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
-  sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &statement, nullptr);
-  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "wal");  // NOLINT
-  sqlite3_finalize(statement);
-  sqlite3_close(raw);
+  EXPECT_EQ(query_text("PRAGMA journal_mode"), "wal");
 }
 
 TEST_F(DatabaseTest, MergesRunsIntoOneInventory) {
@@ -112,14 +123,7 @@ TEST_F(DatabaseTest, CheckpointsBesideTheWriterWithoutLosingWrites) {
   EXPECT_EQ(devices->front().counters.packets_out, 12U);
   EXPECT_EQ(devices->front().first_us, 50);
   EXPECT_EQ(devices->front().last_us, 300);
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
-  sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &statement, nullptr);
-  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "ok");  // NOLINT
-  sqlite3_finalize(statement);
-  sqlite3_close(raw);
+  EXPECT_EQ(query_text("PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(DatabaseTest, FindsDevicesByMacOrIp) {
