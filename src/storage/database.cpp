@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <system_error>
 #include <tuple>
 #include <unordered_map>
 
@@ -644,31 +645,36 @@ void Database::checkpoint_in_background() {
     return;
   }
   (void)wait_for_checkpoint();  // the previous one (live capture's intervals are far apart)
-  checkpointer_ = std::async(std::launch::async, [path = path_]() -> Expected<int> {
-    sqlite3* handle = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
-      Error error = make_error(handle, path);
+  try {
+    checkpointer_ = std::async(std::launch::async, [path = path_]() -> Expected<int> {
+      sqlite3* handle = nullptr;
+      if (sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                          nullptr) != SQLITE_OK) {
+        Error error = make_error(handle, path);
+        sqlite3_close_v2(handle);
+        return tl::unexpected(error);
+      }
+      sqlite3_busy_timeout(handle, 5000);
+      // Synchronous is a connection's own setting, and a checkpoint honours it: the main one's.
+      int copied = 0;
+      int status = sqlite3_exec(handle, "PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
+      if (status == SQLITE_OK) {
+        // PASSIVE: copies what no reader still needs, and never waits for the writer.
+        status =
+            sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
+      }
+      Expected<int> result = copied;
+      if (status != SQLITE_OK) {
+        result = tl::unexpected(make_error(handle, "checkpoint"));
+      }
+      // Not the last connection: closing it leaves the WAL to the main one.
       sqlite3_close_v2(handle);
-      return tl::unexpected(error);
-    }
-    sqlite3_busy_timeout(handle, 5000);
-    // Synchronous is a connection's own setting, and a checkpoint honours it: the main one's.
-    int copied = 0;
-    int status = sqlite3_exec(handle, "PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
-    if (status == SQLITE_OK) {
-      // PASSIVE: copies what no reader still needs, and never waits for the writer.
-      status =
-          sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
-    }
-    Expected<int> result = copied;
-    if (status != SQLITE_OK) {
-      result = tl::unexpected(make_error(handle, "checkpoint"));
-    }
-    // Not the last connection: closing it leaves the WAL to the main one.
-    sqlite3_close_v2(handle);
-    return result;
-  });
+      return result;
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: the close copies everything, as it would have without this call.
+    checkpointer_ = {};
+  }
 }
 
 Expected<int> Database::wait_for_checkpoint() {
