@@ -187,7 +187,7 @@ std::uint32_t FlowTable::allocate() {
 void FlowTable::expire(std::int64_t now_us) {
   for (int round = 0; round < kMaxExpirePerPacket && lru_head_ != kNil; ++round) {
     const Flow& head = pool_[lru_head_];
-    if (head.last_ts_us + timeout_of(head) >= now_us) {
+    if (!is_idle(head, now_us)) {
       return;
     }
     evict(lru_head_, EvictReason::IdleTimeout);
@@ -223,7 +223,7 @@ Flow& FlowTable::track(const decode::Packet& packet, std::uint64_t hash, bool& i
   // A flow idle past its timeout is over even if the sweep above has not reached it yet (it
   // evicts a few flows per packet): how far the sweep got depends on the packets around, and so
   // on the thread count.
-  if (found != kNil && pool_[found].last_ts_us + timeout_of(pool_[found]) < packet.ts_us) {
+  if (found != kNil && is_idle(pool_[found], packet.ts_us)) {
     evict(found, EvictReason::IdleTimeout);
     found = kNil;
   }

@@ -136,6 +136,10 @@ class FlowTable {
   [[nodiscard]] std::size_t active() const { return active_; }
   [[nodiscard]] const FlowStats& stats() const { return stats_; }
   [[nodiscard]] std::int64_t timeout_of(const Flow& flow) const;
+  /// Whether `flow` has been idle past its timeout at `now_us`: it is over.
+  [[nodiscard]] bool is_idle(const Flow& flow, std::int64_t now_us) const {
+    return flow.last_ts_us + timeout_of(flow) < now_us;
+  }
 
  private:
   static constexpr std::uint32_t kNil = 0xFFFFFFFFU;
