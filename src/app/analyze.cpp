@@ -355,22 +355,31 @@ int run_analyze(const AnalyzeOptions& options) {
       return found;
     };
     tracker_merge.join();
-    // With a second thread, into an empty database: identification, risk and detections run
-    // beside the store.
+    // With a second thread, into an empty database: identification and risk run beside the
+    // store, on both threads once the devices are stored; the assessment is stored while the
+    // second thread runs the detections.
     std::vector<const inventory::Device*> assessed_beside;
     std::vector<detect::Alert> alerts;
+    std::optional<SharedAssessment> sharing;
     std::optional<std::thread> assessor;
     if (assess_beside_store) {
+      sharing.emplace(devices, seen, *rules, pins);
       assessor.emplace([&] {
-        assessed_beside = assess_in_memory(devices, seen, *rules, pins);
+        sharing->run();
         alerts = detect_all(devices);
       });
     }
     auto merged = database->merge_devices(devices);
+    storage::Expected<void> assessed_stored{};
     if (merged) {
       // Most of what a run writes is now in the WAL: copied into the database while the run
       // goes on, instead of all at the close.
       database->checkpoint_in_background();
+      if (sharing) {
+        sharing->run();
+        assessed_beside = sharing->assessed();
+        assessed_stored = database->store_assessment(assessed_beside);
+      }
     }
     if (assessor) {
       assessor->join();
@@ -394,7 +403,7 @@ int run_analyze(const AnalyzeOptions& options) {
     }
     // (Moving the vector keeps its elements where they are: `assessed_beside` still points at
     // them.)
-    auto assessed = assess_beside_store ? database->store_assessment(assessed_beside)
+    auto assessed = assess_beside_store ? std::move(assessed_stored)
                                         : assess_devices(*database, *stored, seen, *rules);
     if (!assessed) {
       std::cerr << "warden: database " << options.database << ": " << assessed.error().message

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/assess.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "identify/classifier.hpp"
@@ -38,24 +39,62 @@ std::optional<identify::RuleSet> load_rules(const RuleSources& sources) {
   return rules;
 }
 
+SharedAssessment::SharedAssessment(std::vector<inventory::Device>& devices,
+                                   const std::set<std::string>& keys,
+                                   const identify::RuleSet& rules, const PinsByDevice& pins)
+    : devices_(devices), keys_(keys), rules_(rules), pins_(pins), selected_(devices.size(), 0) {}
+
+void SharedAssessment::run() {
+  // Claimed a few at a time: one atomic step per claim, and devices of very different cost
+  // (a camera with thousands of attributes beside a bulb with five) still spread evenly.
+  constexpr std::size_t kClaim = 4;
+  static const std::map<std::string, std::string> no_pins;
+  const std::size_t count = devices_.size();
+  while (true) {
+    const std::size_t begin = next_.fetch_add(kClaim);
+    if (begin >= count) {
+      break;
+    }
+    const std::size_t end = std::min(begin + kClaim, count);
+    for (std::size_t at = begin; at < end; ++at) {
+      inventory::Device& device = devices_[at];
+      if (!keys_.empty() && !keys_.contains(device.key)) {
+        continue;
+      }
+      const auto found = pins_.find(device.key);
+      const auto previous = device.identity;
+      device.identity = identify::classify(device, rules_, previous,
+                                           found != pins_.end() ? found->second : no_pins);
+      risk::assess(device);
+      selected_[at] = 1;
+    }
+    if (finished_.fetch_add(end - begin) + (end - begin) == count) {
+      finished_.notify_all();
+    }
+  }
+  // Devices other threads claimed may still be in work.
+  for (std::size_t done = finished_.load(); done != count; done = finished_.load()) {
+    finished_.wait(done);
+  }
+}
+
+std::vector<const inventory::Device*> SharedAssessment::assessed() const {
+  std::vector<const inventory::Device*> out;
+  for (std::size_t at = 0; at < devices_.size(); ++at) {
+    if (selected_[at] != 0) {
+      out.push_back(&devices_[at]);
+    }
+  }
+  return out;
+}
+
 std::vector<const inventory::Device*> assess_in_memory(std::vector<inventory::Device>& devices,
                                                        const std::set<std::string>& keys,
                                                        const identify::RuleSet& rules,
                                                        const PinsByDevice& pins) {
-  static const std::map<std::string, std::string> no_pins;
-  std::vector<const inventory::Device*> changed;
-  for (inventory::Device& device : devices) {
-    if (!keys.empty() && !keys.contains(device.key)) {
-      continue;
-    }
-    const auto found = pins.find(device.key);
-    const auto previous = device.identity;
-    device.identity =
-        identify::classify(device, rules, previous, found != pins.end() ? found->second : no_pins);
-    risk::assess(device);
-    changed.push_back(&device);
-  }
-  return changed;
+  SharedAssessment assessment(devices, keys, rules, pins);
+  assessment.run();
+  return assessment.assessed();
 }
 
 storage::Expected<void> assess_devices(storage::Database& database,
