@@ -10,6 +10,7 @@ packages=(
   # libraries
   libpcap-dev libsqlite3-dev libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libpcre2-dev libtinyxml2-dev libabsl-dev
+  libgoogle-perftools-dev
   # data: the IEEE MAC registries
   ieee-data
   # tests: real daemons in network namespaces, capture, references for the benchmark

@@ -19,3 +19,5 @@ echo "== benchmarks compile (release; timings are not checked here: bench/run_be
 cmake --preset release >/dev/null
 cmake --build --preset release --target warden pcap_read_loop decode_bench flow_bench dns_bench \
   http_bench tls_bench
+echo "== release binary (LTO, tcmalloc): the thread count changes nothing it says"
+tests/cli/threads_agree.sh build/release/warden tests
