@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -10,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/parallel.hpp"
 #include "inventory/device.hpp"
 
@@ -126,7 +126,8 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       }
     };
     const InventoryConfig& caps = tables.front()->config();
-    std::unordered_map<EndpointKey, Copies, EndpointKeyHash> copies;
+    absl::flat_hash_map<EndpointKey, Copies, EndpointKeyHash> copies;
+    copies.reserve(endpoints.size());
     for (const Endpoint* endpoint : endpoints) {
       Copies& entry = copies[endpoint->key];
       ++entry.count;
@@ -297,7 +298,8 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
   config.max_attributes_per_endpoint = 4096;
   config.max_peers_per_endpoint = 1024;
   config.pending_entries = 4096;
-  std::vector<std::vector<Endpoint>> built(parts);
+  // Each part also turns its aggregates into devices, their attributes and peers sorted.
+  std::vector<std::vector<Device>> built(parts);
   auto build_part = [&](unsigned part) {
     EndpointTable devices(config);
     const EndpointKeyHash key_hash;
@@ -323,17 +325,12 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
                               endpoint.counters.packets_out + endpoint.counters.packets_in);
       }
     }
-    built[part] = devices.release();
-  };
-  run_in_parallel(parts, build_part);
-
-  std::map<std::string, Device> ordered;  // by key: stable output
-  for (std::vector<Endpoint>& part : built) {
-    for (Endpoint& aggregate : part) {
+    std::vector<Device>& out = built[part];
+    for (Endpoint& aggregate : devices.release()) {
       if (!aggregate.in_use) {
         continue;
       }
-      Device device;
+      Device& device = out.emplace_back();
       if (!aggregate.key.mac.is_zero()) {
         const MacAddress& mac = aggregate.key.mac;
         device.key = "mac:" + mac.to_string();
@@ -350,31 +347,40 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       device.counters = aggregate.counters;
       device.attributes = std::move(aggregate.attributes);
       device.peers = std::move(aggregate.peers);
-      std::string key = device.key;
-      ordered.emplace(std::move(key), std::move(device));
+      if (device.vendor) {
+        AttributeValue vendor;
+        vendor.attr = proto::Attr::Vendor;
+        vendor.value = *device.vendor;
+        vendor.protocol = "ieee-oui";
+        vendor.first_us = device.first_us;
+        vendor.last_us = device.last_us;
+        vendor.count = 1;
+        vendor.hash = std::hash<std::string>{}(vendor.value);
+        device.attributes.push_back(std::move(vendor));
+      }
+      // Absorbed endpoint by endpoint, in an order that depends on the thread count: sorted.
+      sort_attributes(device.attributes);
+      std::sort(device.peers.begin(), device.peers.end(),
+                [](const PeerValue& a, const PeerValue& b) {
+                  return std::tie(a.first_us, a.ip) < std::tie(b.first_us, b.ip);
+                });
+    }
+  };
+  run_in_parallel(parts, build_part);
+
+  // By key: stable output.
+  std::vector<Device*> ordered;
+  for (std::vector<Device>& part : built) {
+    for (Device& device : part) {
+      ordered.push_back(&device);
     }
   }
-
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Device* a, const Device* b) { return a->key < b->key; });
   std::vector<Device> out;
   out.reserve(ordered.size());
-  for (auto& [key, device] : ordered) {
-    if (device.vendor) {
-      AttributeValue vendor;
-      vendor.attr = proto::Attr::Vendor;
-      vendor.value = *device.vendor;
-      vendor.protocol = "ieee-oui";
-      vendor.first_us = device.first_us;
-      vendor.last_us = device.last_us;
-      vendor.count = 1;
-      vendor.hash = std::hash<std::string>{}(vendor.value);
-      device.attributes.push_back(std::move(vendor));
-    }
-    // Absorbed endpoint by endpoint, in an order that depends on the thread count: sorted.
-    sort_attributes(device.attributes);
-    std::sort(device.peers.begin(), device.peers.end(), [](const PeerValue& a, const PeerValue& b) {
-      return std::tie(a.first_us, a.ip) < std::tie(b.first_us, b.ip);
-    });
-    out.push_back(std::move(device));
+  for (Device* device : ordered) {
+    out.push_back(std::move(*device));
   }
   return out;
 }
