@@ -132,6 +132,25 @@ void Tracker::flush() {
     count_flow_end(end);
   }
   flow_ends_.clear();
+  if (dns_queries_.empty()) {
+    return;
+  }
+  // Each client's record first, then, with the records in cache, each name's slot among the
+  // client's names; then the queries are counted, in the order they came.
+  const std::string_view names(dns_names_);
+  for (const DnsQuery& query : dns_queries_) {
+    dns_.prefetch(query.client);
+  }
+  for (const DnsQuery& query : dns_queries_) {
+    if (const auto found = dns_.find(query.client); found != dns_.end()) {
+      found->second.names.prefetch(as_key(names.substr(query.name_at, query.name_length)));
+    }
+  }
+  for (const DnsQuery& query : dns_queries_) {
+    count_dns_query(query.client, names.substr(query.name_at, query.name_length), query.ts_us);
+  }
+  dns_queries_.clear();
+  dns_names_.clear();
 }
 
 void Tracker::count_flow_end(const FlowEnd& end) {
@@ -204,6 +223,15 @@ void Tracker::on_login(const IpAddress& client, const IpAddress& server, std::st
 }
 
 void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us) {
+  dns_queries_.push_back({client, static_cast<std::uint32_t>(dns_names_.size()),
+                          static_cast<std::uint32_t>(name.size()), ts_us});
+  dns_names_.append(name);
+  if (dns_queries_.size() >= kDnsQueryBatch) {
+    flush();
+  }
+}
+
+void Tracker::count_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us) {
   auto found = dns_.find(client);
   if (found == dns_.end()) {
     if (dns_.size() >= limits_.max_sources) {

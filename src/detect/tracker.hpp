@@ -122,13 +122,14 @@ class Tracker {
   /// flush()): a conversation is a cache miss more often than not, and looked up together the
   /// misses of a batch overlap instead of following one another.
   void on_flow_end(const flow::Flow& flow, bool mirai_seq);
-  /// Counts the flow ends still batched. The packet path calls it when its input ends, merging
-  /// does too, and so do conversations() and stats() when any are left.
+  /// Counts the flow ends and DNS queries still batched. The packet path calls it when its input
+  /// ends, merging does too, and so do conversations(), dns() and stats() when any are left.
   void flush();
   /// A login result a protocol analyzer saw ("telnet user=root result=failure").
   void on_login(const IpAddress& client, const IpAddress& server, std::string_view value,
                 std::int64_t ts_us);
-  /// A name a client looked up.
+  /// A name a client looked up. Counted in batches too (flush()): the client's record and the
+  /// name's slot among its names are each a likely cache miss, asked for ahead of the counting.
   void on_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us);
 
   /// Adds `other`'s state (another worker's).
@@ -139,7 +140,10 @@ class Tracker {
     return conversations_;
   }
   [[nodiscard]] const LoginMap& logins() const { return logins_; }
-  [[nodiscard]] const DnsMap& dns() const { return dns_; }
+  [[nodiscard]] const DnsMap& dns() const {
+    flush_pending();
+    return dns_;
+  }
   [[nodiscard]] const TrackerStats& stats() const {
     flush_pending();
     return stats_;
@@ -169,10 +173,22 @@ class Tracker {
   static constexpr std::size_t kFlowEndBatch = 16;
   std::vector<FlowEnd> flow_ends_;
   void count_flow_end(const FlowEnd& end);
-  /// flush() for the const readers. Flow ends are only batched on a tracker on_flow_end() was
-  /// called on, so one declared const never has any and is never written.
+  /// A DNS query kept until its batch is counted; the name is in `dns_names_`.
+  struct DnsQuery {
+    IpAddress client;
+    std::uint32_t name_at = 0;
+    std::uint32_t name_length = 0;
+    std::int64_t ts_us = 0;
+  };
+  static constexpr std::size_t kDnsQueryBatch = 16;
+  std::vector<DnsQuery> dns_queries_;
+  std::string dns_names_;
+  void count_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us);
+  /// flush() for the const readers. Flow ends and queries are only batched on a tracker
+  /// on_flow_end() or on_dns_query() was called on, so one declared const never has any and is
+  /// never written.
   void flush_pending() const {
-    if (!flow_ends_.empty()) {
+    if (!flow_ends_.empty() || !dns_queries_.empty()) {
       const_cast<Tracker*>(this)->flush();  // NOLINT(cppcoreguidelines-pro-type-const-cast)
     }
   }
