@@ -377,12 +377,30 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, D
 }
 
 namespace {
-/// Symmetric combination of two (address, port) endpoints; addresses are 16 bytes, IPv4 in the
-/// first four and zeros after, as IpAddress stores them.
+/// The symmetric mix of two (address, port) endpoints, each address as two 64-bit words in
+/// memory order (IPv4: its four bytes as the low word, the high word zero).
+inline std::uint64_t mix_endpoints(std::uint64_t src_low, std::uint64_t src_high,
+                                   std::uint64_t dst_low, std::uint64_t dst_high,
+                                   std::uint16_t src_port, std::uint16_t dst_port,
+                                   std::uint8_t proto, std::uint16_t vlan) {
+  std::uint64_t a = (src_low * 0x9E3779B97F4A7C15ULL) ^ src_high;
+  std::uint64_t b = (dst_low * 0x9E3779B97F4A7C15ULL) ^ dst_high;
+  a = a * 65599 + src_port;
+  b = b * 65599 + dst_port;
+  // XOR and sum of both endpoints make the hash symmetric; mix afterwards so low bits spread.
+  std::uint64_t hash = (a ^ b) + (a + b) + proto + (std::uint64_t{vlan} << 32);
+  hash ^= hash >> 33;
+  hash *= 0xff51afd7ed558ccdULL;
+  hash ^= hash >> 33;
+  return hash;
+}
+
+/// mix_endpoints() of two addresses given as bytes: an IpAddress's 16 (IPv4 in the first four
+/// and zeros after) or an IPv4 header's 4.
 std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_t dst_port,
                       std::uint8_t proto, std::uint16_t vlan) {
-  // Each address as two 64-bit words (zeros past its end), mixed with its port. The two sizes
-  // that occur (an IpAddress's 16 bytes, an IPv4 header's 4) load without a variable-length copy.
+  // Each address as two 64-bit words (zeros past its end). The two sizes that occur load without
+  // a variable-length copy.
   auto words_of = [](Bytes address) {
     std::array<std::uint64_t, 2> words{};
     if (address.size() >= 16) {
@@ -399,20 +417,12 @@ std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_
   static_assert(std::endian::native == std::endian::little, "words_of() assumes little-endian");
   const std::array<std::uint64_t, 2> words_a = words_of(src);
   const std::array<std::uint64_t, 2> words_b = words_of(dst);
-  std::uint64_t a = (words_a[0] * 0x9E3779B97F4A7C15ULL) ^ words_a[1];
-  std::uint64_t b = (words_b[0] * 0x9E3779B97F4A7C15ULL) ^ words_b[1];
-  a = a * 65599 + src_port;
-  b = b * 65599 + dst_port;
-  // XOR and sum of both endpoints make the hash symmetric; mix afterwards so low bits spread.
-  std::uint64_t hash = (a ^ b) + (a + b) + proto + (std::uint64_t{vlan} << 32);
-  hash ^= hash >> 33;
-  hash *= 0xff51afd7ed558ccdULL;
-  hash ^= hash >> 33;
-  return hash;
+  return mix_endpoints(words_a[0], words_a[1], words_b[0], words_b[1], src_port, dst_port, proto,
+                       vlan);
 }
 
-/// combine() of an IPv4 header's addresses (the second word of each is zero), from loaded words:
-/// the same number without the byte-span copies, for shard_hash()'s per-packet path.
+/// combine() of an IPv4 header's two addresses at `src` and `dst`, without the byte spans:
+/// shard_hash()'s per-packet path.
 inline std::uint64_t combine_v4(const std::uint8_t* src, const std::uint8_t* dst,
                                 std::uint16_t src_port, std::uint16_t dst_port, std::uint8_t proto,
                                 std::uint16_t vlan) {
@@ -420,15 +430,7 @@ inline std::uint64_t combine_v4(const std::uint8_t* src, const std::uint8_t* dst
   std::uint32_t dst_v4 = 0;
   std::memcpy(&src_v4, src, 4);
   std::memcpy(&dst_v4, dst, 4);
-  std::uint64_t a = std::uint64_t{src_v4} * 0x9E3779B97F4A7C15ULL;
-  std::uint64_t b = std::uint64_t{dst_v4} * 0x9E3779B97F4A7C15ULL;
-  a = a * 65599 + src_port;
-  b = b * 65599 + dst_port;
-  std::uint64_t hash = (a ^ b) + (a + b) + proto + (std::uint64_t{vlan} << 32);
-  hash ^= hash >> 33;
-  hash *= 0xff51afd7ed558ccdULL;
-  hash ^= hash >> 33;
-  return hash;
+  return mix_endpoints(src_v4, 0, dst_v4, 0, src_port, dst_port, proto, vlan);
 }
 }  // namespace
 
