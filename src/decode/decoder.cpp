@@ -469,8 +469,8 @@ std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& s
       if (!fragment && header_length >= 20 && (proto == 6 || proto == 17) &&
           end >= header_length + l4_header &&
           (proto != 6 || static_cast<std::size_t>(l3[header_length + 12] >> 4) * 4 >= 20)) {
-        const std::uint8_t* ports = l3.data() + header_length;
-        return combine_v4(l3.data() + 12, l3.data() + 16,
+        const Bytes ports = l3.subspan(header_length, 4);
+        return combine_v4(l3.subspan(12, 4).data(), l3.subspan(16, 4).data(),
                           static_cast<std::uint16_t>((ports[0] << 8) | ports[1]),
                           static_cast<std::uint16_t>((ports[2] << 8) | ports[3]), proto, vlan);
       }
