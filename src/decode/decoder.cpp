@@ -421,8 +421,8 @@ std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_
                        vlan);
 }
 
-/// combine() of an IPv4 header's two addresses at `src` and `dst`, without the byte spans:
-/// shard_hash()'s per-packet path.
+/// combine() of the four-byte IPv4 addresses at `src` and `dst`, without its size checks and
+/// span arguments: shard_hash()'s per-packet path.
 inline std::uint64_t combine_v4(const std::uint8_t* src, const std::uint8_t* dst,
                                 std::uint16_t src_port, std::uint16_t dst_port, std::uint8_t proto,
                                 std::uint16_t vlan) {
