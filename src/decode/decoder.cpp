@@ -377,16 +377,17 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, D
 }
 
 namespace {
-/// The symmetric mix of two (address, port) endpoints, each address as two 64-bit words in
-/// memory order (IPv4: its four bytes as the low word, the high word zero).
-inline std::uint64_t mix_endpoints(std::uint64_t src_low, std::uint64_t src_high,
-                                   std::uint64_t dst_low, std::uint64_t dst_high,
-                                   std::uint16_t src_port, std::uint16_t dst_port,
-                                   std::uint8_t proto, std::uint16_t vlan) {
-  std::uint64_t a = (src_low * 0x9E3779B97F4A7C15ULL) ^ src_high;
-  std::uint64_t b = (dst_low * 0x9E3779B97F4A7C15ULL) ^ dst_high;
-  a = a * 65599 + src_port;
-  b = b * 65599 + dst_port;
+/// An address as one 64-bit word, from its two 64-bit words in memory order (IPv4: its four bytes
+/// as the low word, the high word zero).
+inline std::uint64_t address_word(std::uint64_t low, std::uint64_t high) {
+  return (low * 0x9E3779B97F4A7C15ULL) ^ high;
+}
+
+/// The symmetric mix of two (address, port) endpoints given as address_word()s: flow_hash().
+inline std::uint64_t mix_flow(std::uint64_t src, std::uint64_t dst, std::uint16_t src_port,
+                              std::uint16_t dst_port, std::uint8_t proto, std::uint16_t vlan) {
+  const std::uint64_t a = src * 65599 + src_port;
+  const std::uint64_t b = dst * 65599 + dst_port;
   // XOR and sum of both endpoints make the hash symmetric; mix afterwards so low bits spread.
   std::uint64_t hash = (a ^ b) + (a + b) + proto + (std::uint64_t{vlan} << 32);
   hash ^= hash >> 33;
@@ -395,42 +396,38 @@ inline std::uint64_t mix_endpoints(std::uint64_t src_low, std::uint64_t src_high
   return hash;
 }
 
-/// mix_endpoints() of two addresses given as bytes: an IpAddress's 16 (IPv4 in the first four
-/// and zeros after) or an IPv4 header's 4.
-std::uint64_t combine(Bytes src, Bytes dst, std::uint16_t src_port, std::uint16_t dst_port,
-                      std::uint8_t proto, std::uint16_t vlan) {
-  // Each address as two 64-bit words (zeros past its end). The two sizes that occur load without
-  // a variable-length copy.
-  auto words_of = [](Bytes address) {
-    std::array<std::uint64_t, 2> words{};
-    if (address.size() >= 16) {
-      std::memcpy(words.data(), address.data(), 16);
-    } else if (address.size() == 4) {
-      std::uint32_t v4 = 0;
-      std::memcpy(&v4, address.data(), 4);
-      words[0] = v4;  // little-endian: the same word as the four bytes followed by zeros
-    } else if (!address.empty()) {
-      std::memcpy(words.data(), address.data(), address.size());
-    }
-    return words;
-  };
-  static_assert(std::endian::native == std::endian::little, "words_of() assumes little-endian");
-  const std::array<std::uint64_t, 2> words_a = words_of(src);
-  const std::array<std::uint64_t, 2> words_b = words_of(dst);
-  return mix_endpoints(words_a[0], words_a[1], words_b[0], words_b[1], src_port, dst_port, proto,
-                       vlan);
+/// The symmetric mix of two address_word()s and a VLAN: pair_hash().
+inline std::uint64_t mix_pair(std::uint64_t src, std::uint64_t dst, std::uint16_t vlan) {
+  std::uint64_t hash = (src ^ dst) + (src + dst) + (std::uint64_t{vlan} << 32);
+  hash ^= hash >> 32;
+  hash *= 0xbf58476d1ce4e5b9ULL;
+  hash ^= hash >> 29;
+  return hash;
 }
 
-/// combine() of the four-byte IPv4 addresses at `src` and `dst`, without its size checks and
-/// span arguments: shard_hash()'s per-packet path.
-inline std::uint64_t combine_v4(const std::uint8_t* src, const std::uint8_t* dst,
-                                std::uint16_t src_port, std::uint16_t dst_port, std::uint8_t proto,
-                                std::uint16_t vlan) {
-  std::uint32_t src_v4 = 0;
-  std::uint32_t dst_v4 = 0;
-  std::memcpy(&src_v4, src, 4);
-  std::memcpy(&dst_v4, dst, 4);
-  return mix_endpoints(src_v4, 0, dst_v4, 0, src_port, dst_port, proto, vlan);
+/// address_word() of an address given as bytes: an IpAddress's 16 (IPv4 in the first four and
+/// zeros after) or an IPv6 header's 16. The two sizes that occur load without a variable-length
+/// copy.
+inline std::uint64_t address_word(Bytes address) {
+  static_assert(std::endian::native == std::endian::little, "address_word() assumes little-endian");
+  std::array<std::uint64_t, 2> words{};
+  if (address.size() >= 16) {
+    std::memcpy(words.data(), address.data(), 16);
+  } else if (address.size() == 4) {
+    std::uint32_t v4 = 0;
+    std::memcpy(&v4, address.data(), 4);
+    words[0] = v4;  // little-endian: the same word as the four bytes followed by zeros
+  } else if (!address.empty()) {
+    std::memcpy(words.data(), address.data(), address.size());
+  }
+  return address_word(words[0], words[1]);
+}
+
+/// address_word() of the four-byte IPv4 address at `at` (shard_hashes()'s per-packet path).
+inline std::uint64_t address_word_v4(const std::uint8_t* at) {
+  std::uint32_t v4 = 0;
+  std::memcpy(&v4, at, 4);
+  return address_word(v4, 0);
 }
 }  // namespace
 
@@ -438,11 +435,19 @@ std::uint64_t flow_hash(const Packet& packet) {
   if (!packet.has_ip()) {
     return 0;
   }
-  return combine(packet.src_ip.bytes, packet.dst_ip.bytes, packet.src_port, packet.dst_port,
-                 packet.ip_proto_raw, packet.vlan);
+  return mix_flow(address_word(packet.src_ip.bytes), address_word(packet.dst_ip.bytes),
+                  packet.src_port, packet.dst_port, packet.ip_proto_raw, packet.vlan);
 }
 
-std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& scratch,
+std::uint64_t pair_hash(const Packet& packet) {
+  if (!packet.has_ip()) {
+    return 0;
+  }
+  return mix_pair(address_word(packet.src_ip.bytes), address_word(packet.dst_ip.bytes),
+                  packet.vlan);
+}
+
+ShardHashes shard_hashes(int link_type, const capture::RawPacket& raw, Packet& scratch,
                          DecodeStats& scratch_stats) {
   const Bytes frame = raw.data;
   if (link_type == static_cast<int>(LinkType::Ethernet) && frame.size() >= 14) {
@@ -470,20 +475,24 @@ std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& s
           end >= header_length + l4_header &&
           (proto != 6 || static_cast<std::size_t>(l3[header_length + 12] >> 4) * 4 >= 20)) {
         const Bytes ports = l3.subspan(header_length, 4);
-        return combine_v4(l3.subspan(12, 4).data(), l3.subspan(16, 4).data(),
-                          static_cast<std::uint16_t>((ports[0] << 8) | ports[1]),
-                          static_cast<std::uint16_t>((ports[2] << 8) | ports[3]), proto, vlan);
+        const std::uint64_t src = address_word_v4(l3.subspan(12, 4).data());
+        const std::uint64_t dst = address_word_v4(l3.subspan(16, 4).data());
+        return {mix_flow(src, dst, static_cast<std::uint16_t>((ports[0] << 8) | ports[1]),
+                         static_cast<std::uint16_t>((ports[2] << 8) | ports[3]), proto, vlan),
+                mix_pair(src, dst, vlan)};
       }
     } else if (ether_type == kEtherTypeIpv6 && l3.size() >= 60 && (l3[0] >> 4) == 6 &&
                (l3[6] == 6 || l3[6] == 17) &&
                static_cast<std::size_t>((l3[4] << 8) | l3[5]) >= (l3[6] == 6 ? 20U : 8U)) {
-      return combine(l3.subspan(8, 16), l3.subspan(24, 16),
-                     static_cast<std::uint16_t>((l3[40] << 8) | l3[41]),
-                     static_cast<std::uint16_t>((l3[42] << 8) | l3[43]), l3[6], vlan);
+      const std::uint64_t src = address_word(l3.subspan(8, 16));
+      const std::uint64_t dst = address_word(l3.subspan(24, 16));
+      return {mix_flow(src, dst, static_cast<std::uint16_t>((l3[40] << 8) | l3[41]),
+                       static_cast<std::uint16_t>((l3[42] << 8) | l3[43]), l3[6], vlan),
+              mix_pair(src, dst, vlan)};
     }
   }
   (void)decode(link_type, raw, scratch, scratch_stats);
-  return flow_hash(scratch);
+  return {flow_hash(scratch), pair_hash(scratch)};
 }
 
 }  // namespace warden::decode

@@ -59,10 +59,19 @@ DecodeStatus decode(int link_type, const capture::RawPacket& raw, Packet& out, D
 /// Symmetric hash of the packet's flow (same for both directions); 0 for packets without IPs.
 std::uint64_t flow_hash(const Packet& packet);
 
-/// The same hash as decoding `raw` and calling flow_hash(), computed from the headers directly for
-/// the common Ethernet / 802.1Q / IPv4 / IPv6 TCP and UDP frames (a fraction of a full decode: the
-/// engine's dispatcher needs only this). Other frames fall back to a full decode into `scratch`.
-std::uint64_t shard_hash(int link_type, const capture::RawPacket& raw, Packet& scratch,
+/// Symmetric hash of the packet's two addresses and VLAN, whatever its ports and protocol; 0 for
+/// packets without IPs. Every flow between two hosts has the same.
+std::uint64_t pair_hash(const Packet& packet);
+
+/// What the engine's dispatcher needs of a frame: its flow_hash() and pair_hash().
+struct ShardHashes {
+  std::uint64_t flow = 0;
+  std::uint64_t pair = 0;
+};
+/// The same hashes as decoding `raw` and calling flow_hash() and pair_hash(), computed from the
+/// headers directly for the common Ethernet / 802.1Q / IPv4 / IPv6 TCP and UDP frames (a fraction
+/// of a full decode). Other frames fall back to a full decode into `scratch`.
+ShardHashes shard_hashes(int link_type, const capture::RawPacket& raw, Packet& scratch,
                          DecodeStats& scratch_stats);
 
 }  // namespace warden::decode

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the frame decoder. The first input byte picks the link type. Also checks that the
-// shared reader's hash (shard_hash, which reads Ethernet/IPv4/IPv6 TCP and UDP headers itself)
-// is decode()'s flow_hash wherever decode() finds IP: workers take it as the flow table's hash.
+// shared reader's hashes (shard_hashes, which reads Ethernet/IPv4/IPv6 TCP and UDP headers itself)
+// are decode()'s flow_hash and pair_hash wherever decode() finds IP: workers take the first as the
+// flow table's hash, and the second picks a packet's worker.
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -21,11 +22,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   warden::decode::DecodeStats stats;
   const int link_type = kLinkTypes[input[0] % kLinkTypes.size()];
   (void)warden::decode::decode(link_type, raw, packet, stats);
-  const std::uint64_t hash = warden::decode::flow_hash(packet);
   warden::decode::Packet scratch;
   warden::decode::DecodeStats scratch_stats;
-  const std::uint64_t shard = warden::decode::shard_hash(link_type, raw, scratch, scratch_stats);
-  if (packet.has_ip() && shard != hash) {
+  const warden::decode::ShardHashes shard =
+      warden::decode::shard_hashes(link_type, raw, scratch, scratch_stats);
+  if (packet.has_ip() && (shard.flow != warden::decode::flow_hash(packet) ||
+                          shard.pair != warden::decode::pair_hash(packet))) {
     std::abort();
   }
   return 0;

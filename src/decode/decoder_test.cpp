@@ -140,7 +140,7 @@ TEST(Decoder, RejectsUnknownLinkTypes) {
   EXPECT_TRUE(is_supported_link_type(276));
 }
 
-TEST(FlowHash, ShardHashMatchesAFullDecode) {
+TEST(FlowHash, ShardHashesMatchAFullDecode) {
   // The SYN as Ethernet, untagged and 802.1Q-tagged, and a truncated copy (full-decode fallback).
   std::vector<std::uint8_t> ethernet = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00,
                                         0x66, 0x77, 0x88, 0x99, 0xaa, 0x08, 0x00};
@@ -155,7 +155,9 @@ TEST(FlowHash, ShardHashMatchesAFullDecode) {
     DecodeStats stats;
     (void)decode(1, raw_of(*frame), packet, stats);
     Packet scratch;
-    EXPECT_EQ(shard_hash(1, raw_of(*frame), scratch, stats), flow_hash(packet));
+    const ShardHashes hashes = shard_hashes(1, raw_of(*frame), scratch, stats);
+    EXPECT_EQ(hashes.flow, flow_hash(packet));
+    EXPECT_EQ(hashes.pair, pair_hash(packet));
   }
 }
 
@@ -168,6 +170,33 @@ TEST(FlowHash, IsSymmetric) {
   std::swap(backward.src_port, backward.dst_port);
   EXPECT_EQ(flow_hash(forward), flow_hash(backward));
   EXPECT_NE(flow_hash(forward), 0U);
+}
+
+TEST(PairHash, IsTheSameForEveryFlowBetweenTwoHosts) {
+  Packet forward;
+  DecodeStats stats;
+  ASSERT_EQ(decode(113, raw_of(kSllSyn), forward, stats), DecodeStatus::Ok);
+  Packet backward = forward;
+  std::swap(backward.src_ip, backward.dst_ip);
+  std::swap(backward.src_port, backward.dst_port);
+  EXPECT_EQ(pair_hash(forward), pair_hash(backward));
+  EXPECT_NE(pair_hash(forward), 0U);
+  // Another connection between the same two hosts: another flow, the same pair.
+  Packet other_flow = forward;
+  other_flow.src_port = static_cast<std::uint16_t>(forward.src_port + 1);
+  other_flow.dst_port = 443;
+  other_flow.ip_proto_raw = 17;
+  EXPECT_NE(flow_hash(other_flow), flow_hash(forward));
+  EXPECT_EQ(pair_hash(other_flow), pair_hash(forward));
+  // Another host, or the same two on another VLAN: another pair.
+  Packet other_host = forward;
+  other_host.dst_ip = IpAddress::v4_from_u32(0x0A090807U);
+  EXPECT_NE(pair_hash(other_host), pair_hash(forward));
+  Packet other_vlan = forward;
+  other_vlan.vlan = 42;
+  EXPECT_NE(pair_hash(other_vlan), pair_hash(forward));
+  // Without IP there is no pair.
+  EXPECT_EQ(pair_hash(Packet{}), 0U);
 }
 
 }  // namespace

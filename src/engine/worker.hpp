@@ -57,7 +57,7 @@ class Worker final : public proto::ObservationSink {
   void process_chunk(int link_type, std::span<const capture::RawPacket> packets);
   /// process_chunk() for the packets of `packets` at `indices` (in that order), whose flow
   /// hashes the caller has computed already: `hashes[index]` is decode::flow_hash() of
-  /// `packets[index]`, 0 without IP (what decode::shard_hash() gives). The shared reader of
+  /// `packets[index]`, 0 without IP (what decode::shard_hashes() gives). The shared reader of
   /// several threads hashes every packet to pick its thread; this spares hashing it again.
   void process_selected(int link_type, std::span<const capture::RawPacket> packets,
                         std::span<const std::uint32_t> indices,
