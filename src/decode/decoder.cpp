@@ -423,7 +423,7 @@ inline std::uint64_t address_word(Bytes address) {
   return address_word(words[0], words[1]);
 }
 
-/// address_word() of the four-byte IPv4 address at `at` (shard_hashes()'s per-packet path).
+/// address_word() of the four-byte IPv4 address at `at` (frame_pair_hash()'s per-packet path).
 inline std::uint64_t address_word_v4(const std::uint8_t* at) {
   std::uint32_t v4 = 0;
   std::memcpy(&v4, at, 4);
@@ -447,8 +447,8 @@ std::uint64_t pair_hash(const Packet& packet) {
                   packet.vlan);
 }
 
-ShardHashes shard_hashes(int link_type, const capture::RawPacket& raw, Packet& scratch,
-                         DecodeStats& scratch_stats) {
+std::uint64_t frame_pair_hash(int link_type, const capture::RawPacket& raw, Packet& scratch,
+                              DecodeStats& scratch_stats) {
   const Bytes frame = raw.data;
   if (link_type == static_cast<int>(LinkType::Ethernet) && frame.size() >= 14) {
     std::size_t at = 12;
@@ -460,39 +460,20 @@ ShardHashes shard_hashes(int link_type, const capture::RawPacket& raw, Packet& s
       at = 16;
     }
     const Bytes l3 = frame.subspan(at + 2);
+    // Where decode() would take the addresses: an IPv4 header whose stated length is whole (ports,
+    // fragments and what follows do not matter), or an IPv6 fixed header.
     if (ether_type == kEtherTypeIpv4 && l3.size() >= 20 && (l3[0] >> 4) == 4) {
       const std::size_t header_length = static_cast<std::size_t>(l3[0] & 0x0FU) * 4;
-      const bool fragment = ((l3[6] & 0x3FU) | l3[7]) != 0;
-      const std::uint8_t proto = l3[9];
-      // Take the fast path only where decode() would read the ports too (whole L4 header).
-      std::size_t end = l3.size();
-      const auto total_length = static_cast<std::size_t>((l3[2] << 8) | l3[3]);
-      if (total_length >= header_length && total_length < end) {
-        end = total_length;
+      if (header_length >= 20 && header_length <= l3.size()) {
+        return mix_pair(address_word_v4(l3.subspan(12, 4).data()),
+                        address_word_v4(l3.subspan(16, 4).data()), vlan);
       }
-      const std::size_t l4_header = proto == 6 ? 20 : 8;
-      if (!fragment && header_length >= 20 && (proto == 6 || proto == 17) &&
-          end >= header_length + l4_header &&
-          (proto != 6 || static_cast<std::size_t>(l3[header_length + 12] >> 4) * 4 >= 20)) {
-        const Bytes ports = l3.subspan(header_length, 4);
-        const std::uint64_t src = address_word_v4(l3.subspan(12, 4).data());
-        const std::uint64_t dst = address_word_v4(l3.subspan(16, 4).data());
-        return {mix_flow(src, dst, static_cast<std::uint16_t>((ports[0] << 8) | ports[1]),
-                         static_cast<std::uint16_t>((ports[2] << 8) | ports[3]), proto, vlan),
-                mix_pair(src, dst, vlan)};
-      }
-    } else if (ether_type == kEtherTypeIpv6 && l3.size() >= 60 && (l3[0] >> 4) == 6 &&
-               (l3[6] == 6 || l3[6] == 17) &&
-               static_cast<std::size_t>((l3[4] << 8) | l3[5]) >= (l3[6] == 6 ? 20U : 8U)) {
-      const std::uint64_t src = address_word(l3.subspan(8, 16));
-      const std::uint64_t dst = address_word(l3.subspan(24, 16));
-      return {mix_flow(src, dst, static_cast<std::uint16_t>((l3[40] << 8) | l3[41]),
-                       static_cast<std::uint16_t>((l3[42] << 8) | l3[43]), l3[6], vlan),
-              mix_pair(src, dst, vlan)};
+    } else if (ether_type == kEtherTypeIpv6 && l3.size() >= 40 && (l3[0] >> 4) == 6) {
+      return mix_pair(address_word(l3.subspan(8, 16)), address_word(l3.subspan(24, 16)), vlan);
     }
   }
   (void)decode(link_type, raw, scratch, scratch_stats);
-  return {flow_hash(scratch), pair_hash(scratch)};
+  return pair_hash(scratch);
 }
 
 }  // namespace warden::decode

@@ -63,15 +63,10 @@ std::uint64_t flow_hash(const Packet& packet);
 /// packets without IPs. Every flow between two hosts has the same.
 std::uint64_t pair_hash(const Packet& packet);
 
-/// What the engine's dispatcher needs of a frame: its flow_hash() and pair_hash().
-struct ShardHashes {
-  std::uint64_t flow = 0;
-  std::uint64_t pair = 0;
-};
-/// The same hashes as decoding `raw` and calling flow_hash() and pair_hash(), computed from the
-/// headers directly for the common Ethernet / 802.1Q / IPv4 / IPv6 TCP and UDP frames (a fraction
-/// of a full decode). Other frames fall back to a full decode into `scratch`.
-ShardHashes shard_hashes(int link_type, const capture::RawPacket& raw, Packet& scratch,
-                         DecodeStats& scratch_stats);
+/// pair_hash() of decoding `raw`, read from the headers directly for the common Ethernet and
+/// 802.1Q IPv4 and IPv6 frames (a fraction of a full decode: the engine's dispatcher needs only
+/// this). Other frames fall back to a full decode into `scratch`.
+std::uint64_t frame_pair_hash(int link_type, const capture::RawPacket& raw, Packet& scratch,
+                              DecodeStats& scratch_stats);
 
 }  // namespace warden::decode

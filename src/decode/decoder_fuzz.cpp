@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fuzzes the frame decoder. The first input byte picks the link type. Also checks that the
-// shared reader's hashes (shard_hashes, which reads Ethernet/IPv4/IPv6 TCP and UDP headers itself)
-// are decode()'s flow_hash and pair_hash wherever decode() finds IP: workers take the first as the
-// flow table's hash, and the second picks a packet's worker.
+// shared reader's hash (frame_pair_hash, which reads Ethernet/IPv4/IPv6 headers itself) is
+// decode()'s pair_hash, and finds IP exactly where decode() does: it picks a packet's worker, and
+// a frame without IP goes by its sender's MAC instead.
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -24,10 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)warden::decode::decode(link_type, raw, packet, stats);
   warden::decode::Packet scratch;
   warden::decode::DecodeStats scratch_stats;
-  const warden::decode::ShardHashes shard =
-      warden::decode::shard_hashes(link_type, raw, scratch, scratch_stats);
-  if (packet.has_ip() && (shard.flow != warden::decode::flow_hash(packet) ||
-                          shard.pair != warden::decode::pair_hash(packet))) {
+  const std::uint64_t pair =
+      warden::decode::frame_pair_hash(link_type, raw, scratch, scratch_stats);
+  if (pair != warden::decode::pair_hash(packet)) {
     std::abort();
   }
   return 0;

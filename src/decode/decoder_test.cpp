@@ -140,8 +140,9 @@ TEST(Decoder, RejectsUnknownLinkTypes) {
   EXPECT_TRUE(is_supported_link_type(276));
 }
 
-TEST(FlowHash, ShardHashesMatchAFullDecode) {
-  // The SYN as Ethernet, untagged and 802.1Q-tagged, and a truncated copy (full-decode fallback).
+TEST(PairHash, FramePairHashMatchesAFullDecode) {
+  // The SYN as Ethernet, untagged and 802.1Q-tagged; cut inside its TCP header (the addresses are
+  // whole: a pair); cut inside its IPv4 header (no IP for decode(), so no pair either).
   std::vector<std::uint8_t> ethernet = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x00,
                                         0x66, 0x77, 0x88, 0x99, 0xaa, 0x08, 0x00};
   ethernet.insert(ethernet.end(), kSllSyn.begin() + 16, kSllSyn.end());
@@ -149,15 +150,16 @@ TEST(FlowHash, ShardHashesMatchAFullDecode) {
   tagged.insert(tagged.end(), {0x81, 0x00, 0x00, 0x2a});
   tagged.insert(tagged.end(), ethernet.begin() + 12, ethernet.end());
   const std::vector<std::uint8_t> cut(ethernet.begin(), ethernet.begin() + 40);
-  const std::array<const std::vector<std::uint8_t>*, 3> frames = {&ethernet, &tagged, &cut};
+  const std::vector<std::uint8_t> cut_short(ethernet.begin(), ethernet.begin() + 30);
+  const std::array<const std::vector<std::uint8_t>*, 4> frames = {&ethernet, &tagged, &cut,
+                                                                  &cut_short};
   for (const std::vector<std::uint8_t>* frame : frames) {
     Packet packet;
     DecodeStats stats;
     (void)decode(1, raw_of(*frame), packet, stats);
     Packet scratch;
-    const ShardHashes hashes = shard_hashes(1, raw_of(*frame), scratch, stats);
-    EXPECT_EQ(hashes.flow, flow_hash(packet));
-    EXPECT_EQ(hashes.pair, pair_hash(packet));
+    EXPECT_EQ(frame_pair_hash(1, raw_of(*frame), scratch, stats), pair_hash(packet));
+    EXPECT_EQ(pair_hash(packet) != 0, frame != &cut_short);
   }
 }
 

@@ -12,21 +12,16 @@
 
 namespace warden::engine {
 namespace {
-/// A packet's flow hash (decode::flow_hash(), 0 without IP) and what picks its worker: the
-/// symmetric hash of its two addresses (decode::pair_hash()), so every flow between two hosts
-/// meets in one worker, both directions; without IP, its sender's MAC, so a MAC's layer-2 frames
-/// stay together. (By the flow hash, the flows of one conversation landed in both workers: each
-/// kept its conversation record, peers and DNS state, and the two-thread reading took a tenth
-/// more CPU than one thread's.)
-struct PacketHashes {
-  std::uint64_t flow = 0;
-  std::uint64_t thread = 0;
-};
-PacketHashes hash_packet(int link_type, const capture::RawPacket& raw, decode::Packet& scratch,
-                         decode::DecodeStats& scratch_stats) {
+/// What picks a packet's worker: the symmetric hash of its two addresses (decode::pair_hash()),
+/// so every flow between two hosts meets in one worker, both directions; without IP, its
+/// sender's MAC, so a MAC's layer-2 frames stay together. (By the flow hash, the flows of one
+/// conversation landed in both workers: each kept its conversation record, peers and DNS state,
+/// and the two-thread reading took a tenth more CPU than one thread's.)
+std::uint64_t thread_hash(int link_type, const capture::RawPacket& raw, decode::Packet& scratch,
+                          decode::DecodeStats& scratch_stats) {
   scratch.src_mac = MacAddress{};  // no stale MAC for a frame without one
-  const decode::ShardHashes hashes = decode::shard_hashes(link_type, raw, scratch, scratch_stats);
-  return {hashes.flow, hashes.flow != 0 ? hashes.pair : std::hash<MacAddress>{}(scratch.src_mac)};
+  const std::uint64_t pair = decode::frame_pair_hash(link_type, raw, scratch, scratch_stats);
+  return pair != 0 ? pair : std::hash<MacAddress>{}(scratch.src_mac);
 }
 
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
@@ -223,14 +218,14 @@ class SharedReader {
       }
       const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
       // This thread's share of the chunk, handled as one thread handles a chunk (decoded two
-      // packets ahead, flow slots and records asked for ahead), with the reader's flow hashes.
+      // packets ahead, flow slots and records asked for ahead).
       own.clear();
       for (std::size_t index = 0; index < packets.size(); ++index) {
         if (slot.shards[index] == shard) {
           own.push_back(static_cast<std::uint32_t>(index));
         }
       }
-      worker.process_selected(slot.link_type, packets, own, slot.hashes);
+      worker.process_selected(slot.link_type, packets, own);
       release(slot);
     }
   }
@@ -242,7 +237,6 @@ class SharedReader {
   struct Slot {
     capture::PacketChunk chunk;
     std::vector<std::uint16_t> shards;
-    std::vector<std::uint64_t> hashes;  ///< each packet's decode::flow_hash()
     int link_type = 0;
     std::uint64_t sequence = 0;
     unsigned pending = 0;  ///< threads that have not walked it yet
@@ -327,16 +321,13 @@ class SharedReader {
     return false;
   }
 
-  /// Each packet's flow hash and thread (hash_packet()).
+  /// Each packet's thread (thread_hash()).
   void shard_chunk(Slot& slot) {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
     slot.shards.resize(packets.size());
-    slot.hashes.resize(packets.size());
     for (std::size_t index = 0; index < packets.size(); ++index) {
-      const PacketHashes hashes =
-          hash_packet(slot.link_type, packets[index], scratch_, scratch_stats_);
-      slot.hashes[index] = hashes.flow;
-      const std::uint64_t hash = hashes.thread;
+      const std::uint64_t hash =
+          thread_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
       // The same thread as `hash % threads_`, without a division per packet when it is a power
       // of two (perf put a fifth of the samples in SharedReader::run on the division).
       slot.shards[index] =
@@ -418,8 +409,8 @@ std::vector<FileResult> Engine::run_files(
 }
 
 void Engine::dispatch(int link_type, const capture::RawPacket& raw) {
-  shards_[hash_packet(link_type, raw, scratch_, scratch_stats_).thread % shards_.size()]->add(
-      link_type, raw);
+  shards_[thread_hash(link_type, raw, scratch_, scratch_stats_) % shards_.size()]->add(link_type,
+                                                                                       raw);
 }
 
 std::vector<inventory::EndpointTable> Engine::finish_tables(WorkerStats& stats) {

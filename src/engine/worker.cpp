@@ -204,14 +204,14 @@ void Worker::process(int link_type, const capture::RawPacket& raw) {
   handle_decoded(status, packet_, 0);
 }
 
-template <typename PacketAt, typename HashOf>
-void Worker::process_ahead(int link_type, std::size_t count, PacketAt packet_at, HashOf hash_of) {
+template <typename PacketAt>
+void Worker::process_ahead(int link_type, std::size_t count, PacketAt packet_at) {
   constexpr std::size_t kRing = 3;  // the packet handled and the two decoded ahead of it
   std::array<decode::DecodeStatus, kRing> status{};
   auto load = [&](std::size_t index) {
     const std::size_t at = index % kRing;
     status[at] = decode::decode(link_type, packet_at(index), ahead_[at], stats_.decode);
-    ahead_hash_[at] = ahead_[at].has_ip() ? hash_of(index, ahead_[at]) : 0;
+    ahead_hash_[at] = decode::flow_hash(ahead_[at]);  // 0 without IP
     if (ahead_hash_[at] != 0) {
       flows_.prefetch(ahead_hash_[at]);
     }
@@ -232,26 +232,15 @@ void Worker::process_ahead(int link_type, std::size_t count, PacketAt packet_at,
 }
 
 void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> packets) {
-  process_ahead(
-      link_type, packets.size(),
-      [&](std::size_t index) -> const capture::RawPacket& { return packets[index]; },
-      [](std::size_t /*index*/, const decode::Packet& packet) {
-        return decode::flow_hash(packet);
-      });
+  process_ahead(link_type, packets.size(),
+                [&](std::size_t index) -> const capture::RawPacket& { return packets[index]; });
 }
 
 void Worker::process_selected(int link_type, std::span<const capture::RawPacket> packets,
-                              std::span<const std::uint32_t> indices,
-                              std::span<const std::uint64_t> hashes) {
-  process_ahead(
-      link_type, indices.size(),
-      [&](std::size_t index) -> const capture::RawPacket& { return packets[indices[index]]; },
-      [&](std::size_t index, const decode::Packet& packet) {
-        // The reader's hash, unless it found no IP where decode() did (it never should: both
-        // read the same headers); then computed here, so a flow always gets the same hash.
-        const std::uint64_t given = hashes[indices[index]];
-        return given != 0 ? given : decode::flow_hash(packet);
-      });
+                              std::span<const std::uint32_t> indices) {
+  process_ahead(link_type, indices.size(), [&](std::size_t index) -> const capture::RawPacket& {
+    return packets[indices[index]];
+  });
 }
 
 void Worker::handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,

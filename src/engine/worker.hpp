@@ -55,13 +55,10 @@ class Worker final : public proto::ObservationSink {
   /// the flow slot of the packet two ahead and the flow record of the next one are asked for
   /// before the current one is handled, so their cache misses overlap that work.
   void process_chunk(int link_type, std::span<const capture::RawPacket> packets);
-  /// process_chunk() for the packets of `packets` at `indices` (in that order), whose flow
-  /// hashes the caller has computed already: `hashes[index]` is decode::flow_hash() of
-  /// `packets[index]`, 0 without IP (what decode::shard_hashes() gives). The shared reader of
-  /// several threads hashes every packet to pick its thread; this spares hashing it again.
+  /// process_chunk() for the packets of `packets` at `indices` (in that order): the shared
+  /// reader of several threads hands each thread its share of a chunk this way.
   void process_selected(int link_type, std::span<const capture::RawPacket> packets,
-                        std::span<const std::uint32_t> indices,
-                        std::span<const std::uint64_t> hashes);
+                        std::span<const std::uint32_t> indices);
   /// Asks the CPU for what the packet whose decode::flow_hash() is `hash` will need first (its
   /// flow's index slot); a caller that knows the next packet calls it before process().
   void prefetch(std::uint64_t hash) const { flows_.prefetch(hash); }
@@ -89,10 +86,9 @@ class Worker final : public proto::ObservationSink {
   /// Counts how the streams of a flow under analysis ended (gaps, buffer overflows).
   void count_stream_ends(const StreamState& state);
   void handle_l2(const decode::Packet& packet);
-  /// process_chunk() and process_selected(): `count` packets, the i-th `packet_at(i)`, its flow
-  /// hash `hash_of(i, decoded)` (given, or computed from the decoded packet).
-  template <typename PacketAt, typename HashOf>
-  void process_ahead(int link_type, std::size_t count, PacketAt packet_at, HashOf hash_of);
+  /// process_chunk() and process_selected(): `count` packets, the i-th `packet_at(i)`.
+  template <typename PacketAt>
+  void process_ahead(int link_type, std::size_t count, PacketAt packet_at);
   /// What process() does once the packet is decoded.
   void handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,
                       std::uint64_t flow_hash);
