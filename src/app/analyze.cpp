@@ -334,7 +334,10 @@ int run_analyze(const AnalyzeOptions& options) {
                 << (approved ? baseline.error().message : approved.error().message) << '\n';
       return kExitDatabase;
     }
-    auto detect_all = [&](const std::vector<inventory::Device>& identified) {
+    detect::DetectConfig detect_config;
+    detect_config.expected_external_ports = options.expected_external_ports;
+    detect_config.exfil_bytes = options.exfil_mb << 20;
+    auto detect_context = [&](const std::vector<inventory::Device>& identified) {
       detect::DetectContext context;
       context.devices = &identified;
       context.known_before = *stored_before;
@@ -343,30 +346,35 @@ int run_analyze(const AnalyzeOptions& options) {
       context.learning = options.learn;
       context.approved = *approved;
       context.baseline = *baseline;
-      detect::DetectConfig detect_config;
-      detect_config.expected_external_ports = options.expected_external_ports;
-      detect_config.exfil_bytes = options.exfil_mb << 20;
-      std::vector<detect::Alert> found = detect::evaluate(tracker, context, detect_config);
+      return context;
+    };
+    // The policy's violations follow the detections' alerts.
+    auto add_violations = [&](std::vector<detect::Alert>& found,
+                              const std::vector<inventory::Device>& identified) {
       if (segmentation) {
         std::vector<detect::Alert> violations =
             detect::policy_violations(tracker, *segmentation, identified);
         std::move(violations.begin(), violations.end(), std::back_inserter(found));
       }
-      return found;
     };
     tracker_merge.join();
     // With a second thread, into an empty database: identification and risk run beside the
-    // store, on both threads once the devices are stored; the assessment is stored while the
-    // second thread runs the detections.
+    // store, on both threads once the devices are stored; then the detections, which the storing
+    // thread joins once it has stored the assessment (detect::SharedEvaluation: any split gives
+    // the same alerts).
     std::vector<const inventory::Device*> assessed_beside;
     std::vector<detect::Alert> alerts;
     std::optional<SharedAssessment> sharing;
+    std::optional<detect::DetectContext> shared_context;
+    std::optional<detect::SharedEvaluation> evaluation;
     std::optional<std::thread> assessor;
     if (assess_beside_store) {
       sharing.emplace(devices, seen, *rules, pins);
+      shared_context.emplace(detect_context(devices));
+      evaluation.emplace(tracker, *shared_context, detect_config);
       assessor.emplace([&] {
         sharing->run();
-        alerts = detect_all(devices);
+        evaluation->run();
       });
     }
     auto merged = database->merge_devices(devices);
@@ -379,10 +387,13 @@ int run_analyze(const AnalyzeOptions& options) {
         sharing->run();
         assessed_beside = sharing->assessed();
         assessed_stored = database->store_assessment(assessed_beside);
+        evaluation->run();
       }
     }
     if (assessor) {
       assessor->join();
+      alerts = evaluation->alerts();
+      add_violations(alerts, devices);
     }
     if (!merged) {
       std::cerr << "warden: database " << options.database << ": " << merged.error().message
@@ -414,7 +425,9 @@ int run_analyze(const AnalyzeOptions& options) {
 
     // Detections, on the whole run with the devices identified.
     if (!assess_beside_store) {
-      alerts = detect_all(*stored);
+      const detect::DetectContext context = detect_context(*stored);
+      alerts = detect::evaluate(tracker, context, detect_config);
+      add_violations(alerts, *stored);
     }
     auto stored_alerts = database->store_alerts(alerts);
     auto learned = options.learn

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "detect/detector.hpp"
 #include "detect/intel.hpp"
@@ -210,6 +211,37 @@ TEST(Detector, RoleViolationNewAndRogueDevices) {
   EXPECT_EQ(rules.at("WARDEN-DET-NEW-DEVICE").device_key, "mac:44:19:b6:00:00:01");
   ASSERT_TRUE(rules.contains("WARDEN-DET-ROGUE-DEVICE"));
   EXPECT_EQ(alerts.size(), 3U);
+}
+
+TEST(Detector, SharedEvaluationOnTwoThreadsGivesEvaluatesAlerts) {
+  const std::vector<inventory::Device> devices = {
+      device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera"),
+      device("00:11:22:33:44:55", "10.0.0.41", "computer")};
+  Tracker tracker;
+  tracker.on_flow_end(make_flow("10.0.0.40", "10.0.0.41", 445, 1), false);  // role violation
+  for (int host = 1; host <= 30; ++host) {  // a telnet scan and a sweep of tcp/80
+    const std::string target = "10.0.1." + std::to_string(host);
+    tracker.on_flow_end(make_flow("10.0.0.41", target.c_str(), 23, host, 6, 60, 0), false);
+    tracker.on_flow_end(make_flow("10.0.0.41", target.c_str(), 80, host, 6, 60, 0), false);
+  }
+  DetectContext context;
+  context.devices = &devices;
+  context.inventory_was_empty = false;
+  const std::vector<Alert> alone = evaluate(tracker, context);
+  ASSERT_GE(alone.size(), 4U);  // role violation, Mirai scan, sweep, new devices
+
+  SharedEvaluation shared(tracker, context);
+  std::thread other([&] { shared.run(); });
+  shared.run();
+  other.join();
+  const std::vector<Alert> together = shared.alerts();
+  ASSERT_EQ(together.size(), alone.size());
+  for (std::size_t at = 0; at < alone.size(); ++at) {
+    EXPECT_EQ(together[at].id, alone[at].id);
+    EXPECT_EQ(together[at].message, alone[at].message);
+    EXPECT_EQ(together[at].count, alone[at].count);
+    EXPECT_EQ(together[at].evidence, alone[at].evidence);
+  }
 }
 
 TEST(Detector, BaselineFlagsNewBehaviourOnlyAfterLearning) {

@@ -644,18 +644,38 @@ std::map<std::string, std::set<std::string>> behaviour(
   return out;
 }
 
-std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context,
-                            const DetectConfig& config) {
+namespace {
+/// The detections, in the order their alerts are put together. Each reads the tracker, the
+/// context and the devices, and writes only to its own Builder.
+using Detection = void (*)(const Tracker&, const DetectContext&, const DetectConfig&, Builder&);
+constexpr std::array<Detection, 7> kDetections = {
+    [](const Tracker&, const DetectContext& context, const DetectConfig&, Builder& build) {
+      inventory_changes(context, build);
+    },
+    [](const Tracker& tracker, const DetectContext&, const DetectConfig& config, Builder& build) {
+      scans(tracker, config, build);
+    },
+    [](const Tracker& tracker, const DetectContext&, const DetectConfig& config, Builder& build) {
+      brute_force(tracker, config, build);
+    },
+    [](const Tracker& tracker, const DetectContext& context, const DetectConfig& config,
+       Builder& build) { internet(tracker, context, config, build); },
+    [](const Tracker& tracker, const DetectContext& context, const DetectConfig& config,
+       Builder& build) { dns(tracker, context, config, build); },
+    [](const Tracker& tracker, const DetectContext&, const DetectConfig&, Builder& build) {
+      roles(tracker, build);
+    },
+    [](const Tracker& tracker, const DetectContext& context, const DetectConfig&, Builder& build) {
+      new_behaviour(tracker, context, build);
+    },
+};
+
+/// The alerts of every detection, in kDetections' order, one per id.
+std::vector<Alert> put_together(std::vector<std::vector<Alert>>& found) {
   std::vector<Alert> alerts;
-  const DeviceIndex index(context.devices);
-  Builder build(index, alerts);
-  inventory_changes(context, build);
-  scans(tracker, config, build);
-  brute_force(tracker, config, build);
-  internet(tracker, context, config, build);
-  dns(tracker, context, config, build);
-  roles(tracker, build);
-  new_behaviour(tracker, context, build);
+  for (std::vector<Alert>& part : found) {
+    std::move(part.begin(), part.end(), std::back_inserter(alerts));
+  }
   // One alert per id: merge any the rules produced twice.
   std::sort(alerts.begin(), alerts.end(),
             [](const Alert& a, const Alert& b) { return a.id < b.id; });
@@ -671,6 +691,49 @@ std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context
     unique.push_back(std::move(alert));
   }
   return unique;
+}
+}  // namespace
+
+SharedEvaluation::SharedEvaluation(const Tracker& tracker, const DetectContext& context,
+                                   const DetectConfig& config)
+    : tracker_(tracker),
+      context_(context),
+      config_(config),
+      index_(context.devices),
+      found_(kDetections.size()) {
+  // Counts what the tracker still holds in its batches now, on this thread: the detections
+  // only read it.
+  (void)tracker.conversations();
+}
+
+void SharedEvaluation::run() {
+  const std::size_t count = kDetections.size();
+  while (true) {
+    const std::size_t task = next_.fetch_add(1);
+    if (task >= count) {
+      break;
+    }
+    Builder build(index_, found_[task]);
+    kDetections[task](tracker_, context_, config_, build);
+    if (finished_.fetch_add(1) + 1 == count) {
+      finished_.notify_all();
+    }
+  }
+  // Detections other threads claimed may still be in work.
+  for (std::size_t done = finished_.load(); done != count; done = finished_.load()) {
+    finished_.wait(done);
+  }
+}
+
+std::vector<Alert> SharedEvaluation::alerts() {
+  return put_together(found_);
+}
+
+std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context,
+                            const DetectConfig& config) {
+  SharedEvaluation evaluation(tracker, context, config);
+  evaluation.run();
+  return evaluation.alerts();
 }
 
 }  // namespace warden::detect

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "detect/alert.hpp"
+#include "detect/device_index.hpp"
 #include "detect/intel.hpp"
 #include "detect/tracker.hpp"
 #include "inventory/device.hpp"
@@ -59,6 +61,32 @@ std::span<const RuleInfo> detection_rules();
 /// rule and subject (repeats aggregated in count, first and last time).
 std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context,
                             const DetectConfig& config = {});
+
+/// evaluate() shared by the threads that call run(): the detections are tasks, each claimed by
+/// one thread, whose alerts are put together in the order evaluate() makes them, so any number
+/// of threads give the same alerts. Built (on one thread) once the tracker is merged; run() only
+/// once every device of `context.devices` is identified.
+class SharedEvaluation {
+ public:
+  SharedEvaluation(const Tracker& tracker, const DetectContext& context,
+                   const DetectConfig& config = {});
+
+  /// Runs detections until none is left to claim, then waits until those other threads claimed
+  /// are done too.
+  void run();
+
+  /// The alerts, as evaluate() returns them. Only after run() has returned, once.
+  [[nodiscard]] std::vector<Alert> alerts();
+
+ private:
+  const Tracker& tracker_;
+  const DetectContext& context_;
+  const DetectConfig& config_;
+  DeviceIndex index_;
+  std::vector<std::vector<Alert>> found_;  ///< per task
+  std::atomic<std::size_t> next_{0};       ///< the first task no thread has claimed
+  std::atomic<std::size_t> finished_{0};   ///< tasks done
+};
 
 /// The behaviour values of each device this run shows ("port:23", "dst:203.0.113.5",
 /// "protocol:mqtt"): what `--learn` stores and later runs compare with.
