@@ -65,7 +65,8 @@ std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context
 /// evaluate() shared by the threads that call run(): the detections are tasks, each claimed by
 /// one thread, whose alerts are put together in the order evaluate() makes them, so any number
 /// of threads give the same alerts. Built (on one thread) once the tracker is merged; run() only
-/// once every device of `context.devices` is identified.
+/// once every device of `context.devices` is identified. `tracker` and `context` must outlive it
+/// (`config` is copied).
 class SharedEvaluation {
  public:
   SharedEvaluation(const Tracker& tracker, const DetectContext& context,
@@ -81,7 +82,7 @@ class SharedEvaluation {
  private:
   const Tracker& tracker_;
   const DetectContext& context_;
-  const DetectConfig& config_;
+  const DetectConfig config_;
   DeviceIndex index_;
   std::vector<std::vector<Alert>> found_;  ///< per task
   std::atomic<std::size_t> next_{0};       ///< the first task no thread has claimed
