@@ -18,6 +18,8 @@ ctest --preset asan -j2
 echo "== benchmarks compile (release; timings are not checked here: bench/run_bench.sh)"
 cmake --preset release >/dev/null
 cmake --build --preset release --target warden pcap_read_loop decode_bench flow_bench dns_bench \
-  http_bench tls_bench
+  http_bench tls_bench huge_pages_test
+echo "== release allocator: tcmalloc's memory from the huge-page region"
+build/release/src/app/huge_pages_test
 echo "== release binary (LTO, tcmalloc): the thread count changes nothing it says"
 tests/cli/threads_agree.sh build/release/warden tests
