@@ -87,7 +87,8 @@ class Worker final : public proto::ObservationSink {
   void count_stream_ends(const StreamState& state);
   void handle_l2(const decode::Packet& packet);
   /// process_chunk() and process_selected(): `count` packets, the i-th `packet_at(i)`.
-  template <typename PacketAt>
+  /// `kFromOtherCore`: the chunk was read by another thread (process_selected()).
+  template <bool kFromOtherCore, typename PacketAt>
   void process_ahead(int link_type, std::size_t count, PacketAt packet_at);
   /// What process() does once the packet is decoded.
   void handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,
