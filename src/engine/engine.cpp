@@ -24,6 +24,9 @@ std::uint64_t thread_hash(int link_type, const capture::RawPacket& raw, decode::
   return pair != 0 ? pair : std::hash<MacAddress>{}(scratch.src_mac);
 }
 
+/// A worker's pending table is never smaller than this many entries (160 KiB).
+constexpr std::uint32_t kMinPendingEntries = 4096;
+
 constexpr std::size_t kBatchBytes = std::size_t{1} << 20;
 constexpr std::size_t kBatchPackets = 4096;
 constexpr std::size_t kBatchesPerShard = 8;  ///< bounds memory and back-pressures the reader
@@ -153,6 +156,12 @@ Engine::Engine(const EngineConfig& config) : config_(config) {
   if (config_.threads == 0) {
     config_.threads = 1;
   }
+  // Each worker counts repeated values in a pending table of its own, and sees about 1/N of
+  // them: the N tables share one thread's size. (Two tables of 5 MiB each took 10 MiB of freshly
+  // faulted memory; halves measured 20 ms less wall time in ten alternated pairs.)
+  const std::uint32_t pending = config_.inventory.pending_entries;
+  config_.inventory.pending_entries =
+      std::min(pending, std::max(kMinPendingEntries, pending / config_.threads));
 }
 
 Engine::~Engine() = default;
@@ -391,18 +400,21 @@ std::vector<FileResult> Engine::run_files(
     const std::vector<std::string>& files,
     const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   const unsigned threads = config_.threads;
-  for (unsigned worker_idx = 0; worker_idx < threads; ++worker_idx) {
-    file_workers_.push_back(std::make_unique<Worker>(config_));
-  }
+  const std::size_t first = file_workers_.size();
+  file_workers_.resize(first + threads);
   if (threads == 1) {
-    std::vector<FileResult> results = read_files_inline(files, *file_workers_[0], progress);
-    file_workers_[0]->finish();
+    file_workers_[first] = std::make_unique<Worker>(config_);
+    std::vector<FileResult> results = read_files_inline(files, *file_workers_[first], progress);
+    file_workers_[first]->finish();
     return results;
   }
   SharedReader reader(files, threads, progress);
   auto run_shard = [&](unsigned shard) {
-    reader.run(shard, *file_workers_[shard]);
-    file_workers_[shard]->finish();
+    // Each thread builds its own worker: the tables' first pages are faulted in (and their memory
+    // placed) by the thread that uses them, both threads at once.
+    file_workers_[first + shard] = std::make_unique<Worker>(config_);
+    reader.run(shard, *file_workers_[first + shard]);
+    file_workers_[first + shard]->finish();
   };
   run_in_parallel(threads, run_shard);
   return reader.results();
