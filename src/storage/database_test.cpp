@@ -114,7 +114,20 @@ TEST_F(DatabaseTest, CheckpointsBesideTheWriterWithoutLosingWrites) {
     EXPECT_TRUE(std::filesystem::exists(wal));
     database->checkpoint_in_background();  // left running: the destructor waits for it
   }
-  EXPECT_FALSE(std::filesystem::exists(wal));  // the close copied the rest and removed it
+  // The close copied the rest into the database and kept the WAL file for the next run: the
+  // database file alone, copied without it, holds everything.
+  EXPECT_TRUE(std::filesystem::exists(wal));
+  const std::string alone = path_ + ".alone";
+  std::filesystem::copy_file(path_, alone, std::filesystem::copy_options::overwrite_existing);
+  {
+    auto copy = Database::open(alone);
+    ASSERT_TRUE(copy);
+    auto copied_devices = copy->load_devices();
+    ASSERT_TRUE(copied_devices);
+    ASSERT_EQ(copied_devices->size(), 1U);
+    EXPECT_EQ(copied_devices->front().counters.packets_out, 12U);
+    EXPECT_EQ(copied_devices->front().last_us, 300);
+  }
   auto database = Database::open(path_);
   ASSERT_TRUE(database);
   auto devices = database->load_devices();
