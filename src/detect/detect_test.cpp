@@ -338,5 +338,51 @@ TEST(Tracker, StaysBoundedAndMerges) {
   EXPECT_EQ(flows, 101U);
 }
 
+TEST(Tracker, MergingTakesAnotherWorkersTableWholeAndAddsUpSharedKeys) {
+  Tracker first;
+  Tracker second;
+  Tracker third;
+  // 200 conversations of the first worker, 300 of the second, one key in both (port 80 from
+  // 10.2.0.0) and one in the third, which is merged after the second's table was taken.
+  for (int index = 0; index < 200; ++index) {
+    const std::string from = "10.2.0." + std::to_string(index);
+    first.on_flow_end(make_flow(from.c_str(), "10.0.0.1", 80, index), false);
+  }
+  for (int index = 0; index < 300; ++index) {
+    const std::string from =
+        "10.3." + std::to_string(index / 250) + "." + std::to_string(index % 250);
+    second.on_flow_end(make_flow(from.c_str(), "10.0.0.2", 443, 1000 + index), false);
+  }
+  second.on_flow_end(make_flow("10.2.0.0", "10.0.0.1", 80, 5000), false);
+  third.on_flow_end(make_flow("10.3.0.7", "10.0.0.2", 443, 6000), false);
+  Tracker merged;
+  merged.merge_from(first);
+  merged.merge_from(second);
+  merged.merge_from(third);
+  EXPECT_EQ(merged.conversations().size(), 500U);
+  std::map<std::string, std::uint64_t> flows;
+  std::uint64_t total = 0;
+  for (const auto& [key, c] : merged.conversations()) {
+    flows[key.initiator.to_string() + ">" + std::to_string(key.port)] += c.flows;
+    total += c.flows;
+  }
+  EXPECT_EQ(flows.size(), 500U);  // each key once
+  EXPECT_EQ(total, 502U);
+  EXPECT_EQ(flows["10.2.0.0>80"], 2U);
+  EXPECT_EQ(flows["10.3.0.7>443"], 2U);
+  // A flow that ends after the merge counts into the same conversation, wherever it was.
+  merged.on_flow_end(make_flow("10.3.0.9", "10.0.0.2", 443, 7000), false);
+  std::uint64_t after = 0;
+  std::size_t seen = 0;
+  for (const auto& [key, c] : merged.conversations()) {
+    ++seen;
+    if (key.initiator.to_string() == "10.3.0.9") {
+      after = c.flows;
+    }
+  }
+  EXPECT_EQ(seen, 500U);
+  EXPECT_EQ(after, 2U);
+}
+
 }  // namespace
 }  // namespace warden::detect

@@ -154,6 +154,9 @@ void Tracker::flush() {
 }
 
 void Tracker::count_flow_end(const FlowEnd& end) {
+  if (!absorbed_.empty()) {
+    fold_absorbed();
+  }
   auto found = conversations_.find(end.key);
   if (found == conversations_.end()) {
     if (conversations_.size() >= limits_.max_conversations) {
@@ -289,37 +292,87 @@ void Tracker::count_dns_query(const IpAddress& client, std::string_view name, st
   }
 }
 
+namespace {
+/// Adds `theirs` (the same key, from another worker) into `mine`.
+void add_conversation(Conversation& mine, const Conversation& theirs, std::size_t max_starts) {
+  mine.first_us = std::min(mine.first_us, theirs.first_us);
+  mine.last_us = std::max(mine.last_us, theirs.last_us);
+  mine.app = mine.app != 0 ? mine.app : theirs.app;
+  mine.flows += theirs.flows;
+  mine.answered += theirs.answered;
+  mine.packets_out += theirs.packets_out;
+  mine.packets_in += theirs.packets_in;
+  mine.bytes_out += theirs.bytes_out;
+  mine.bytes_in += theirs.bytes_in;
+  mine.mirai_seq += theirs.mirai_seq;
+  for (const std::int64_t start : theirs.starts) {
+    if (mine.starts.size() < max_starts) {
+      mine.starts.push_back(start);
+    }
+  }
+}
+}  // namespace
+
+Conversation* Tracker::find_conversation(const ConversationKey& key) {
+  if (const auto found = conversations_.find(key); found != conversations_.end()) {
+    return &found->second;
+  }
+  for (ConversationMap& table : absorbed_) {
+    if (const auto found = table.find(key); found != table.end()) {
+      return &found->second;
+    }
+  }
+  return nullptr;
+}
+
+void Tracker::fold_absorbed() {
+  std::vector<ConversationMap> taken = std::move(absorbed_);
+  absorbed_.clear();
+  for (ConversationMap& table : taken) {
+    for (auto& [key, theirs] : table) {
+      auto [mine, inserted] = conversations_.try_emplace(key, std::move(theirs));
+      if (!inserted) {
+        add_conversation(mine->second, theirs, limits_.max_starts);
+      }
+    }
+  }
+}
+
 void Tracker::merge_from(Tracker& other) {
   flush();
   other.flush();
-  if (conversations_.empty() && logins_.empty() && dns_.empty()) {
+  if (conversations_.empty() && absorbed_.empty() && logins_.empty() && dns_.empty()) {
     // The first (or only) worker: take its state instead of copying it.
     conversations_ = std::move(other.conversations_);
+    absorbed_ = std::move(other.absorbed_);
     logins_ = std::move(other.logins_);
     dns_ = std::move(other.dns_);
     stats_ = other.stats_;
+    other.conversations_.clear();
+    other.absorbed_.clear();
+    other.logins_.clear();
+    other.dns_.clear();
     return;
   }
-  for (auto& [key, theirs] : other.conversations_) {
-    auto [mine, inserted] = conversations_.try_emplace(key, theirs);
-    if (inserted) {
-      continue;
-    }
-    Conversation& c = mine->second;
-    c.first_us = std::min(c.first_us, theirs.first_us);
-    c.last_us = std::max(c.last_us, theirs.last_us);
-    c.app = c.app != 0 ? c.app : theirs.app;
-    c.flows += theirs.flows;
-    c.answered += theirs.answered;
-    c.packets_out += theirs.packets_out;
-    c.packets_in += theirs.packets_in;
-    c.bytes_out += theirs.bytes_out;
-    c.bytes_in += theirs.bytes_in;
-    c.mirai_seq += theirs.mirai_seq;
-    for (const std::int64_t start : theirs.starts) {
-      if (c.starts.size() < limits_.max_starts) {
-        c.starts.push_back(start);
+  std::vector<ConversationMap> theirs_tables;
+  theirs_tables.push_back(std::move(other.conversations_));
+  other.conversations_.clear();
+  for (ConversationMap& table : other.absorbed_) {
+    theirs_tables.push_back(std::move(table));
+  }
+  other.absorbed_.clear();
+  for (ConversationMap& table : theirs_tables) {
+    // A key this tracker has adds up here and leaves their table; the rest stays where it is.
+    for (auto at = table.begin(); at != table.end();) {
+      if (Conversation* mine = find_conversation(at->first)) {
+        add_conversation(*mine, at->second, limits_.max_starts);
+        table.erase(at++);
+      } else {
+        ++at;
       }
+    }
+    if (!table.empty()) {
+      absorbed_.push_back(std::move(table));
     }
   }
   for (auto& [key, theirs] : other.logins_) {
