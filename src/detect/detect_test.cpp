@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -336,6 +337,98 @@ TEST(Tracker, StaysBoundedAndMerges) {
     flows += c.flows;
   }
   EXPECT_EQ(flows, 101U);
+}
+
+TEST(Tracker, ProbeTargetsAreTheSameWhateverTheSplitAndOrder) {
+  TrackerLimits limits;
+  limits.max_probe_targets = 64;
+  // 300 ARP requests for 300 addresses from one sender, seen by one tracker in order, and split
+  // between two trackers (odd and even addresses) in reverse order: the 64 kept are the same.
+  Tracker one(limits);
+  Tracker odd(limits);
+  Tracker even(limits);
+  for (int index = 0; index < 300; ++index) {
+    const std::string target =
+        "10.5." + std::to_string(index / 200) + "." + std::to_string(index % 200 + 1);
+    one.on_probe(ProbeKind::Arp, ip("10.5.9.9"), ip(target.c_str()), index);
+    one.on_probe(ProbeKind::Arp, ip("10.5.9.9"), ip(target.c_str()), index);  // asked twice
+  }
+  for (int index = 299; index >= 0; --index) {
+    const std::string target =
+        "10.5." + std::to_string(index / 200) + "." + std::to_string(index % 200 + 1);
+    (index % 2 == 0 ? even : odd)
+        .on_probe(ProbeKind::Arp, ip("10.5.9.9"), ip(target.c_str()), index);
+  }
+  // Probes (0.0.0.0) and announcements (its own address) are not looking for anyone.
+  one.on_probe(ProbeKind::Arp, ip("0.0.0.0"), ip("10.5.0.7"), 1);
+  one.on_probe(ProbeKind::Arp, ip("10.5.0.7"), ip("10.5.0.7"), 1);
+  Tracker merged(limits);
+  merged.merge_from(odd);
+  merged.merge_from(even);
+  ASSERT_EQ(one.probes().size(), 1U);
+  ASSERT_EQ(merged.probes().size(), 1U);
+  const ProbeActivity& a = one.probes().begin()->second;
+  const ProbeActivity& b = merged.probes().begin()->second;
+  EXPECT_EQ(a.targets.size(), 64U);
+  EXPECT_TRUE(a.capped);
+  EXPECT_TRUE(b.capped);
+  EXPECT_EQ(a.targets, b.targets);
+  EXPECT_EQ(a.probes, 600U);
+  EXPECT_EQ(b.probes, 300U);
+  EXPECT_EQ(a.first_us, 0);
+  EXPECT_EQ(b.last_us, 299);
+  EXPECT_TRUE(std::is_sorted(a.targets.begin(), a.targets.end()));
+}
+
+TEST(Detector, ArpSweepCountsAddressesNobodyHolds) {
+  // 10.6.0.1, a router, asks for its 30 clients, which answer (they are devices); 10.6.0.40 asks
+  // for 40 addresses, 35 of them held by nobody.
+  std::vector<inventory::Device> devices;
+  for (int index = 0; index < 30; ++index) {
+    const std::string suffix = std::to_string(100 + index);
+    devices.push_back(
+        device("00:16:3e:00:01:" + std::to_string(10 + index), "10.6.0." + suffix, ""));
+  }
+  Tracker tracker;
+  for (int index = 0; index < 30; ++index) {
+    const std::string target = "10.6.0." + std::to_string(100 + index);
+    tracker.on_probe(ProbeKind::Arp, ip("10.6.0.1"), ip(target.c_str()), 1000 + index);
+  }
+  for (int index = 0; index < 40; ++index) {
+    const std::string target = "10.6.0." + std::to_string(index < 5 ? 100 + index : 200 + index);
+    tracker.on_probe(ProbeKind::Arp, ip("10.6.0.40"), ip(target.c_str()), 2000 + index);
+  }
+  DetectContext context;
+  context.devices = &devices;
+  const auto alerts = evaluate(tracker, context);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].rule_id, "WARDEN-DET-ARP-SWEEP");
+  EXPECT_EQ(alerts[0].source_ip, "10.6.0.40");
+  EXPECT_EQ(alerts[0].evidence["unanswered"], 35);
+  EXPECT_EQ(alerts[0].evidence["addresses"], 40);
+  EXPECT_EQ(alerts[0].first_us, 2000);
+  EXPECT_EQ(alerts[0].last_us, 2039);
+  EXPECT_THAT(alerts[0].techniques, ::testing::Contains("T1018"));
+}
+
+TEST(Detector, PingSweepFromEchoRequestsToTwentyHosts) {
+  Tracker tracker;
+  for (int index = 0; index < 20; ++index) {
+    const std::string target = "10.7.2." + std::to_string(index + 1);
+    tracker.on_probe(ProbeKind::Echo, ip("10.7.0.9"), ip(target.c_str()), index);
+  }
+  for (int index = 0; index < 19; ++index) {  // one short of the threshold
+    const std::string target = "fd00::" + std::to_string(index + 1);
+    tracker.on_probe(ProbeKind::Echo, ip("fd00::99"), ip(target.c_str()), index);
+  }
+  DetectContext context;
+  const auto alerts = evaluate(tracker, context);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].rule_id, "WARDEN-DET-PING-SWEEP");
+  EXPECT_EQ(alerts[0].id, "WARDEN-DET-PING-SWEEP:10.7.0.9");
+  EXPECT_EQ(alerts[0].transport, "icmp");
+  EXPECT_EQ(alerts[0].evidence["hosts"], 20);
+  EXPECT_EQ(alerts[0].count, 20U);
 }
 
 TEST(Tracker, MergingTakesAnotherWorkersTableWholeAndAddsUpSharedKeys) {

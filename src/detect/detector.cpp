@@ -15,12 +15,14 @@
 namespace warden::detect {
 namespace {
 
-constexpr std::array<RuleInfo, 16> kRules = {{
+constexpr std::array<RuleInfo, 18> kRules = {{
     {"WARDEN-DET-NEW-DEVICE", "New device", "low", "T1200"},
     {"WARDEN-DET-ROGUE-DEVICE", "Device not approved", "medium", "T1200"},
     {"WARDEN-DET-MIRAI-SCAN", "Mirai-style telnet scanning", "critical", "T1046,T1110.001"},
     {"WARDEN-DET-PORT-SCAN", "Port scan", "high", "T1046"},
     {"WARDEN-DET-HOST-SWEEP", "Host sweep", "medium", "T1018,T1046,T0846"},
+    {"WARDEN-DET-PING-SWEEP", "Ping sweep", "medium", "T1018,T0846"},
+    {"WARDEN-DET-ARP-SWEEP", "ARP sweep", "medium", "T1018,T0846"},
     {"WARDEN-DET-BRUTE-FORCE", "Brute-force login", "high", "T1110.001"},
     {"WARDEN-DET-BEACON", "Periodic beaconing to an internet host", "high", "T1071,T1029"},
     {"WARDEN-DET-UNEXPECTED-PORT", "Internet connection on an unexpected port", "medium", "T1571"},
@@ -205,6 +207,43 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
         alert.destination_port = port;
         alert.evidence = {{"hosts", hosts}, {"port", port}};
       }
+    }
+  }
+}
+
+/// Host discovery without connections: pings to many hosts, or ARP requests for many addresses
+/// that no device answered (a router asks for its clients, which answer; a sweep asks for
+/// addresses nobody holds).
+void probe_sweeps(const Tracker& tracker, const DetectConfig& config, Builder& build) {
+  for (const auto& [key, activity] : tracker.probes()) {
+    std::size_t unknown = 0;  // targets no device of this run holds
+    for (const auto& [hash, target] : activity.targets) {
+      unknown += build.index().find(target) == nullptr ? 1U : 0U;
+    }
+    const std::size_t hosts = activity.targets.size();
+    const std::string who = label(key.source, build.index());
+    const std::string at_least = activity.capped ? "at least " : "";
+    if (key.kind == ProbeKind::Echo && hosts >= config.sweep_hosts) {
+      Alert& alert = build.add("WARDEN-DET-PING-SWEEP", key.source.to_string(), key.source,
+                               activity.first_us, activity.last_us, activity.probes,
+                               fmt::format("{} pinged {}{} hosts ({} of them known devices)", who,
+                                           at_least, hosts, hosts - unknown));
+      alert.transport = key.source.is_v4() ? "icmp" : "ipv6-icmp";
+      alert.evidence = {{"hosts", hosts},
+                        {"hosts_capped", activity.capped},
+                        {"echo_requests", activity.probes},
+                        {"known_devices", hosts - unknown}};
+    } else if (key.kind == ProbeKind::Arp && unknown >= config.sweep_hosts) {
+      Alert& alert = build.add(
+          "WARDEN-DET-ARP-SWEEP", key.source.to_string(), key.source, activity.first_us,
+          activity.last_us, activity.probes,
+          fmt::format("{} asked ARP for {}{} addresses, {} of them held by no device seen", who,
+                      at_least, hosts, unknown));
+      // ARP is no transport (ECS network.transport); the rule id and evidence say it.
+      alert.evidence = {{"addresses", hosts},
+                        {"addresses_capped", activity.capped},
+                        {"unanswered", unknown},
+                        {"arp_requests", activity.probes}};
     }
   }
 }
@@ -654,6 +693,7 @@ constexpr std::array<Detection, 7> kDetections = {
     },
     [](const Tracker& tracker, const DetectContext&, const DetectConfig& config, Builder& build) {
       scans(tracker, config, build);
+      probe_sweeps(tracker, config, build);
     },
     [](const Tracker& tracker, const DetectContext&, const DetectConfig& config, Builder& build) {
       brute_force(tracker, config, build);
@@ -695,10 +735,10 @@ std::vector<Alert> put_together(std::vector<std::vector<Alert>>& found) {
 }  // namespace
 
 SharedEvaluation::SharedEvaluation(const Tracker& tracker, const DetectContext& context,
-                                   const DetectConfig& config)
+                                   DetectConfig config)
     : tracker_(tracker),
       context_(context),
-      config_(config),
+      config_(std::move(config)),
       index_(context.devices),
       found_(kDetections.size()) {
   // Counts what the tracker still holds in its batches now, on this thread: the detections

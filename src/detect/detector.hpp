@@ -69,8 +69,7 @@ std::vector<Alert> evaluate(const Tracker& tracker, const DetectContext& context
 /// (`config` is copied).
 class SharedEvaluation {
  public:
-  SharedEvaluation(const Tracker& tracker, const DetectContext& context,
-                   const DetectConfig& config = {});
+  SharedEvaluation(const Tracker& tracker, const DetectContext& context, DetectConfig config = {});
 
   /// Runs detections until none is left to claim, then waits until those other threads claimed
   /// are done too.

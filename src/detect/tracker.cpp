@@ -234,6 +234,48 @@ void Tracker::on_dns_query(const IpAddress& client, std::string_view name, std::
   }
 }
 
+void Tracker::on_probe(ProbeKind kind, const IpAddress& source, const IpAddress& target,
+                       std::int64_t ts_us) {
+  if (!source.is_assignable() || !target.is_set() || target == source) {
+    return;  // ARP probes (0.0.0.0) and announcements (their own address)
+  }
+  auto found = probes_.find(ProbeKey{source, kind});
+  if (found == probes_.end()) {
+    if (probes_.size() >= limits_.max_probe_sources) {
+      ++stats_.probe_sources_dropped;
+      return;
+    }
+    found = probes_.emplace(ProbeKey{source, kind}, ProbeActivity{}).first;
+    found->second.first_us = ts_us;
+  }
+  ProbeActivity& activity = found->second;
+  activity.first_us = std::min(activity.first_us, ts_us);
+  activity.last_us = std::max(activity.last_us, ts_us);
+  ++activity.probes;
+  add_probe_target(activity, std::hash<IpAddress>{}(target), target);
+}
+
+void Tracker::add_probe_target(ProbeActivity& activity, std::uint64_t hash,
+                               const IpAddress& target) const {
+  auto& targets = activity.targets;
+  auto at =
+      std::lower_bound(targets.begin(), targets.end(), hash,
+                       [](const auto& entry, std::uint64_t value) { return entry.first < value; });
+  for (auto same = at; same != targets.end() && same->first == hash; ++same) {
+    if (same->second == target) {
+      return;
+    }
+  }
+  if (targets.size() >= limits_.max_probe_targets) {
+    activity.capped = true;
+    if (at == targets.end()) {
+      return;  // a larger hash than every kept one
+    }
+    targets.pop_back();
+  }
+  targets.insert(at, {hash, target});
+}
+
 void Tracker::count_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us) {
   auto found = dns_.find(client);
   if (found == dns_.end()) {
@@ -341,17 +383,20 @@ void Tracker::fold_absorbed() {
 void Tracker::merge_from(Tracker& other) {
   flush();
   other.flush();
-  if (conversations_.empty() && absorbed_.empty() && logins_.empty() && dns_.empty()) {
+  if (conversations_.empty() && absorbed_.empty() && logins_.empty() && dns_.empty() &&
+      probes_.empty()) {
     // The first (or only) worker: take its state instead of copying it.
     conversations_ = std::move(other.conversations_);
     absorbed_ = std::move(other.absorbed_);
     logins_ = std::move(other.logins_);
     dns_ = std::move(other.dns_);
+    probes_ = std::move(other.probes_);
     stats_ = other.stats_;
     other.conversations_.clear();
     other.absorbed_.clear();
     other.logins_.clear();
     other.dns_.clear();
+    other.probes_.clear();
     return;
   }
   std::vector<ConversationMap> theirs_tables;
@@ -373,6 +418,19 @@ void Tracker::merge_from(Tracker& other) {
     }
     if (!table.empty()) {
       absorbed_.push_back(std::move(table));
+    }
+  }
+  for (auto& [key, theirs] : other.probes_) {
+    auto [mine, inserted] = probes_.try_emplace(key, theirs);
+    if (!inserted) {
+      ProbeActivity& p = mine->second;
+      p.first_us = std::min(p.first_us, theirs.first_us);
+      p.last_us = std::max(p.last_us, theirs.last_us);
+      p.probes += theirs.probes;
+      p.capped = p.capped || theirs.capped;
+      for (const auto& [hash, target] : theirs.targets) {
+        add_probe_target(p, hash, target);
+      }
     }
   }
   for (auto& [key, theirs] : other.logins_) {
@@ -428,6 +486,7 @@ void Tracker::merge_from(Tracker& other) {
   stats_.conversations_dropped += other.stats_.conversations_dropped;
   stats_.sources_dropped += other.stats_.sources_dropped;  // DNS clients
   stats_.logins_dropped += other.stats_.logins_dropped;
+  stats_.probe_sources_dropped += other.stats_.probe_sources_dropped;
 }
 
 }  // namespace warden::detect

@@ -21,6 +21,8 @@ namespace warden::detect {
 struct TrackerLimits {
   std::size_t max_conversations = 65536;  ///< (initiator, responder, transport, port) records
   std::size_t max_sources = 16384;        ///< DNS clients
+  std::size_t max_probe_sources = 4096;   ///< (source, ICMP echo or ARP) records
+  std::size_t max_probe_targets = 256;    ///< distinct targets kept per probing source
   std::size_t max_set = 512;              ///< distinct targets remembered per source and kind
   std::size_t max_logins = 16384;         ///< (client, server, protocol) login records
   std::size_t max_starts = 32;            ///< connection start times kept per conversation
@@ -31,6 +33,7 @@ struct TrackerStats {
   std::uint64_t conversations_dropped = 0;
   std::uint64_t sources_dropped = 0;
   std::uint64_t logins_dropped = 0;
+  std::uint64_t probe_sources_dropped = 0;
 };
 
 /// All flows between an initiator and a responder on one port, aggregated.
@@ -90,6 +93,32 @@ struct DnsActivity {
   static constexpr std::uint32_t kNoDomain = 0xFFFFFFFFU;
   absl::flat_hash_map<std::string, Seen> names;  ///< distinct names (bounded), for threat intel
 };
+
+/// How a source looked for hosts: ICMP or ICMPv6 echo requests (ping), or ARP requests.
+enum class ProbeKind : std::uint8_t { Echo = 0, Arp = 1 };
+
+/// The hosts one source looked for with one kind of probe. Bounded: of the distinct targets, the
+/// `max_probe_targets` of smallest hash are kept, so the set is the same whichever worker saw
+/// which probe, and in whatever order.
+struct ProbeActivity {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t probes = 0;
+  /// (std::hash of the target, target), sorted by hash, at most `max_probe_targets`.
+  std::vector<std::pair<std::uint64_t, IpAddress>> targets;
+  bool capped = false;  ///< distinct targets were left out for the bound
+};
+struct ProbeKey {
+  IpAddress source;
+  ProbeKind kind = ProbeKind::Echo;
+  friend bool operator==(const ProbeKey&, const ProbeKey&) = default;
+};
+struct ProbeKeyHash {
+  std::size_t operator()(const ProbeKey& key) const noexcept {
+    return std::hash<IpAddress>{}(key.source) ^ static_cast<std::size_t>(key.kind);
+  }
+};
+using ProbeMap = absl::flat_hash_map<ProbeKey, ProbeActivity, ProbeKeyHash>;
 
 /// Key of a conversation: (initiator, responder, transport, responder port).
 struct ConversationKey {
@@ -211,6 +240,11 @@ class Tracker {
   /// name's slot among its names are each a likely cache miss, asked for ahead of the counting.
   void on_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us);
 
+  /// An ICMP/ICMPv6 echo request or an ARP request from `source` for `target`: host discovery,
+  /// which makes no conversation a scan rule could read (ARP has no IP flow; a ping is one).
+  void on_probe(ProbeKind kind, const IpAddress& source, const IpAddress& target,
+                std::int64_t ts_us);
+
   /// Adds `other`'s state (another worker's). Conversations this tracker also has add up here;
   /// the rest of `other`'s conversation table is moved here whole, not copied
   /// (with two workers sharded by address pair none are shared: copying 25,000 of them into a
@@ -222,6 +256,7 @@ class Tracker {
     return {conversations_, absorbed_};
   }
   [[nodiscard]] const LoginMap& logins() const { return logins_; }
+  [[nodiscard]] const ProbeMap& probes() const { return probes_; }
   [[nodiscard]] const DnsMap& dns() const {
     flush_pending();
     return dns_;
@@ -244,6 +279,9 @@ class Tracker {
   void fold_absorbed();
   LoginMap logins_;
   DnsMap dns_;
+  ProbeMap probes_;
+  /// Adds `target` to `activity`'s bounded set (the smallest hashes stay).
+  void add_probe_target(ProbeActivity& activity, std::uint64_t hash, const IpAddress& target) const;
 
   /// What on_flow_end() needs of a flow, kept until its batch is counted (the flow's slot is
   /// reused at once).

