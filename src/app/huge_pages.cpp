@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <new>
+#include <string_view>
 
 namespace {
 
@@ -36,7 +38,7 @@ class HugePageAllocator final : public SysAllocator {
       return fallback_->Alloc(size, actual_size, alignment);
     }
     const std::uintptr_t start = (next_ + alignment - 1) & ~(std::uintptr_t{alignment} - 1);
-    if (start < next_ || size > end_ - start) {
+    if (start < next_ || start > end_ || size > end_ - start) {
       return fallback_->Alloc(size, actual_size, alignment);
     }
     const std::uintptr_t stop = start + size;
@@ -69,35 +71,45 @@ class HugePageAllocator final : public SysAllocator {
   std::uintptr_t end_;
 };
 
-/// Installs the allocator before main(): tcmalloc's own system allocator serves what the loader
-/// and static initializers took, and stays the fallback. Does nothing where the kernel refuses the
-/// reservation or the advice (no transparent huge pages): tcmalloc then works as it always did.
-__attribute__((constructor)) void use_huge_pages() {
-  // Before main(): one thread. The variable turns this off, to measure what it changes.
-  if (std::getenv("WARDEN_NO_HUGE_PAGES") != nullptr) {  // NOLINT(concurrency-mt-unsafe)
-    return;
+/// Whether WARDEN_NO_HUGE_PAGES asks for tcmalloc's own allocator ("1", "yes", ...; not "0").
+bool turned_off() {
+  // Read once, by tcmalloc's first heap growth, before any thread of Warden's exists.
+  const char* value = std::getenv("WARDEN_NO_HUGE_PAGES");  // NOLINT(concurrency-mt-unsafe)
+  if (value == nullptr) {
+    return false;
   }
-  MallocExtension* extension = MallocExtension::instance();
-  std::free(std::malloc(1));  // tcmalloc sets its default system allocator on its first growth
-  SysAllocator* fallback = extension->GetSystemAllocator();
-  if (fallback == nullptr) {
-    return;
+  const std::string_view text(value);
+  return !text.empty() && text != "0";
+}
+
+/// The region's allocator, or `fallback` where the kernel refuses the reservation or the advice
+/// (no transparent huge pages): tcmalloc then works as it always did. Allocates nothing: it runs
+/// inside tcmalloc's first heap growth.
+SysAllocator* make_allocator(SysAllocator* fallback) {
+  if (fallback == nullptr || turned_off()) {
+    return fallback;
   }
   void* reserved = mmap(nullptr, kReservation + kHugePage, PROT_NONE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (reserved == MAP_FAILED) {
-    return;
+    return fallback;
+  }
+  if (madvise(reserved, kReservation + kHugePage, MADV_HUGEPAGE) != 0) {
+    munmap(reserved, kReservation + kHugePage);
+    return fallback;
   }
   const auto raw = reinterpret_cast<std::uintptr_t>(reserved);  // NOLINT(*-reinterpret-cast)
   const std::uintptr_t base = (raw + kHugePage - 1) & ~(kHugePage - 1);
-  if (madvise(reserved, kReservation + kHugePage, MADV_HUGEPAGE) != 0) {
-    munmap(reserved, kReservation + kHugePage);
-    return;
-  }
-  // Never freed: tcmalloc keeps using it until the process ends. A static object would be
-  // destroyed at exit while tcmalloc may still call it.
-  static auto* allocator = new HugePageAllocator(fallback, base);
-  extension->SetSystemAllocator(allocator);
+  // In static storage, never destroyed: tcmalloc may call it until the very end of the process.
+  alignas(HugePageAllocator) static unsigned char storage[sizeof(HugePageAllocator)];  // NOLINT
+  return new (storage) HugePageAllocator(fallback, base);
 }
 
 }  // namespace
+
+/// gperftools' hook for a program's own system allocator: tcmalloc calls it once, at its first
+/// heap growth (before main(), under its lock), with its default allocator, and uses what it
+/// returns. A weak symbol in libtcmalloc; this definition replaces it.
+SysAllocator* tc_get_sysalloc_override(SysAllocator* def) {
+  return make_allocator(def);
+}
