@@ -411,6 +411,30 @@ TEST(Detector, ArpSweepCountsAddressesNobodyHolds) {
   EXPECT_THAT(alerts[0].techniques, ::testing::Contains("T1018"));
 }
 
+TEST(Detector, SweepRulesLeaveRoutersArpAndDhcpServersPingsAlone) {
+  // A router ARPs for the empty addresses a sweep routed through it reaches; a DHCP server pings
+  // addresses before leasing them. Neither is the scanner.
+  std::vector<inventory::Device> devices = {device("00:1b:21:00:00:01", "10.8.0.1", ""),
+                                            device("00:1b:21:00:00:02", "10.8.0.2", "")};
+  devices[0].is_router = true;
+  devices[1].attributes.push_back({proto::Attr::Service, "udp/67 dhcp", "traffic", 0, 0, 1, 0});
+  Tracker tracker;
+  for (int index = 0; index < 40; ++index) {
+    const std::string target = "10.8.1." + std::to_string(index + 1);
+    tracker.on_probe(ProbeKind::Arp, ip("10.8.0.1"), ip(target.c_str()), index);
+    tracker.on_probe(ProbeKind::Echo, ip("10.8.0.2"), ip(target.c_str()), index);
+  }
+  DetectContext context;
+  context.devices = &devices;
+  EXPECT_TRUE(evaluate(tracker, context).empty());
+  // The same probes from an ordinary host are sweeps.
+  devices[0].is_router = false;
+  devices[1].attributes.pop_back();
+  const auto rules = by_rule(evaluate(tracker, context));
+  EXPECT_TRUE(rules.contains("WARDEN-DET-ARP-SWEEP"));
+  EXPECT_TRUE(rules.contains("WARDEN-DET-PING-SWEEP"));
+}
+
 TEST(Detector, PingSweepFromEchoRequestsToTwentyHosts) {
   Tracker tracker;
   for (int index = 0; index < 20; ++index) {
@@ -475,6 +499,26 @@ TEST(Tracker, MergingTakesAnotherWorkersTableWholeAndAddsUpSharedKeys) {
   }
   EXPECT_EQ(seen, 500U);
   EXPECT_EQ(after, 2U);
+}
+
+TEST(Tracker, ConversationsOfTakenTablesShowWhenItsOwnTableIsEmpty) {
+  // A tracker with only a login record merges a worker's conversations: its own table stays
+  // empty and the view starts with the taken one.
+  Tracker merged;
+  Tracker logins;
+  logins.on_login(ip("10.9.0.1"), ip("10.9.0.2"), "telnet user=root result=failure", 1);
+  merged.merge_from(logins);
+  Tracker worker;
+  worker.on_flow_end(make_flow("10.9.0.3", "10.9.0.4", 80, 5), false);
+  worker.on_flow_end(make_flow("10.9.0.5", "10.9.0.4", 80, 6), false);
+  merged.merge_from(worker);
+  const ConversationView view = merged.conversations();
+  EXPECT_EQ(view.size(), 2U);
+  EXPECT_EQ(std::distance(view.begin(), view.end()), 2);
+  Tracker empty;
+  const ConversationView none = empty.conversations();
+  EXPECT_TRUE(none.empty());
+  EXPECT_TRUE(none.begin() == none.end());
 }
 
 }  // namespace

@@ -211,16 +211,33 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
   }
 }
 
+/// Whether `device` serves DHCP (a service on udp/67).
+bool offers_dhcp(const inventory::Device& device) {
+  return std::any_of(device.attributes.begin(), device.attributes.end(),
+                     [](const inventory::AttributeValue& value) {
+                       return value.attr == proto::Attr::Service &&
+                              (value.value == "udp/67" || value.value.starts_with("udp/67 "));
+                     });
+}
+
 /// Host discovery without connections: pings to many hosts, or ARP requests for many addresses
 /// that no device answered (a router asks for its clients, which answer; a sweep asks for
 /// addresses nobody holds).
 void probe_sweeps(const Tracker& tracker, const DetectConfig& config, Builder& build) {
   for (const auto& [key, activity] : tracker.probes()) {
     std::size_t unknown = 0;  // targets no device of this run holds
-    for (const auto& [hash, target] : activity.targets) {
-      unknown += build.index().find(target) == nullptr ? 1U : 0U;
+    for (const std::uint64_t hash : activity.targets) {
+      unknown += build.index().holds_hash(hash) ? 0U : 1U;
     }
     const std::size_t hosts = activity.targets.size();
+    const inventory::Device* source = build.index().find(key.source);
+    // A router ARPs on behalf of the traffic it forwards: a sweep routed through it into an
+    // attached subnet makes it ask for every empty address, and the alert would name the router,
+    // not the scanner. A DHCP server pings each address before it leases it (dnsmasq, ISC dhcpd).
+    if (source != nullptr && ((key.kind == ProbeKind::Arp && source->is_router) ||
+                              (key.kind == ProbeKind::Echo && offers_dhcp(*source)))) {
+      continue;
+    }
     const std::string who = label(key.source, build.index());
     const std::string at_least = activity.capped ? "at least " : "";
     if (key.kind == ProbeKind::Echo && hosts >= config.sweep_hosts) {

@@ -22,6 +22,9 @@ DeviceIndex::DeviceIndex(const std::vector<inventory::Device>* devices) {
       }
     }
   }
+  for (const auto& [ip, device] : by_ip_) {
+    hashes_.insert(std::hash<IpAddress>{}(ip));
+  }
 }
 
 const inventory::Device* DeviceIndex::find(const IpAddress& ip) const {

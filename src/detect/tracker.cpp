@@ -252,28 +252,24 @@ void Tracker::on_probe(ProbeKind kind, const IpAddress& source, const IpAddress&
   activity.first_us = std::min(activity.first_us, ts_us);
   activity.last_us = std::max(activity.last_us, ts_us);
   ++activity.probes;
-  add_probe_target(activity, std::hash<IpAddress>{}(target), target);
+  add_probe_target(activity, std::hash<IpAddress>{}(target));
 }
 
-void Tracker::add_probe_target(ProbeActivity& activity, std::uint64_t hash,
-                               const IpAddress& target) const {
-  auto& targets = activity.targets;
-  auto at =
-      std::lower_bound(targets.begin(), targets.end(), hash,
-                       [](const auto& entry, std::uint64_t value) { return entry.first < value; });
-  for (auto same = at; same != targets.end() && same->first == hash; ++same) {
-    if (same->second == target) {
-      return;
-    }
+void Tracker::add_probe_target(ProbeActivity& activity, std::uint64_t hash) const {
+  std::vector<std::uint64_t>& targets = activity.targets;
+  const auto at = std::lower_bound(targets.begin(), targets.end(), hash);
+  if (at != targets.end() && *at == hash) {
+    return;  // asked for before
   }
+  const auto position = at - targets.begin();
   if (targets.size() >= limits_.max_probe_targets) {
     activity.capped = true;
     if (at == targets.end()) {
       return;  // a larger hash than every kept one
     }
-    targets.pop_back();
+    targets.pop_back();  // (`at` is not used past this: `position` is)
   }
-  targets.insert(at, {hash, target});
+  targets.insert(targets.begin() + position, hash);
 }
 
 void Tracker::count_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us) {
@@ -421,16 +417,22 @@ void Tracker::merge_from(Tracker& other) {
     }
   }
   for (auto& [key, theirs] : other.probes_) {
-    auto [mine, inserted] = probes_.try_emplace(key, theirs);
-    if (!inserted) {
-      ProbeActivity& p = mine->second;
-      p.first_us = std::min(p.first_us, theirs.first_us);
-      p.last_us = std::max(p.last_us, theirs.last_us);
-      p.probes += theirs.probes;
-      p.capped = p.capped || theirs.capped;
-      for (const auto& [hash, target] : theirs.targets) {
-        add_probe_target(p, hash, target);
+    auto mine = probes_.find(key);
+    if (mine == probes_.end()) {
+      if (probes_.size() >= limits_.max_probe_sources) {  // the merged state stays bounded too
+        ++stats_.probe_sources_dropped;
+        continue;
       }
+      probes_.emplace(key, std::move(theirs));
+      continue;
+    }
+    ProbeActivity& p = mine->second;
+    p.first_us = std::min(p.first_us, theirs.first_us);
+    p.last_us = std::max(p.last_us, theirs.last_us);
+    p.probes += theirs.probes;
+    p.capped = p.capped || theirs.capped;
+    for (const std::uint64_t hash : theirs.targets) {
+      add_probe_target(p, hash);
     }
   }
   for (auto& [key, theirs] : other.logins_) {

@@ -104,8 +104,9 @@ struct ProbeActivity {
   std::int64_t first_us = 0;
   std::int64_t last_us = 0;
   std::uint64_t probes = 0;
-  /// (std::hash of the target, target), sorted by hash, at most `max_probe_targets`.
-  std::vector<std::pair<std::uint64_t, IpAddress>> targets;
+  /// The targets' std::hash<IpAddress>, sorted, at most `max_probe_targets` (8 bytes each: a
+  /// worker's probe records stay within 8 MiB under a flood of probing sources).
+  std::vector<std::uint64_t> targets;
   bool capped = false;  ///< distinct targets were left out for the bound
 };
 struct ProbeKey {
@@ -280,8 +281,8 @@ class Tracker {
   LoginMap logins_;
   DnsMap dns_;
   ProbeMap probes_;
-  /// Adds `target` to `activity`'s bounded set (the smallest hashes stay).
-  void add_probe_target(ProbeActivity& activity, std::uint64_t hash, const IpAddress& target) const;
+  /// Adds a target's hash to `activity`'s bounded set (the smallest hashes stay).
+  void add_probe_target(ProbeActivity& activity, std::uint64_t hash) const;
 
   /// What on_flow_end() needs of a flow, kept until its batch is counted (the flow's slot is
   /// reused at once).

@@ -574,8 +574,9 @@ void Worker::handle_ip(const decode::Packet& packet) {
     }
   }
 
-  // Echo requests (ping, RFC 792 type 8; RFC 4443 type 128), first fragments only: host
-  // discovery. Multicast pings (ff02::1) ask everyone at once and are no sweep.
+  // Echo requests (ping, RFC 792 type 8; RFC 4443 type 128) that are not fragmented (a
+  // discovery ping never is; the decoder reads no ICMP header from a fragment): host discovery.
+  // Multicast pings (ff02::1) ask everyone at once and are no sweep.
   if (!packet.is_fragment && !packet.dst_ip.is_multicast() &&
       ((packet.ip_proto == decode::IpProto::Icmp && packet.icmp_type == kIcmpEchoRequest) ||
        (packet.ip_proto == decode::IpProto::Icmpv6 && packet.icmp_type == kIcmpv6EchoRequest))) {

@@ -114,6 +114,43 @@ TEST(Worker, ArpBindsTheSenderAddress) {
   EXPECT_TRUE(has(endpoints[0], proto::Attr::Ipv4, "192.168.1.1"));
 }
 
+TEST(Worker, EchoAndArpRequestsReachTheTrackerAsProbes) {
+  // Real frames: an ARP request of 192.168.1.1 (d8:58:d7:00:67:11) for 192.168.1.246, from
+  // slips/test8-malicious.pcap (frame 16); an ICMP echo request of 192.168.1.109 to 192.168.1.1,
+  // from slips/test12-icmp-portscan.pcap (frame 1).
+  const std::vector<std::uint8_t> arp_request = {
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xd8, 0x58, 0xd7, 0x00, 0x67, 0x11, 0x08, 0x06,
+      0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0xd8, 0x58, 0xd7, 0x00, 0x67, 0x11,
+      0xc0, 0xa8, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0xa8, 0x01, 0xf6};
+  const std::vector<std::uint8_t> echo_request = {
+      0x68, 0xff, 0x7b, 0xdc, 0xa2, 0x17, 0x50, 0xed, 0x3c, 0x39, 0xbc, 0xd9, 0x08, 0x00,
+      0x45, 0x00, 0x00, 0x1c, 0xa0, 0x01, 0x00, 0x00, 0x2d, 0x01, 0x6a, 0x21, 0xc0, 0xa8,
+      0x01, 0x6d, 0xc0, 0xa8, 0x01, 0x01, 0x08, 0x00, 0x62, 0x0f, 0x95, 0xf0, 0x00, 0x00};
+  // The same frames as a reply: ARP opcode 2, ICMP type 0. Not probes.
+  std::vector<std::uint8_t> arp_answer = arp_request;
+  arp_answer[21] = 2;
+  std::vector<std::uint8_t> echo_reply = echo_request;
+  echo_reply[34] = 0;
+  Worker worker(EngineConfig{});
+  worker.process(1, raw_of(arp_request, 10));
+  worker.process(1, raw_of(echo_request, 20));
+  worker.process(1, raw_of(arp_answer, 30));
+  worker.process(1, raw_of(echo_reply, 40));
+  const detect::ProbeMap& probes = worker.tracker().probes();
+  ASSERT_EQ(probes.size(), 2U);
+  const auto arp = probes.find({*IpAddress::parse("192.168.1.1"), detect::ProbeKind::Arp});
+  const auto echo = probes.find({*IpAddress::parse("192.168.1.109"), detect::ProbeKind::Echo});
+  ASSERT_NE(arp, probes.end());
+  ASSERT_NE(echo, probes.end());
+  EXPECT_EQ(arp->second.probes, 1U);
+  EXPECT_EQ(arp->second.targets,
+            std::vector<std::uint64_t>{std::hash<IpAddress>{}(*IpAddress::parse("192.168.1.246"))});
+  EXPECT_EQ(echo->second.probes, 1U);
+  EXPECT_EQ(echo->second.targets,
+            std::vector<std::uint64_t>{std::hash<IpAddress>{}(*IpAddress::parse("192.168.1.1"))});
+  EXPECT_EQ(echo->second.first_us, 20);
+}
+
 TEST(Worker, MemoryStaysBoundedUnderAFloodOfMacsAndFlows) {
   EngineConfig config;
   config.flows.max_flows = 2048;
