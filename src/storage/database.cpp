@@ -702,13 +702,6 @@ Expected<Database> Database::open(const std::string& path) {
   if (!journal) {
     return tl::unexpected(Error{path + ": " + journal.error().message});
   }
-  // The WAL file stays when the last connection closes (after its content is copied into the
-  // database), to be written over by the next run: deleting the 13 MB a benchmark run writes took
-  // 7 ms at every close here (ext4 freeing its blocks). The database file alone is complete once
-  // Warden has closed it.
-  // (A VFS without the control answers SQLITE_NOTFOUND: the WAL is then deleted as usual.)
-  int persist_wal = 1;
-  (void)sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
   if (auto migrated = database.migrate(); !migrated) {
     return tl::unexpected(Error{path + ": " + migrated.error().message});
   }
