@@ -2,8 +2,11 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <latch>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -410,14 +413,34 @@ std::vector<FileResult> Engine::run_files(
     return results;
   }
   SharedReader reader(files, threads, progress);
+  // Each thread builds its own worker: the tables' first pages are faulted in (and their memory
+  // placed) by the thread that uses them, both threads at once. The reading starts once every
+  // worker is built, and not at all if one could not be (its exception is rethrown here, as a
+  // worker built on this thread would have thrown): a thread missing from the ring of shared
+  // chunks would leave the others waiting for it.
+  std::latch built(threads);
+  std::atomic<bool> failed{false};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
   auto run_shard = [&](unsigned shard) {
-    // Each thread builds its own worker: the tables' first pages are faulted in (and their memory
-    // placed) by the thread that uses them, both threads at once.
-    file_workers_[first + shard] = std::make_unique<Worker>(config_);
+    try {
+      file_workers_[first + shard] = std::make_unique<Worker>(config_);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      failure = std::current_exception();
+      failed = true;
+    }
+    built.arrive_and_wait();
+    if (failed) {
+      return;
+    }
     reader.run(shard, *file_workers_[first + shard]);
     file_workers_[first + shard]->finish();
   };
   run_in_parallel(threads, run_shard);
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
   return reader.results();
 }
 
