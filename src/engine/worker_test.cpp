@@ -77,8 +77,8 @@ std::vector<std::uint8_t> arp_reply(const MacAddress& sha, std::uint32_t spa) {
   return frame;
 }
 
-const MacAddress kClient = *MacAddress::parse("b8:27:eb:00:00:10");
-const MacAddress kServer = *MacAddress::parse("44:19:b6:00:00:20");
+const MacAddress client_mac = *MacAddress::parse("b8:27:eb:00:00:10");
+const MacAddress server_mac = *MacAddress::parse("44:19:b6:00:00:20");
 
 bool has(const inventory::Endpoint& endpoint, proto::Attr attr, const std::string& value) {
   return std::any_of(endpoint.attributes.begin(), endpoint.attributes.end(),
@@ -87,16 +87,16 @@ bool has(const inventory::Endpoint& endpoint, proto::Attr attr, const std::strin
 
 TEST(Worker, RecordsServicesOfTheResponderOnly) {
   Worker worker(EngineConfig{});
-  worker.process(1,
-                 raw_of(tcp_frame(kClient, kServer, 0xC0A80110, 0xC0A80120, 40000, 22, 0x02), 1));
-  worker.process(1,
-                 raw_of(tcp_frame(kServer, kClient, 0xC0A80120, 0xC0A80110, 22, 40000, 0x12), 2));
+  worker.process(
+      1, raw_of(tcp_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, 40000, 22, 0x02), 1));
+  worker.process(
+      1, raw_of(tcp_frame(server_mac, client_mac, 0xC0A80120, 0xC0A80110, 22, 40000, 0x12), 2));
   worker.finish();
   const auto& endpoints = worker.endpoints().endpoints();
   const auto server = std::find_if(endpoints.begin(), endpoints.end(),
-                                   [](const auto& e) { return e.key.mac == kServer; });
+                                   [](const auto& e) { return e.key.mac == server_mac; });
   const auto client = std::find_if(endpoints.begin(), endpoints.end(),
-                                   [](const auto& e) { return e.key.mac == kClient; });
+                                   [](const auto& e) { return e.key.mac == client_mac; });
   ASSERT_NE(server, endpoints.end());
   ASSERT_NE(client, endpoints.end());
   EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/22 ssh"));
@@ -108,7 +108,7 @@ TEST(Worker, RecordsServicesOfTheResponderOnly) {
 
 TEST(Worker, ArpBindsTheSenderAddress) {
   Worker worker(EngineConfig{});
-  worker.process(1, raw_of(arp_reply(kServer, 0xC0A80101), 5));
+  worker.process(1, raw_of(arp_reply(server_mac, 0xC0A80101), 5));
   const auto& endpoints = worker.endpoints().endpoints();
   ASSERT_EQ(worker.endpoints().size(), 1U);
   EXPECT_TRUE(has(endpoints[0], proto::Attr::Ipv4, "192.168.1.1"));
@@ -157,11 +157,11 @@ TEST(Worker, MemoryStaysBoundedUnderAFloodOfMacsAndFlows) {
   config.inventory.max_endpoints = 4096;
   Worker worker(config);
   for (std::uint32_t frame_idx = 0; frame_idx < 300'000; ++frame_idx) {
-    MacAddress spoofed = kClient;
+    MacAddress spoofed = client_mac;
     spoofed.octets[3] = static_cast<std::uint8_t>(frame_idx >> 16);
     spoofed.octets[4] = static_cast<std::uint8_t>(frame_idx >> 8);
     spoofed.octets[5] = static_cast<std::uint8_t>(frame_idx);
-    worker.process(1, raw_of(tcp_frame(spoofed, kServer, 0x0A000000 + frame_idx, 0xC0A80120,
+    worker.process(1, raw_of(tcp_frame(spoofed, server_mac, 0x0A000000 + frame_idx, 0xC0A80120,
                                        static_cast<std::uint16_t>(frame_idx), 23, 0x02),
                              frame_idx));
     if (frame_idx % 4096 == 0) {
@@ -178,8 +178,8 @@ TEST(Worker, MemoryStaysBoundedUnderAFloodOfMacsAndFlows) {
 TEST(Engine, ThreadsProduceTheSameInventoryAsOneThread) {
   std::vector<std::vector<std::uint8_t>> frames;
   for (std::uint16_t port = 1000; port < 1400; ++port) {
-    frames.push_back(tcp_frame(kClient, kServer, 0xC0A80110, 0xC0A80120, port, 80, 0x02));
-    frames.push_back(tcp_frame(kServer, kClient, 0xC0A80120, 0xC0A80110, 80, port, 0x12));
+    frames.push_back(tcp_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, port, 80, 0x02));
+    frames.push_back(tcp_frame(server_mac, client_mac, 0xC0A80120, 0xC0A80110, 80, port, 0x12));
   }
   auto run = [&](unsigned threads) {
     EngineConfig config;
