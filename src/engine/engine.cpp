@@ -2,7 +2,6 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -419,8 +418,7 @@ std::vector<FileResult> Engine::run_files(
   // worker built on this thread would have thrown): a thread missing from the ring of shared
   // chunks would leave the others waiting for it.
   std::latch built(threads);
-  std::atomic<bool> failed{false};
-  std::exception_ptr failure;
+  std::exception_ptr failure;  // written under the mutex, read once all have met at the latch
   std::mutex failure_mutex;
   auto run_shard = [&](unsigned shard) {
     try {
@@ -428,10 +426,9 @@ std::vector<FileResult> Engine::run_files(
     } catch (...) {
       const std::lock_guard<std::mutex> lock(failure_mutex);
       failure = std::current_exception();
-      failed = true;
     }
     built.arrive_and_wait();
-    if (failed) {
+    if (failure) {
       return;
     }
     reader.run(shard, *file_workers_[first + shard]);
