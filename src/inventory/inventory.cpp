@@ -431,6 +431,16 @@ void EndpointTable::absorb(const EndpointKey& into, const Endpoint& source) {
   }
 }
 
+void EndpointTable::reserve_records(Endpoint& endpoint, std::size_t attributes,
+                                    std::size_t peers) const {
+  attributes = std::min<std::size_t>(attributes, config_.max_attributes_per_endpoint);
+  peers = std::min<std::size_t>(peers, config_.max_peers_per_endpoint);
+  endpoint.attributes.reserve(attributes);
+  endpoint.attribute_hashes.reserve(attributes);
+  endpoint.peers.reserve(peers);
+  endpoint.peer_hashes.reserve(peers);
+}
+
 void EndpointTable::absorb_into(Endpoint& target, const Endpoint& source, Endpoint* movable) {
   fold_scalars(target, source);
   // The source's values are stored (canonical) and hashed already, and mostly new to the

@@ -172,6 +172,9 @@ class EndpointTable {
   /// copying them one by one when the target has none yet and they fit its caps; otherwise as
   /// absorb(const Endpoint&). The source keeps its key, times and counters.
   void absorb(const EndpointKey& into, Endpoint&& source);
+  /// Makes room in `endpoint` for `attributes` and `peers` records in all (at most its caps), so
+  /// that the endpoints absorbed into it next append without regrowing its vectors.
+  void reserve_records(Endpoint& endpoint, std::size_t attributes, std::size_t peers) const;
 
   [[nodiscard]] const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   [[nodiscard]] const InventoryStats& stats() const { return stats_; }
