@@ -116,6 +116,39 @@ TEST(Detector, PortScanAndSweep) {
   EXPECT_FALSE(alerts.contains("WARDEN-DET-MIRAI-SCAN"));
 }
 
+TEST(Detector, UdpPortScanCountsSilentPortsOnly) {
+  constexpr std::uint8_t kUdp = 17;
+  Tracker tracker;
+  // nmap -sU: one datagram to each port, closed ports answer nothing over UDP.
+  for (std::uint16_t port = 1; port <= 25; ++port) {
+    tracker.on_flow_end(make_flow("10.0.0.5", "10.0.0.6", port, port, kUdp, 28, 0), false);
+  }
+  tracker.on_flow_end(make_flow("10.0.0.5", "10.0.0.6", 53, 100, kUdp, 40, 1), false);  // open
+  // Not scans: services that answer; replies to a client's ephemeral ports (SSDP answers);
+  // datagrams to broadcast and multicast addresses (discovery).
+  for (std::uint16_t port = 1; port <= 25; ++port) {
+    tracker.on_flow_end(make_flow("10.0.0.7", "10.0.0.8", port, port, kUdp, 40, 1), false);
+    tracker.on_flow_end(make_flow("10.0.0.9", "10.0.0.10", 40000 + port, port, kUdp, 300, 0),
+                        false);
+    tracker.on_flow_end(make_flow("10.0.0.11", "255.255.255.255", port, port, kUdp, 40, 0), false);
+    tracker.on_flow_end(make_flow("10.0.0.12", "239.255.255.250", port, port, kUdp, 40, 0), false);
+  }
+  const auto alerts = evaluate(tracker, {});
+  const auto rules = by_rule(alerts);
+  ASSERT_TRUE(rules.contains("WARDEN-DET-UDP-PORT-SCAN"));
+  const Alert& alert = rules.at("WARDEN-DET-UDP-PORT-SCAN");
+  EXPECT_EQ(alert.source_ip, "10.0.0.5");
+  EXPECT_EQ(alert.destination_ip, "10.0.0.6");
+  EXPECT_EQ(alert.transport, "udp");
+  EXPECT_EQ(alert.count, 25U);
+  EXPECT_EQ(alert.severity, "high");
+  EXPECT_EQ(alert.techniques, std::vector<std::string>{"T1046"});
+  EXPECT_EQ(std::count_if(alerts.begin(), alerts.end(),
+                          [](const Alert& a) { return a.rule_id == "WARDEN-DET-UDP-PORT-SCAN"; }),
+            1);
+  EXPECT_FALSE(rules.contains("WARDEN-DET-PORT-SCAN"));  // TCP's rule counts TCP only
+}
+
 TEST(Detector, BruteForceFromLoginFailures) {
   Tracker tracker;
   for (int attempt = 0; attempt < 6; ++attempt) {

@@ -15,11 +15,12 @@
 namespace warden::detect {
 namespace {
 
-constexpr std::array<RuleInfo, 18> kRules = {{
+constexpr std::array<RuleInfo, 19> kRules = {{
     {"WARDEN-DET-NEW-DEVICE", "New device", "low", "T1200"},
     {"WARDEN-DET-ROGUE-DEVICE", "Device not approved", "medium", "T1200"},
     {"WARDEN-DET-MIRAI-SCAN", "Mirai-style telnet scanning", "critical", "T1046,T1110.001"},
     {"WARDEN-DET-PORT-SCAN", "Port scan", "high", "T1046"},
+    {"WARDEN-DET-UDP-PORT-SCAN", "UDP port scan", "high", "T1046"},
     {"WARDEN-DET-HOST-SWEEP", "Host sweep", "medium", "T1018,T1046,T0846"},
     {"WARDEN-DET-PING-SWEEP", "Ping sweep", "medium", "T1018,T0846"},
     {"WARDEN-DET-ARP-SWEEP", "ARP sweep", "medium", "T1018,T0846"},
@@ -145,12 +146,36 @@ struct SourceActivity {
   std::set<IpAddress> telnet_targets;
   std::map<IpAddress, std::size_t> ports_by_host;
   std::map<std::uint16_t, std::size_t> hosts_by_port;
+  // UDP: the ports of each host that never answered (kept apart, with their own times).
+  std::int64_t udp_first_us = 0;
+  std::int64_t udp_last_us = 0;
+  std::map<IpAddress, std::size_t> silent_udp_ports_by_host;
 };
+
+/// The lowest ephemeral port (Linux's range starts here, IANA's at 49152). Replies to a client's
+/// ephemeral ports are flows of their own, unanswered, to a new port each time (an SSDP answer
+/// to each of a phone's searches): they are no scan, and UDP scans count only the ports below.
+constexpr std::uint16_t kFirstEphemeralPort = 32768;
 
 void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
   constexpr std::uint8_t kTcp = 6;
+  constexpr std::uint8_t kUdp = 17;
   std::unordered_map<IpAddress, SourceActivity> sources;
   for (const auto& [key, c] : tracker.conversations()) {
+    if (key.transport == kUdp) {
+      // A closed UDP port sends nothing back over UDP (an ICMP port unreachable at most, and
+      // hosts rate-limit those): a scan is datagrams to many ports of one host, none answered.
+      // Broadcast and multicast destinations never answer from their own address: not counted.
+      if (c.answered == 0 && key.port < kFirstEphemeralPort && key.responder.is_assignable()) {
+        SourceActivity& activity = sources[key.initiator];
+        activity.udp_first_us = activity.udp_first_us == 0
+                                    ? c.first_us
+                                    : std::min(activity.udp_first_us, c.first_us);
+        activity.udp_last_us = std::max(activity.udp_last_us, c.last_us);
+        ++activity.silent_udp_ports_by_host[key.responder];  // one conversation per port
+      }
+      continue;
+    }
     if (key.transport != kTcp) {
       continue;
     }
@@ -196,6 +221,25 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
       alert.evidence = {{"most_ports_on_one_host", widest_ports},
                         {"hosts", activity.ports_by_host.size()},
                         {"unanswered_flows", activity.unanswered}};
+    }
+    std::size_t widest_silent = 0;
+    IpAddress silent_host;
+    for (const auto& [host, ports] : activity.silent_udp_ports_by_host) {
+      if (ports > widest_silent) {
+        widest_silent = ports;
+        silent_host = host;
+      }
+    }
+    if (widest_silent >= config.port_scan_ports) {
+      Alert& alert = build.add("WARDEN-DET-UDP-PORT-SCAN", source.to_string(), source,
+                               activity.udp_first_us, activity.udp_last_us, widest_silent,
+                               who + " sent UDP datagrams to " + std::to_string(widest_silent) +
+                                   " ports of " + label(silent_host, build.index()) +
+                                   " that never answered");
+      alert.transport = "udp";
+      alert.destination_ip = silent_host.to_string();
+      alert.evidence = {{"most_silent_udp_ports_on_one_host", widest_silent},
+                        {"hosts", activity.silent_udp_ports_by_host.size()}};
     }
     for (const auto& [port, hosts] : activity.hosts_by_port) {
       if (hosts >= config.sweep_hosts && port != 23 && port != 2323) {

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Detections on real tools in network namespaces (tests/lab/detect_lab.sh): a benign capture
 # raises no alert and becomes the learned baseline; then an attack capture (Mirai-style scan with
-# the sequence trait, telnet password guessing, nmap port scan, sweep, ARP and ping sweeps, a 5 s
-# beacon to a listed C2 address, a DNS tunnel and generated domains, a bulk upload) raises each
-# expected alert, about the right device. Needs root, iproute2, tcpdump, nmap, telnetd, dnsmasq; skips
-# (77) otherwise.
+# the sequence trait, telnet password guessing, nmap TCP and UDP port scans, sweep, ARP and ping
+# sweeps, a 5 s beacon to a listed C2 address, a DNS tunnel and generated domains, a bulk upload)
+# raises each expected alert, about the right device. Needs root, iproute2, tcpdump, nmap,
+# telnetd, dnsmasq; skips (77) otherwise.
 set -uo pipefail
 warden=${1:?usage: detect_test.sh WARDEN}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +69,7 @@ want = {  # rule -> the source address it must be about
     "WARDEN-DET-UNEXPECTED-PORT": "10.79.0.20",
     "WARDEN-DET-NEW-BEHAVIOUR": "",
     "WARDEN-DET-PORT-SCAN": "10.79.0.40",
+    "WARDEN-DET-UDP-PORT-SCAN": "10.79.0.40",
     "WARDEN-DET-HOST-SWEEP": "10.79.0.40",
     "WARDEN-DET-PING-SWEEP": "10.79.0.40",
     "WARDEN-DET-ARP-SWEEP": "10.79.0.40",

