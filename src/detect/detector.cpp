@@ -168,9 +168,8 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
       // Broadcast and multicast destinations never answer from their own address: not counted.
       if (c.answered == 0 && key.port < kFirstEphemeralPort && key.responder.is_assignable()) {
         SourceActivity& activity = sources[key.initiator];
-        activity.udp_first_us = activity.udp_first_us == 0
-                                    ? c.first_us
-                                    : std::min(activity.udp_first_us, c.first_us);
+        activity.udp_first_us =
+            activity.udp_first_us == 0 ? c.first_us : std::min(activity.udp_first_us, c.first_us);
         activity.udp_last_us = std::max(activity.udp_last_us, c.last_us);
         ++activity.silent_udp_ports_by_host[key.responder];  // one conversation per port
       }
@@ -231,11 +230,11 @@ void scans(const Tracker& tracker, const DetectConfig& config, Builder& build) {
       }
     }
     if (widest_silent >= config.port_scan_ports) {
-      Alert& alert = build.add("WARDEN-DET-UDP-PORT-SCAN", source.to_string(), source,
-                               activity.udp_first_us, activity.udp_last_us, widest_silent,
-                               who + " sent UDP datagrams to " + std::to_string(widest_silent) +
-                                   " ports of " + label(silent_host, build.index()) +
-                                   " that never answered");
+      Alert& alert =
+          build.add("WARDEN-DET-UDP-PORT-SCAN", source.to_string(), source, activity.udp_first_us,
+                    activity.udp_last_us, widest_silent,
+                    who + " sent UDP datagrams to " + std::to_string(widest_silent) + " ports of " +
+                        label(silent_host, build.index()) + " that never answered");
       alert.transport = "udp";
       alert.destination_ip = silent_host.to_string();
       alert.evidence = {{"most_silent_udp_ports_on_one_host", widest_silent},
