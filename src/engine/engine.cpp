@@ -222,22 +222,14 @@ class SharedReader {
 
   /// Runs one thread's share of the work until every file is read.
   void run(unsigned shard, Worker& worker) {
-    std::vector<std::uint32_t> own;  // indices of this thread's packets in the chunk
     for (std::uint64_t sequence = 0;; ++sequence) {
       Slot& slot = slots_[sequence % slots_.size()];
       if (!acquire(slot, sequence)) {
         break;
       }
-      const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
       // This thread's share of the chunk, handled as one thread handles a chunk (decoded two
       // packets ahead, flow slots and records asked for ahead).
-      own.clear();
-      for (std::size_t index = 0; index < packets.size(); ++index) {
-        if (slot.shards[index] == shard) {
-          own.push_back(static_cast<std::uint32_t>(index));
-        }
-      }
-      worker.process_selected(slot.link_type, packets, own);
+      worker.process_selected(slot.link_type, slot.chunk.packets, slot.own[shard]);
       release(slot);
     }
   }
@@ -248,7 +240,9 @@ class SharedReader {
   enum class State : std::uint8_t { Free, Filling, Ready };
   struct Slot {
     capture::PacketChunk chunk;
-    std::vector<std::uint16_t> shards;
+    /// Each thread's packets: their indices in `chunk`, in order (the filler lists them, so a
+    /// thread does not walk every packet's shard to find its own).
+    std::vector<std::vector<std::uint32_t>> own;
     int link_type = 0;
     std::uint64_t sequence = 0;
     unsigned pending = 0;  ///< threads that have not walked it yet
@@ -333,17 +327,20 @@ class SharedReader {
     return false;
   }
 
-  /// Each packet's thread (thread_hash()).
+  /// Each packet's thread (thread_hash()), listed per thread.
   void shard_chunk(Slot& slot) {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
-    slot.shards.resize(packets.size());
+    slot.own.resize(threads_);
+    for (std::vector<std::uint32_t>& list : slot.own) {
+      list.clear();
+    }
     for (std::size_t index = 0; index < packets.size(); ++index) {
       const std::uint64_t hash =
           thread_hash(slot.link_type, packets[index], scratch_, scratch_stats_);
       // The same thread as `hash % threads_`, without a division per packet when it is a power
       // of two (perf put a fifth of the samples in SharedReader::run on the division).
-      slot.shards[index] =
-          static_cast<std::uint16_t>(power_of_two_ ? hash & (threads_ - 1) : hash % threads_);
+      const std::size_t shard = power_of_two_ ? hash & (threads_ - 1) : hash % threads_;
+      slot.own[shard].push_back(static_cast<std::uint32_t>(index));
     }
   }
 
