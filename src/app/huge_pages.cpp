@@ -8,8 +8,8 @@
 // run, and on the virtual machines measured here a fault costs several microseconds. tcmalloc
 // (gperftools) grows its heap with sbrk() in small steps and mmap() elsewhere, so the kernel's
 // 2 MiB pages rarely fit. This file gives tcmalloc a system allocator that hands out memory from
-// one large reservation, advised MADV_HUGEPAGE and made writable 2 MiB at a time, so that every
-// 2 MiB of it can be one page. Compiled only into the warden executable when it links tcmalloc.
+// one large reservation, advised MADV_HUGEPAGE and made writable in whole 2 MiB pages (8 to
+// 64 MiB at a time), so that every 2 MiB of it can be one page. Compiled only into the warden executable when it links tcmalloc.
 #include <gperftools/malloc_extension.h>
 #include <sys/mman.h>
 
