@@ -49,15 +49,29 @@ FlowTable::FlowTable(const FlowConfig& config, EvictCallback on_evict)
   if (config_.max_flows == 0) {
     config_.max_flows = 1;
   }
-  // Address space for the whole pool now, pages as flows arrive: references to flows stay valid
-  // (no reallocation) and a small capture does not pay for zeroing a large table.
-  pool_.reserve(config_.max_flows);
-  free_.reserve(config_.max_flows);
+  reserve_pool();
   // The index starts small and doubles to stay at most half full: sized for the cap from the
   // start (half a million slots by default) its probes missed the CPU cache on every packet.
   const std::uint64_t slot_count =
       std::min(std::bit_ceil(std::uint64_t{config_.max_flows} * 2), kInitialSlots);
   slots_.resize(slot_count);
+  mask_ = slot_count - 1;
+}
+
+void FlowTable::reserve_pool() {
+  // Address space for the whole pool now, pages as flows arrive: references to flows stay valid
+  // (no reallocation) and a small capture does not pay for zeroing a large table.
+  pool_.reserve(config_.max_flows);
+  free_.reserve(config_.max_flows);
+}
+
+void FlowTable::release() {
+  flush();
+  std::vector<Flow>().swap(pool_);
+  std::vector<std::uint32_t>().swap(free_);
+  const std::uint64_t slot_count =
+      std::min(std::bit_ceil(std::uint64_t{config_.max_flows} * 2), kInitialSlots);
+  std::vector<Slot>(slot_count).swap(slots_);
   mask_ = slot_count - 1;
 }
 
@@ -173,6 +187,9 @@ void FlowTable::grow_index() {
 
 std::uint32_t FlowTable::allocate() {
   if (free_.empty() && pool_.size() < config_.max_flows) {
+    if (pool_.capacity() == 0) {
+      reserve_pool();  // after release()
+    }
     pool_.emplace_back();
     return static_cast<std::uint32_t>(pool_.size() - 1);
   }

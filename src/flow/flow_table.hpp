@@ -132,6 +132,10 @@ class FlowTable {
 
   /// Evicts every flow (end of input).
   void flush();
+  /// flush(), then gives the table's memory (flow records, free list, index) back to the
+  /// allocator: the next stage allocates from it instead of faulting in new pages. The table
+  /// still works, as a new one would.
+  void release();
 
   [[nodiscard]] std::size_t active() const { return active_; }
   [[nodiscard]] const FlowStats& stats() const { return stats_; }
@@ -161,6 +165,8 @@ class FlowTable {
 
   FlowConfig config_;
   EvictCallback on_evict_;
+  void reserve_pool();
+
   std::vector<Flow> pool_;
   std::vector<std::uint32_t> free_;
   std::vector<Slot> slots_;

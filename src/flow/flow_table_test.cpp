@@ -42,6 +42,33 @@ TEST(FlowTable, BothDirectionsShareOneFlow) {
   EXPECT_EQ(table.active(), 1U);
 }
 
+TEST(FlowTable, ReleaseEndsEveryFlowAndLeavesAWorkingTable) {
+  int flushed = 0;
+  FlowTable table(FlowConfig{}, [&](Flow&, EvictReason reason) {
+    EXPECT_EQ(reason, EvictReason::Flush);
+    ++flushed;
+  });
+  bool a_to_b = false;
+  bool is_new = false;
+  for (std::uint16_t port = 1; port <= 100; ++port) {
+    table.track(tcp_packet(0x0A000002, port, 0x0A000001, 80, decode::tcp_flag::kSyn, port), a_to_b,
+                is_new);
+  }
+  table.release();
+  EXPECT_EQ(flushed, 100);
+  EXPECT_EQ(table.active(), 0U);
+  // As a new table: flows are tracked again, both directions in one.
+  Flow& syn = table.track(tcp_packet(0x0A000002, 40000, 0x0A000001, 80, decode::tcp_flag::kSyn, 1),
+                          a_to_b, is_new);
+  EXPECT_TRUE(is_new);
+  Flow& reply = table.track(tcp_packet(0x0A000001, 80, 0x0A000002, 40000,
+                                       decode::tcp_flag::kSyn | decode::tcp_flag::kAck, 2),
+                            a_to_b, is_new);
+  EXPECT_FALSE(is_new);
+  EXPECT_EQ(&syn, &reply);
+  EXPECT_EQ(table.active(), 1U);
+}
+
 TEST(FlowTable, MissedSynReplyStillFindsTheInitiator) {
   FlowTable table(FlowConfig{});
   bool a_to_b = false;

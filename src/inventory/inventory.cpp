@@ -319,6 +319,11 @@ void EndpointTable::flush_peers() {
   peer_batch_.clear();
 }
 
+void EndpointTable::release_pending() {
+  flush();
+  std::vector<PendingAttribute>(1).swap(pending_);  // a table of one entry: pending_slot() is 0
+}
+
 void EndpointTable::flush() {
   flush_peers();
   for (PendingAttribute& entry : pending_) {

@@ -163,6 +163,10 @@ class EndpointTable {
   /// the last add_attribute or add_peer_later.
   void flush();
 
+  /// flush(), then gives the memory of the table of values seen lately back to the allocator (a
+  /// worker's, 5 MiB by default) for the stages after reading. Counting still works, without it.
+  void release_pending();
+
   /// Hands over every endpoint (flushed), leaving the table empty: for a caller done with it.
   std::vector<Endpoint> release();
 

@@ -71,6 +71,27 @@ TEST(EndpointTable, RepeatedValuesAreCountedExactlyThroughThePendingTable) {
   }
 }
 
+TEST(EndpointTable, CountsStayExactAfterThePendingTableIsReleased) {
+  EndpointTable table;
+  Endpoint* endpoint = table.resolve(table.get({mac_of(1), {}}, 10));
+  ASSERT_NE(endpoint, nullptr);
+  for (int repeat = 0; repeat < 3; ++repeat) {
+    table.add_attribute(*endpoint, proto::Attr::DnsQuery, "a.example", "dns", 10 + repeat);
+  }
+  table.release_pending();  // folds the counts held, then drops the table
+  ASSERT_EQ(endpoint->attributes.size(), 1U);
+  EXPECT_EQ(endpoint->attributes[0].count, 3U);
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    table.add_attribute(*endpoint, proto::Attr::DnsQuery, "a.example", "dns", 20 + repeat);
+    table.add_attribute(*endpoint, proto::Attr::DnsQuery, "b.example", "dns", 20 + repeat);
+  }
+  table.flush();
+  ASSERT_EQ(endpoint->attributes.size(), 2U);
+  EXPECT_EQ(endpoint->attributes[0].count, 5U);
+  EXPECT_EQ(endpoint->attributes[0].last_us, 21);
+  EXPECT_EQ(endpoint->attributes[1].count, 2U);
+}
+
 TEST(EndpointTable, BatchedUpdatesEqualOneByOne) {
   InventoryConfig config;
   config.pending_entries = 16;
