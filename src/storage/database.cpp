@@ -663,17 +663,6 @@ void Database::checkpoint_in_background() {
         status =
             sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
       }
-      if (status == SQLITE_OK && copied > 0) {
-        // A checkpoint that stops short of the WAL's last frame (the writer went on meanwhile)
-        // leaves the pages it copied unsynced, and the close's fsync would write them all out.
-        // Synced here, beside the run, the close's fsync writes only what the close copies. (The
-        // connection's own file: closing another descriptor of it would drop its POSIX locks.)
-        sqlite3_file* file = nullptr;
-        if (sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK &&
-            file != nullptr && file->pMethods != nullptr) {
-          status = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
-        }
-      }
       Expected<int> result = copied;
       if (status != SQLITE_OK) {
         result = tl::unexpected(make_error(handle, "checkpoint"));
