@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -311,6 +312,41 @@ TEST(Detector, BaselineFlagsNewBehaviourOnlyAfterLearning) {
   const auto class_rules = by_rule(evaluate(second, with_class));
   ASSERT_TRUE(class_rules.contains("WARDEN-DET-NEW-BEHAVIOUR"));
   EXPECT_EQ(class_rules.at("WARDEN-DET-NEW-BEHAVIOUR").device_key, "mac:44:19:b6:00:00:02");
+}
+
+TEST(Detector, BaselineOfABusyDeviceKeepsTheSameValuesWhateverTheOrder) {
+  const std::vector<inventory::Device> devices = {
+      device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera")};
+  // 600 internet destinations and 300 ports: more than a baseline keeps. One tracker sees them
+  // all; another is merged from two workers that saw the odd and the even ones (its tables are
+  // visited in another order).
+  Tracker alone;
+  Tracker odd;
+  Tracker even;
+  for (int host = 0; host < 600; ++host) {
+    const std::string target =
+        "203.0." + std::to_string(113 + host / 250) + "." + std::to_string(1 + host % 250);
+    const auto port = static_cast<std::uint16_t>(1000 + host % 300);
+    alone.on_flow_end(make_flow("10.0.0.40", target.c_str(), port, host), false);
+    (host % 2 == 0 ? even : odd).on_flow_end(make_flow("10.0.0.40", target.c_str(), port, host),
+                                             false);
+  }
+  Tracker merged;
+  merged.merge_from(odd);
+  merged.merge_from(even);
+  const auto one = behaviour(alone, devices);
+  const auto two = behaviour(merged, devices);
+  EXPECT_EQ(one, two);
+  const std::set<std::string>& kept = one.at("mac:44:19:b6:00:00:01");
+  EXPECT_EQ(std::count_if(kept.begin(), kept.end(),
+                          [](const std::string& v) { return v.starts_with("dst:"); }),
+            256);
+  EXPECT_EQ(std::count_if(kept.begin(), kept.end(),
+                          [](const std::string& v) { return v.starts_with("port:"); }),
+            192);
+  EXPECT_TRUE(kept.contains("port:tcp/1000"));  // the smallest, in text order
+  EXPECT_TRUE(kept.contains("dst:203.0.113.1"));
+  EXPECT_EQ(one.at("class:ip_camera").size(), 192U);  // ports only: destinations are a device's
 }
 
 TEST(Indicators, TextCsvAndStix) {

@@ -709,9 +709,20 @@ std::span<const RuleInfo> detection_rules() {
 
 std::map<std::string, std::set<std::string>> behaviour(
     const Tracker& tracker, const std::vector<inventory::Device>& devices) {
+  // Every value first (as many as there are conversations at most), then each device's and
+  // class's values kept by their own order, the smallest of each kind: which ones a busy device
+  // keeps must not depend on the order the conversations are visited in, which follows hashing
+  // and how the workers' tables were merged (the same baseline from any run and thread count).
+  constexpr std::size_t kMaxProtocols = 64;
+  constexpr std::size_t kMaxPorts = 192;
+  constexpr std::size_t kMaxDestinations = 256;
+  struct Seen {
+    std::set<std::string> protocols;
+    std::set<std::string> ports;
+    std::set<std::string> destinations;
+  };
   const DeviceIndex index(&devices);
-  std::map<std::string, std::set<std::string>> out;
-  constexpr std::size_t kMaxValues = 512;
+  std::map<std::string, Seen> seen;
   for (const auto& [key, c] : tracker.conversations()) {
     const inventory::Device* device = index.find(key.initiator);
     if (device == nullptr || c.answered == 0) {
@@ -719,26 +730,38 @@ std::map<std::string, std::set<std::string>> behaviour(
     }
     // Per device, and per class ("class:<type>", ports and protocols only: destinations are a
     // device's own).
+    const std::string port =
+        "port:" + transport_name(key.transport) + "/" + std::to_string(key.port);
+    const proto::ProtocolInfo* info = proto::protocol_info(c.app);
+    Seen& own = seen[device->key];
+    own.ports.insert(port);
+    if (!is_internal(key.responder)) {
+      own.destinations.insert("dst:" + key.responder.to_string());
+    }
+    if (info != nullptr) {
+      own.protocols.insert("protocol:" + std::string(info->name));
+    }
     const std::string type = device->identity_value("type");
-    auto& values = out[device->key];
-    if (values.size() < kMaxValues) {
-      values.insert("port:" + transport_name(key.transport) + "/" + std::to_string(key.port));
-      if (!is_internal(key.responder)) {
-        values.insert("dst:" + key.responder.to_string());
-      }
-      if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
-        values.insert("protocol:" + std::string(info->name));
-      }
-    }
     if (!type.empty() && type != "unknown") {
-      auto& shared = out["class:" + type];
-      if (shared.size() < kMaxValues) {
-        shared.insert("port:" + transport_name(key.transport) + "/" + std::to_string(key.port));
-        if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
-          shared.insert("protocol:" + std::string(info->name));
-        }
+      Seen& shared = seen["class:" + type];
+      shared.ports.insert(port);
+      if (info != nullptr) {
+        shared.protocols.insert("protocol:" + std::string(info->name));
       }
     }
+  }
+  std::map<std::string, std::set<std::string>> out;
+  auto keep = [](const std::set<std::string>& values, std::size_t most,
+                 std::set<std::string>& into) {
+    auto end = values.begin();
+    std::advance(end, std::min(most, values.size()));
+    into.insert(values.begin(), end);
+  };
+  for (const auto& [key, values] : seen) {
+    std::set<std::string>& kept = out[key];
+    keep(values.protocols, kMaxProtocols, kept);
+    keep(values.ports, kMaxPorts, kept);
+    keep(values.destinations, kMaxDestinations, kept);
   }
   return out;
 }
