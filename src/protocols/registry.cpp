@@ -48,6 +48,14 @@ bool probe_tls(Bytes payload) {
          payload[5] == 0x01;
 }
 
+bool probe_ssh(Bytes payload) {
+  // A client's identification string, which it sends first (RFC 4253 4.2): "SSH-2.0-...", or
+  // "SSH-1.99-"/"SSH-1.5-" from old clients. SSH on another port (nmap's ssh-brute on tcp/902)
+  // still counts toward the SSH brute-force rule.
+  const std::string_view text = as_chars(payload);
+  return text.starts_with("SSH-2.0-") || text.starts_with("SSH-1.");
+}
+
 bool probe_telnet(Bytes payload) {
   // A server opening with option negotiation: IAC (255) then WILL/WONT/DO/DONT (251..254).
   return payload.size() >= 3 && payload[0] == 0xFF && payload[1] >= 0xFB && payload[1] <= 0xFE;
@@ -107,7 +115,7 @@ constexpr std::array<ProtocolInfo, 34> kProtocols = {{
     {"rtsp", Transport::Tcp, kRtspPorts, nullptr, rtsp::make_rtsp_analyzer, rtsp::probe_rtsp},
     {"http", Transport::Tcp, kHttpPorts, nullptr, http::make_http_analyzer, probe_http},
     {"tls", Transport::Tcp, kTlsPorts, nullptr, tls::make_tls_analyzer, probe_tls},
-    {"ssh", Transport::Tcp, kSshPorts},
+    {"ssh", Transport::Tcp, kSshPorts, nullptr, nullptr, probe_ssh},
     {"telnet", Transport::Tcp, kTelnetPorts, nullptr, telnet::make_telnet_analyzer, probe_telnet},
     {"ftp", Transport::Tcp, kFtpPorts, nullptr, ftp::make_ftp_analyzer},
     {"smtp", Transport::Tcp, kSmtpPorts},
