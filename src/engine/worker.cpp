@@ -546,6 +546,7 @@ void Worker::handle_ip(const decode::Packet& packet) {
     ++sender->counters.packets_out;
     sender->counters.bytes_out += packet.wire_length;
     sender->sent_traffic = true;
+    sender->sent_unrouted = sender->sent_unrouted || inventory::is_unrouted_ttl(packet.ttl);
     sender->last_us = std::max(sender->last_us, packet.ts_us);
   }
   if (receiver != nullptr) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -205,6 +206,11 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
   //    the endpoints that sent traffic in any table.
   std::unordered_map<MacAddress, std::set<IpAddress>> bound;
   std::unordered_set<EndpointKey, EndpointKeyHash> senders;
+  // Public IPv4 addresses a MAC sent unrouted packets from (initial TTL): a host on this link
+  // with a public address (universities, some enterprises), which no ARP or DHCP in the capture
+  // may have bound. Without them its MAC carried an unbound public address, as a router's does,
+  // and the host was taken for a router, with no device at all.
+  std::map<MacAddress, std::set<IpAddress>> unrouted_public;
   for (const Endpoint* endpoint : endpoints) {
     if (endpoint->sent_traffic) {
       senders.insert(endpoint->key);
@@ -218,6 +224,18 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
           bound[endpoint->key.mac].insert(*ip);
         }
       }
+    }
+    const IpAddress& ip = endpoint->key.ip;
+    if (endpoint->sent_unrouted && endpoint->key.mac.is_unicast_station() && ip.is_v4() &&
+        ip.is_assignable() && !ip.is_private()) {
+      unrouted_public[endpoint->key.mac].insert(ip);
+    }
+  }
+  for (const auto& [mac, addresses] : unrouted_public) {
+    // A host has an address or two; a MAC sending unrouted packets from more is a gateway that
+    // does not decrement the TTL (some firewalls and NAT boxes): its addresses stay unbound.
+    if (addresses.size() <= kRouterAddressThreshold) {
+      bound[mac].insert(addresses.begin(), addresses.end());
     }
   }
 

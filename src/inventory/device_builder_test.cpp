@@ -70,6 +70,62 @@ TEST(BuildDevices, RouterMacDoesNotCollectTheInternet) {
   EXPECT_TRUE(has_value(*camera, proto::Attr::Ipv4, "192.168.1.20"));
 }
 
+TEST(BuildDevices, HostsWithPublicAddressesOnTheLinkAreDevices) {
+  // A LAN numbered from public space (147.32.80.0/24, as in the Stratosphere captures): no ARP or
+  // DHCP was captured, but the hosts' packets arrive with their initial TTL. The gateway forwards
+  // internet hosts' packets, their TTL decremented; a second gateway does not decrement it, and
+  // sends from three public addresses.
+  const MacAddress first = *MacAddress::parse("30:3e:a7:07:e5:bc");
+  const MacAddress second = *MacAddress::parse("ec:f4:bb:cf:93:88");
+  const MacAddress stealth = *MacAddress::parse("00:1b:21:00:00:09");
+  EndpointTable table;
+  auto sent = [&](const MacAddress& mac, const char* address, bool unrouted) {
+    Endpoint* endpoint = table.resolve(table.get({mac, ip(address)}, 1));
+    endpoint->counters.packets_out = 5;
+    endpoint->sent_traffic = true;
+    endpoint->sent_unrouted = unrouted;
+  };
+  sent(first, "147.32.80.40", true);
+  sent(second, "147.32.80.37", true);
+  for (const MacAddress& gateway : {the_router, stealth}) {  // their own frames (ARP, STP, ...)
+    table.resolve(table.get({gateway, {}}, 1))->sent_traffic = true;
+  }
+  for (const char* internet : {"141.193.213.20", "141.193.213.21"}) {
+    sent(the_router, internet, false);
+  }
+  for (const char* internet : {"198.51.100.1", "198.51.100.2", "198.51.100.3"}) {
+    sent(stealth, internet, true);
+  }
+  const std::vector<Device> devices = build_devices(table, test_oui());
+  const Device* host = find(devices, "mac:30:3e:a7:07:e5:bc");
+  ASSERT_NE(host, nullptr);
+  EXPECT_FALSE(host->is_router);
+  EXPECT_TRUE(has_value(*host, proto::Attr::Ipv4, "147.32.80.40"));
+  const Device* other = find(devices, "mac:ec:f4:bb:cf:93:88");
+  ASSERT_NE(other, nullptr);
+  EXPECT_TRUE(has_value(*other, proto::Attr::Ipv4, "147.32.80.37"));
+  const Device* gateway = find(devices, "mac:00:1b:21:00:00:01");
+  ASSERT_NE(gateway, nullptr);
+  EXPECT_TRUE(gateway->is_router);
+  EXPECT_FALSE(has_value(*gateway, proto::Attr::Ipv4, "141.193.213.20"));
+  const Device* no_decrement = find(devices, "mac:00:1b:21:00:00:09");
+  ASSERT_NE(no_decrement, nullptr);
+  EXPECT_TRUE(no_decrement->is_router);
+  EXPECT_FALSE(has_value(*no_decrement, proto::Attr::Ipv4, "198.51.100.1"));
+  EXPECT_EQ(find(devices, "ip:141.193.213.20"), nullptr);  // internet hosts stay peers
+  EXPECT_EQ(find(devices, "ip:198.51.100.1"), nullptr);
+  EXPECT_EQ(devices.size(), 4U);
+}
+
+TEST(BuildDevices, UnroutedTtlsAreTheInitialOnes) {
+  EXPECT_TRUE(is_unrouted_ttl(64));
+  EXPECT_TRUE(is_unrouted_ttl(128));
+  EXPECT_TRUE(is_unrouted_ttl(255));
+  EXPECT_FALSE(is_unrouted_ttl(63));
+  EXPECT_FALSE(is_unrouted_ttl(57));
+  EXPECT_FALSE(is_unrouted_ttl(0));
+}
+
 TEST(BuildDevices, FactsAboutAnIpJoinTheMacHoldingIt) {
   EndpointTable table;
   table.resolve(table.get({the_camera, ip("192.168.1.20")}, 1))->sent_traffic = true;

@@ -395,6 +395,7 @@ void fold_scalars(Endpoint& target, const Endpoint& source) {
   target.last_us = std::max(target.last_us, source.last_us);
   target.counters.add(source.counters);
   target.sent_traffic = target.sent_traffic || source.sent_traffic;
+  target.sent_unrouted = target.sent_unrouted || source.sent_unrouted;
 }
 }  // namespace
 

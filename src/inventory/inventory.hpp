@@ -73,6 +73,9 @@ struct Endpoint {
   std::int64_t last_us = 0;
   Counters counters;
   bool sent_traffic = false;  ///< this (MAC, IP) pair appeared as a packet's source
+  /// ... with an initial TTL or hop limit (64, 128, 255; is_unrouted_ttl()): a packet no router
+  /// forwarded, so the address is the sending host's own.
+  bool sent_unrouted = false;
   std::vector<AttributeValue> attributes;
   std::vector<std::uint64_t> attribute_hashes;  ///< parallel to `attributes`
   HashIndex attribute_index;
@@ -86,6 +89,13 @@ struct Endpoint {
   std::uint32_t generation = 0;
   bool in_use = false;
 };
+
+/// Whether `ttl` is one a host starts its packets with (64: Linux, BSDs, macOS, Android, iOS,
+/// most embedded stacks; 128: Windows; 255: network gear, many RTOSes): a packet still carrying
+/// it crossed no router (each decrements it) on its way to the sensor.
+constexpr bool is_unrouted_ttl(std::uint8_t ttl) {
+  return ttl == 64 || ttl == 128 || ttl == 255;
+}
 
 /// Limits that keep memory bounded whatever the traffic.
 struct InventoryConfig {
