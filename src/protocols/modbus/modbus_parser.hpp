@@ -89,10 +89,10 @@ inline constexpr std::uint8_t kModelName = 0x05;
 
 /// Read Device Identification response (function 43, MEI 14, §6.21).
 struct DeviceIdentification {
-  std::uint8_t read_code;
-  std::uint8_t conformity_level;
-  bool more_follows;
-  std::uint8_t next_object_id;
+  std::uint8_t read_code = 0;
+  std::uint8_t conformity_level = 0;
+  bool more_follows = false;
+  std::uint8_t next_object_id = 0;
   std::array<DeviceIdObject, kMaxDeviceIdObjects> objects{};
   std::size_t object_count = 0;  ///< objects filled; at most kMaxDeviceIdObjects are kept
 };
