@@ -212,8 +212,8 @@ constexpr std::size_t kChunksInFlight = 4;
 
 /// The state every thread of run_files() shares: the files, the one open source, the chunks. The
 /// threads take turns reading: whichever reaches the next unread chunk first (at most one chunk
-/// ahead of its own) reads it and computes each packet's shard, and every thread then walks the
-/// chunk for its own packets.
+/// ahead of its own) reads it and lists each thread's packets by their shard, and every thread
+/// then handles the packets of its list.
 class SharedReader {
  public:
   SharedReader(const std::vector<std::string>& files, unsigned threads,

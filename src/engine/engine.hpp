@@ -24,9 +24,9 @@ struct FileResult {
 /// Runs the pipeline on one or more worker threads; flows are sharded by a symmetric hash so both
 /// directions of a flow meet in one worker, and the workers' endpoint tables are merged at the end.
 /// Files (`run_files`): the threads share the reading. Whichever thread first needs the next chunk
-/// of a file (about 1 MiB of whole records) reads it and computes each packet's shard; every thread
-/// then walks that chunk for its own packets, so the file is read and hashed once and nothing is
-/// copied between threads. Live capture
+/// of a file (about 256 KiB of whole records) reads it and lists each thread's packets by their
+/// shard; every thread then handles the packets of its list, so the file is read and hashed once
+/// and nothing is copied between threads. Live capture
 /// (`process`): with one thread packets are processed inline; with N > 1 the caller's thread
 /// computes the hash and hands packets, in batches, to worker threads.
 class Engine {
