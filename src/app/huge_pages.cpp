@@ -9,7 +9,8 @@
 // (gperftools) grows its heap with sbrk() in small steps and mmap() elsewhere, so the kernel's
 // 2 MiB pages rarely fit. This file gives tcmalloc a system allocator that hands out memory from
 // one large reservation, advised MADV_HUGEPAGE and made writable in whole 2 MiB pages (8 to
-// 64 MiB at a time), so that every 2 MiB of it can be one page. Compiled only into the warden executable when it links tcmalloc.
+// 64 MiB at a time), so that every 2 MiB of it can be one page. Compiled only into the warden
+// executable when it links tcmalloc.
 #include <gperftools/malloc_extension.h>
 #include <sys/mman.h>
 
@@ -32,7 +33,11 @@ constexpr std::uintptr_t kMaxCommitStep = std::uintptr_t{64} << 20;
 class HugePageAllocator final : public SysAllocator {
  public:
   HugePageAllocator(SysAllocator* fallback, std::uintptr_t base)
-      : fallback_(fallback), base_(base), next_(base), committed_(base), end_(base + kReservation) {}
+      : fallback_(fallback),
+        base_(base),
+        next_(base),
+        committed_(base),
+        end_(base + kReservation) {}
 
   /// Called by tcmalloc under its system-allocation lock: one caller at a time, and it must not
   /// allocate.
@@ -54,8 +59,8 @@ class HugePageAllocator final : public SysAllocator {
       // each (`perf trace -s -e mprotect`).
       const std::uintptr_t step =
           std::clamp<std::uintptr_t>((committed_ - base_) / 2, kMinCommitStep, kMaxCommitStep);
-      const std::uintptr_t grow_to = std::min(
-          end_, std::max((stop + kHugePage - 1) & ~(kHugePage - 1), committed_ + step));
+      const std::uintptr_t grow_to =
+          std::min(end_, std::max((stop + kHugePage - 1) & ~(kHugePage - 1), committed_ + step));
       if (grow_to > end_ ||
           mprotect(as_pointer(committed_), grow_to - committed_, PROT_READ | PROT_WRITE) != 0) {
         return fallback_->Alloc(size, actual_size, alignment);

@@ -328,8 +328,8 @@ TEST(Detector, BaselineOfABusyDeviceKeepsTheSameValuesWhateverTheOrder) {
         "203.0." + std::to_string(113 + host / 250) + "." + std::to_string(1 + host % 250);
     const auto port = static_cast<std::uint16_t>(1000 + host % 300);
     alone.on_flow_end(make_flow("10.0.0.40", target.c_str(), port, host), false);
-    (host % 2 == 0 ? even : odd).on_flow_end(make_flow("10.0.0.40", target.c_str(), port, host),
-                                             false);
+    (host % 2 == 0 ? even : odd)
+        .on_flow_end(make_flow("10.0.0.40", target.c_str(), port, host), false);
   }
   Tracker merged;
   merged.merge_from(odd);

@@ -162,11 +162,10 @@ class FlowTable {
   void lru_push_back(std::uint32_t index);
   void expire(std::int64_t now_us);
   void grow_index();
+  void reserve_pool();
 
   FlowConfig config_;
   EvictCallback on_evict_;
-  void reserve_pool();
-
   std::vector<Flow> pool_;
   std::vector<std::uint32_t> free_;
   std::vector<Slot> slots_;

@@ -20,10 +20,12 @@ TEST(Registry, ProbesHttpTlsAndSshOnOtherPorts) {
       "http");
   const std::array<std::uint8_t, 6> client_hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
   EXPECT_EQ(protocol_info(probe_protocol(Transport::Tcp, client_hello))->name, "tls");
-  EXPECT_EQ(protocol_info(probe_protocol(Transport::Tcp, as_bytes("SSH-2.0-OpenSSH_9.2p1\r\n")))->name,
-            "ssh");
-  EXPECT_EQ(protocol_info(probe_protocol(Transport::Tcp, as_bytes("SSH-1.99-Cisco-1.25\r\n")))->name,
-            "ssh");
+  EXPECT_EQ(
+      protocol_info(probe_protocol(Transport::Tcp, as_bytes("SSH-2.0-OpenSSH_9.2p1\r\n")))->name,
+      "ssh");
+  EXPECT_EQ(
+      protocol_info(probe_protocol(Transport::Tcp, as_bytes("SSH-1.99-Cisco-1.25\r\n")))->name,
+      "ssh");
   EXPECT_EQ(probe_protocol(Transport::Tcp, as_bytes("SSH-")), 0);
   EXPECT_EQ(probe_protocol(Transport::Tcp, as_bytes("SSH-3.0-future")), 0);
   EXPECT_EQ(probe_protocol(Transport::Udp, as_bytes("SSH-2.0-OpenSSH")), 0);
