@@ -450,6 +450,25 @@ void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& pack
   observe({proto::Subject::sender(), proto::Attr::Service, value, "traffic"});
 }
 
+void Worker::note_probed_service(const flow::Flow& flow, const decode::Packet& packet,
+                                 const proto::ProtocolInfo& info) {
+  // The responder's answer was noted as a bare port before the client's first bytes named the
+  // protocol (SSH on tcp/902, HTTP on a UPnP port): the service again, with its name; the device
+  // export merges the two by port. `packet` is the client's: the responder is its receiver.
+  if ((flow.user_flags & kServiceNoted) == 0) {
+    return;  // not answered yet: note_service() will name it
+  }
+  std::array<char, 16> prefix_buffer{};
+  ValueText value(service_prefix(prefix_buffer, true, packet.dst_port));
+  value += ' ';
+  value += info.name;
+  if (info.datagram == nullptr && info.create_stream == nullptr) {
+    observe({proto::Subject::sender(), proto::Attr::Protocol, info.name, "traffic"});
+    observe({proto::Subject::receiver(), proto::Attr::Protocol, info.name, "traffic"});
+  }
+  observe({proto::Subject::receiver(), proto::Attr::Service, value, "traffic"});
+}
+
 void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet& packet) {
   const bool syn = (packet.tcp_flags & decode::tcp_flag::kSyn) != 0;
   auto* state = static_cast<StreamState*>(flow.extension.get());
@@ -463,6 +482,7 @@ void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet
               proto::probe_protocol(proto::Transport::Tcp, packet.payload)) {
         flow.app = probed;
         info = proto::protocol_info(probed);
+        note_probed_service(flow, packet, *info);
       }
     }
     if (info != nullptr && info->create_stream != nullptr && (syn || !packet.payload.empty())) {

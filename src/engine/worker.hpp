@@ -101,6 +101,8 @@ class Worker final : public proto::ObservationSink {
   /// CleartextExternal about a private client whose responder is a public host.
   void note_cleartext_external(const proto::ProtocolInfo& info, const decode::Packet& packet);
   void note_service(flow::Flow& flow, int side, const decode::Packet& packet);
+  void note_probed_service(const flow::Flow& flow, const decode::Packet& packet,
+                           const proto::ProtocolInfo& info);
   inventory::Endpoint* current(inventory::EndpointRef& ref, const MacAddress& mac,
                                const IpAddress& ip, bool use_mac);
   /// Counts the packet's observations (see `batch_`).

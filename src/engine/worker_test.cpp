@@ -11,6 +11,7 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -104,6 +105,37 @@ TEST(Worker, RecordsServicesOfTheResponderOnly) {
   EXPECT_TRUE(has(*client, proto::Attr::Protocol, "ssh"));
   EXPECT_EQ(server->counters.packets_out, 1U);
   EXPECT_EQ(server->counters.packets_in, 1U);
+}
+
+TEST(Worker, NamesAServiceWhenTheClientsFirstBytesDo) {
+  // SSH on tcp/902: the answer comes before the client's identification string names it.
+  Worker worker(EngineConfig{});
+  worker.process(
+      1, raw_of(tcp_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, 40000, 902, 0x02), 1));
+  worker.process(
+      1, raw_of(tcp_frame(server_mac, client_mac, 0xC0A80120, 0xC0A80110, 902, 40000, 0x12), 2));
+  std::vector<std::uint8_t> hello =
+      tcp_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, 40000, 902, 0x18);
+  const std::string_view banner = "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.11\r\n";
+  hello.insert(hello.end(), banner.begin(), banner.end());
+  const std::size_t ip_length = hello.size() - 14;
+  hello[16] = static_cast<std::uint8_t>(ip_length >> 8);
+  hello[17] = static_cast<std::uint8_t>(ip_length);
+  hello[14 + 20 + 4 + 3] = 2;  // sequence 2: after the SYN
+  worker.process(1, raw_of(hello, 3));
+  worker.finish();
+  const auto& endpoints = worker.endpoints().endpoints();
+  const auto server = std::find_if(endpoints.begin(), endpoints.end(),
+                                   [](const auto& e) { return e.key.mac == server_mac; });
+  const auto client = std::find_if(endpoints.begin(), endpoints.end(),
+                                   [](const auto& e) { return e.key.mac == client_mac; });
+  ASSERT_NE(server, endpoints.end());
+  ASSERT_NE(client, endpoints.end());
+  EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/902"));
+  EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/902 ssh"));
+  EXPECT_FALSE(has(*client, proto::Attr::Service, "tcp/902 ssh"));
+  EXPECT_TRUE(has(*client, proto::Attr::Protocol, "ssh"));
+  EXPECT_TRUE(has(*server, proto::Attr::Protocol, "ssh"));
 }
 
 TEST(Worker, ArpBindsTheSenderAddress) {
