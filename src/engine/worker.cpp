@@ -400,23 +400,27 @@ void Worker::note_tcp_fingerprint(const decode::Packet& packet, bool syn_ack) {
            "tcp"});
 }
 
-void Worker::note_cleartext_external(const proto::ProtocolInfo& info,
-                                     const decode::Packet& packet) {
+void Worker::note_cleartext_external(const proto::ProtocolInfo& info, const decode::Packet& packet,
+                                     bool from_client) {
   // The responder is an internet host and the protocol carries no encryption: the client, a
-  // device of this network, talks in clear beyond it.
+  // device of this network, talks in clear beyond it. `packet` is the responder's, or with
+  // `from_client` the client's.
   static constexpr std::array<std::string_view, 13> kCleartext = {
       "http", "telnet", "ftp",  "mqtt",   "rtsp", "snmp",  "smtp",
       "tftp", "syslog", "coap", "modbus", "dnp3", "s7comm"};
-  if (!packet.src_ip.is_set() || packet.src_ip.is_private() || packet.src_ip.is_multicast() ||
-      !packet.dst_ip.is_private() ||
+  const IpAddress& responder = from_client ? packet.dst_ip : packet.src_ip;
+  const IpAddress& client = from_client ? packet.src_ip : packet.dst_ip;
+  if (!responder.is_set() || responder.is_private() || responder.is_multicast() ||
+      !client.is_private() ||
       std::find(kCleartext.begin(), kCleartext.end(), info.name) == kCleartext.end()) {
     return;
   }
   ValueText value(info.name);
   value += " to ";
   IpAddress::TextBuffer buffer;
-  value += packet.src_ip.format(buffer);
-  observe({proto::Subject::receiver(), proto::Attr::CleartextExternal, value, "traffic"});
+  value += responder.format(buffer);
+  observe({from_client ? proto::Subject::sender() : proto::Subject::receiver(),
+           proto::Attr::CleartextExternal, value, "traffic"});
 }
 
 void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& packet) {
@@ -466,6 +470,7 @@ void Worker::note_probed_service(const flow::Flow& flow, const decode::Packet& p
     observe({proto::Subject::sender(), proto::Attr::Protocol, info.name, "traffic"});
     observe({proto::Subject::receiver(), proto::Attr::Protocol, info.name, "traffic"});
   }
+  note_cleartext_external(info, packet, true);
   observe({proto::Subject::receiver(), proto::Attr::Service, value, "traffic"});
 }
 

@@ -99,7 +99,8 @@ class Worker final : public proto::ObservationSink {
   /// A SYN's or SYN-ACK's passive fingerprint (TcpSynFingerprint / TcpSynAckFingerprint).
   void note_tcp_fingerprint(const decode::Packet& packet, bool syn_ack);
   /// CleartextExternal about a private client whose responder is a public host.
-  void note_cleartext_external(const proto::ProtocolInfo& info, const decode::Packet& packet);
+  void note_cleartext_external(const proto::ProtocolInfo& info, const decode::Packet& packet,
+                               bool from_client = false);
   void note_service(flow::Flow& flow, int side, const decode::Packet& packet);
   void note_probed_service(const flow::Flow& flow, const decode::Packet& packet,
                            const proto::ProtocolInfo& info);

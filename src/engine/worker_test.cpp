@@ -138,6 +138,33 @@ TEST(Worker, NamesAServiceWhenTheClientsFirstBytesDo) {
   EXPECT_TRUE(has(*server, proto::Attr::Protocol, "ssh"));
 }
 
+TEST(Worker, CleartextToTheInternetOnAnotherPortIsNoted) {
+  // Plain HTTP to an internet host on tcp/8081, named by the client's request line.
+  Worker worker(EngineConfig{});
+  const std::uint32_t device = 0xC0A80110;    // 192.168.1.16
+  const std::uint32_t internet = 0xCB007105;  // 203.0.113.5
+  worker.process(1,
+                 raw_of(tcp_frame(client_mac, server_mac, device, internet, 40000, 8081, 0x02), 1));
+  worker.process(1,
+                 raw_of(tcp_frame(server_mac, client_mac, internet, device, 8081, 40000, 0x12), 2));
+  std::vector<std::uint8_t> request =
+      tcp_frame(client_mac, server_mac, device, internet, 40000, 8081, 0x18);
+  const std::string_view line = "GET /status HTTP/1.1\r\nHost: 203.0.113.5\r\n\r\n";
+  request.insert(request.end(), line.begin(), line.end());
+  const std::size_t ip_length = request.size() - 14;
+  request[16] = static_cast<std::uint8_t>(ip_length >> 8);
+  request[17] = static_cast<std::uint8_t>(ip_length);
+  request[14 + 20 + 4 + 3] = 2;  // sequence 2: after the SYN
+  worker.process(1, raw_of(request, 3));
+  worker.finish();
+  const auto& endpoints = worker.endpoints().endpoints();
+  const auto client = std::find_if(endpoints.begin(), endpoints.end(), [](const auto& e) {
+    return e.key.mac == client_mac && e.key.ip.is_set();
+  });
+  ASSERT_NE(client, endpoints.end());
+  EXPECT_TRUE(has(*client, proto::Attr::CleartextExternal, "http to 203.0.113.5"));
+}
+
 TEST(Worker, ArpBindsTheSenderAddress) {
   Worker worker(EngineConfig{});
   worker.process(1, raw_of(arp_reply(server_mac, 0xC0A80101), 5));
