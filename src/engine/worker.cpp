@@ -437,9 +437,28 @@ void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& pack
   if (!tcp && info == nullptr && packet.src_port >= 1024) {
     return;  // ephemeral-to-ephemeral UDP (RTP, games): not a service
   }
+  observe_service(info, packet, false);
+}
+
+void Worker::note_probed_service(const flow::Flow& flow, const decode::Packet& packet,
+                                 const proto::ProtocolInfo& info) {
+  // The responder's answer was noted as a bare port before the client's first bytes named the
+  // protocol (SSH on tcp/902, HTTP on a UPnP port): the service again, with its name; the device
+  // export merges the two by port.
+  if ((flow.user_flags & kServiceNoted) == 0) {
+    return;  // not answered yet: note_service() will name it
+  }
+  observe_service(&info, packet, true);
+}
+
+void Worker::observe_service(const proto::ProtocolInfo* info, const decode::Packet& packet,
+                             bool from_client) {
+  // The responder is the packet's sender, or with `from_client` its receiver.
+  const proto::Subject responder =
+      from_client ? proto::Subject::receiver() : proto::Subject::sender();
   std::array<char, 16> prefix_buffer{};
-  const std::string_view prefix = service_prefix(prefix_buffer, tcp, packet.src_port);
-  ValueText value(prefix);
+  ValueText value(service_prefix(prefix_buffer, packet.is_tcp(),
+                                 from_client ? packet.dst_port : packet.src_port));
   if (info != nullptr) {
     value += ' ';
     value += info->name;
@@ -449,29 +468,9 @@ void Worker::note_service(flow::Flow& flow, int side, const decode::Packet& pack
       observe({proto::Subject::sender(), proto::Attr::Protocol, info->name, "traffic"});
       observe({proto::Subject::receiver(), proto::Attr::Protocol, info->name, "traffic"});
     }
-    note_cleartext_external(*info, packet);
+    note_cleartext_external(*info, packet, from_client);
   }
-  observe({proto::Subject::sender(), proto::Attr::Service, value, "traffic"});
-}
-
-void Worker::note_probed_service(const flow::Flow& flow, const decode::Packet& packet,
-                                 const proto::ProtocolInfo& info) {
-  // The responder's answer was noted as a bare port before the client's first bytes named the
-  // protocol (SSH on tcp/902, HTTP on a UPnP port): the service again, with its name; the device
-  // export merges the two by port. `packet` is the client's: the responder is its receiver.
-  if ((flow.user_flags & kServiceNoted) == 0) {
-    return;  // not answered yet: note_service() will name it
-  }
-  std::array<char, 16> prefix_buffer{};
-  ValueText value(service_prefix(prefix_buffer, true, packet.dst_port));
-  value += ' ';
-  value += info.name;
-  if (info.datagram == nullptr && info.create_stream == nullptr) {
-    observe({proto::Subject::sender(), proto::Attr::Protocol, info.name, "traffic"});
-    observe({proto::Subject::receiver(), proto::Attr::Protocol, info.name, "traffic"});
-  }
-  note_cleartext_external(info, packet, true);
-  observe({proto::Subject::receiver(), proto::Attr::Service, value, "traffic"});
+  observe({responder, proto::Attr::Service, value, "traffic"});
 }
 
 void Worker::handle_tcp_payload(flow::Flow& flow, int side, const decode::Packet& packet) {

@@ -100,10 +100,15 @@ class Worker final : public proto::ObservationSink {
   void note_tcp_fingerprint(const decode::Packet& packet, bool syn_ack);
   /// CleartextExternal about a private client whose responder is a public host.
   void note_cleartext_external(const proto::ProtocolInfo& info, const decode::Packet& packet,
-                               bool from_client = false);
+                               bool from_client);
   void note_service(flow::Flow& flow, int side, const decode::Packet& packet);
   void note_probed_service(const flow::Flow& flow, const decode::Packet& packet,
                            const proto::ProtocolInfo& info);
+  /// The responder's service on its port (named by `info` when known), its protocol by port,
+  /// and cleartext to the internet: from the responder's packet, or with `from_client` the
+  /// client's.
+  void observe_service(const proto::ProtocolInfo* info, const decode::Packet& packet,
+                       bool from_client);
   inventory::Endpoint* current(inventory::EndpointRef& ref, const MacAddress& mac,
                                const IpAddress& ip, bool use_mac);
   /// Counts the packet's observations (see `batch_`).
