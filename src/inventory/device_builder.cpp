@@ -347,6 +347,7 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       std::size_t attributes = 1;  // the vendor's
       std::size_t peers = 0;
       std::uint32_t absorbs = 0;
+      bool reserved = false;
     };
     absl::flat_hash_map<EndpointKey, Room, EndpointKeyHash> room;
     for (const Absorb& absorb : absorbs) {
@@ -370,17 +371,21 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
         devices.absorb(absorb.device, endpoint);
       }
       Room& needed = room.find(absorb.device)->second;
-      if (needed.absorbs > 1) {
-        if (Endpoint* device = devices.resolve(devices.get(absorb.device, endpoint.first_us))) {
-          devices.reserve_records(*device, needed.attributes, needed.peers);
-        }
-        needed.absorbs = 1;  // once, after the first
-      }
+      const bool reserve = needed.absorbs > 1 && !needed.reserved;  // once, after the first
+      needed.reserved = needed.reserved || reserve;
       const IpAddress& ip = endpoint.key.ip;
-      if (!absorb.with_address || !ip.is_set() || !ip.is_assignable()) {
+      const bool address = absorb.with_address && ip.is_set() && ip.is_assignable();
+      if (!reserve && !address) {
         continue;
       }
-      if (Endpoint* device = devices.resolve(devices.get(absorb.device, endpoint.first_us))) {
+      Endpoint* device = devices.resolve(devices.get(absorb.device, endpoint.first_us));
+      if (device == nullptr) {
+        continue;
+      }
+      if (reserve) {
+        devices.reserve_records(*device, needed.attributes, needed.peers);
+      }
+      if (address) {
         devices.add_attribute(*device, ip.is_v4() ? proto::Attr::Ipv4 : proto::Attr::Ipv6,
                               ip.to_string(), "traffic", endpoint.first_us, endpoint.last_us,
                               endpoint.counters.packets_out + endpoint.counters.packets_in);
