@@ -57,6 +57,21 @@ std::vector<std::uint8_t> tcp_frame(const MacAddress& src_mac, const MacAddress&
   return frame;
 }
 
+/// tcp_frame() carrying `payload`, with the IPv4 total length to match and sequence number 2 (the
+/// first data after a SYN whose sequence is 1).
+std::vector<std::uint8_t> tcp_data_frame(const MacAddress& src_mac, const MacAddress& dst_mac,
+                                         std::uint32_t src_ip, std::uint32_t dst_ip,
+                                         std::uint16_t sport, std::uint16_t dport,
+                                         std::string_view payload) {
+  std::vector<std::uint8_t> frame = tcp_frame(src_mac, dst_mac, src_ip, dst_ip, sport, dport, 0x18);
+  frame.insert(frame.end(), payload.begin(), payload.end());
+  const std::size_t ip_length = frame.size() - 14;
+  frame[16] = static_cast<std::uint8_t>(ip_length >> 8);
+  frame[17] = static_cast<std::uint8_t>(ip_length);
+  frame[14 + 20 + 4 + 3] = 2;
+  return frame;
+}
+
 capture::RawPacket raw_of(const std::vector<std::uint8_t>& frame, std::int64_t ts) {
   capture::RawPacket raw;
   raw.ts_us = ts;
@@ -86,6 +101,15 @@ bool has(const inventory::Endpoint& endpoint, proto::Attr attr, const std::strin
                      [&](const auto& a) { return a.attr == attr && a.value == value; });
 }
 
+/// The endpoint of `worker` with `mac` and an IP address, or nullptr.
+const inventory::Endpoint* endpoint_of(Worker& worker, const MacAddress& mac) {
+  const auto& endpoints = worker.endpoints().endpoints();
+  const auto found = std::find_if(endpoints.begin(), endpoints.end(), [&](const auto& e) {
+    return e.in_use && e.key.mac == mac && e.key.ip.is_set();
+  });
+  return found == endpoints.end() ? nullptr : &*found;
+}
+
 TEST(Worker, RecordsServicesOfTheResponderOnly) {
   Worker worker(EngineConfig{});
   worker.process(
@@ -93,13 +117,10 @@ TEST(Worker, RecordsServicesOfTheResponderOnly) {
   worker.process(
       1, raw_of(tcp_frame(server_mac, client_mac, 0xC0A80120, 0xC0A80110, 22, 40000, 0x12), 2));
   worker.finish();
-  const auto& endpoints = worker.endpoints().endpoints();
-  const auto server = std::find_if(endpoints.begin(), endpoints.end(),
-                                   [](const auto& e) { return e.key.mac == server_mac; });
-  const auto client = std::find_if(endpoints.begin(), endpoints.end(),
-                                   [](const auto& e) { return e.key.mac == client_mac; });
-  ASSERT_NE(server, endpoints.end());
-  ASSERT_NE(client, endpoints.end());
+  const inventory::Endpoint* server = endpoint_of(worker, server_mac);
+  const inventory::Endpoint* client = endpoint_of(worker, client_mac);
+  ASSERT_NE(server, nullptr);
+  ASSERT_NE(client, nullptr);
   EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/22 ssh"));
   EXPECT_FALSE(has(*client, proto::Attr::Service, "tcp/22 ssh"));
   EXPECT_TRUE(has(*client, proto::Attr::Protocol, "ssh"));
@@ -114,23 +135,14 @@ TEST(Worker, NamesAServiceWhenTheClientsFirstBytesDo) {
       1, raw_of(tcp_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, 40000, 902, 0x02), 1));
   worker.process(
       1, raw_of(tcp_frame(server_mac, client_mac, 0xC0A80120, 0xC0A80110, 902, 40000, 0x12), 2));
-  std::vector<std::uint8_t> hello =
-      tcp_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, 40000, 902, 0x18);
-  const std::string_view banner = "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.11\r\n";
-  hello.insert(hello.end(), banner.begin(), banner.end());
-  const std::size_t ip_length = hello.size() - 14;
-  hello[16] = static_cast<std::uint8_t>(ip_length >> 8);
-  hello[17] = static_cast<std::uint8_t>(ip_length);
-  hello[14 + 20 + 4 + 3] = 2;  // sequence 2: after the SYN
-  worker.process(1, raw_of(hello, 3));
+  worker.process(1, raw_of(tcp_data_frame(client_mac, server_mac, 0xC0A80110, 0xC0A80120, 40000,
+                                          902, "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.11\r\n"),
+                           3));
   worker.finish();
-  const auto& endpoints = worker.endpoints().endpoints();
-  const auto server = std::find_if(endpoints.begin(), endpoints.end(),
-                                   [](const auto& e) { return e.key.mac == server_mac; });
-  const auto client = std::find_if(endpoints.begin(), endpoints.end(),
-                                   [](const auto& e) { return e.key.mac == client_mac; });
-  ASSERT_NE(server, endpoints.end());
-  ASSERT_NE(client, endpoints.end());
+  const inventory::Endpoint* server = endpoint_of(worker, server_mac);
+  const inventory::Endpoint* client = endpoint_of(worker, client_mac);
+  ASSERT_NE(server, nullptr);
+  ASSERT_NE(client, nullptr);
   EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/902"));
   EXPECT_TRUE(has(*server, proto::Attr::Service, "tcp/902 ssh"));
   EXPECT_FALSE(has(*client, proto::Attr::Service, "tcp/902 ssh"));
@@ -147,21 +159,12 @@ TEST(Worker, CleartextToTheInternetOnAnotherPortIsNoted) {
                  raw_of(tcp_frame(client_mac, server_mac, device, internet, 40000, 8081, 0x02), 1));
   worker.process(1,
                  raw_of(tcp_frame(server_mac, client_mac, internet, device, 8081, 40000, 0x12), 2));
-  std::vector<std::uint8_t> request =
-      tcp_frame(client_mac, server_mac, device, internet, 40000, 8081, 0x18);
-  const std::string_view line = "GET /status HTTP/1.1\r\nHost: 203.0.113.5\r\n\r\n";
-  request.insert(request.end(), line.begin(), line.end());
-  const std::size_t ip_length = request.size() - 14;
-  request[16] = static_cast<std::uint8_t>(ip_length >> 8);
-  request[17] = static_cast<std::uint8_t>(ip_length);
-  request[14 + 20 + 4 + 3] = 2;  // sequence 2: after the SYN
-  worker.process(1, raw_of(request, 3));
+  worker.process(1, raw_of(tcp_data_frame(client_mac, server_mac, device, internet, 40000, 8081,
+                                          "GET /status HTTP/1.1\r\nHost: 203.0.113.5\r\n\r\n"),
+                           3));
   worker.finish();
-  const auto& endpoints = worker.endpoints().endpoints();
-  const auto client = std::find_if(endpoints.begin(), endpoints.end(), [](const auto& e) {
-    return e.key.mac == client_mac && e.key.ip.is_set();
-  });
-  ASSERT_NE(client, endpoints.end());
+  const inventory::Endpoint* client = endpoint_of(worker, client_mac);
+  ASSERT_NE(client, nullptr);
   EXPECT_TRUE(has(*client, proto::Attr::CleartextExternal, "http to 203.0.113.5"));
 }
 
