@@ -14,6 +14,7 @@
 #include "protocols/enip/enip_analyzer.hpp"
 #include "protocols/ftp/ftp_analyzer.hpp"
 #include "protocols/http/http_analyzer.hpp"
+#include "protocols/ldap/ldap_analyzer.hpp"
 #include "protocols/lldp/lldp_analyzer.hpp"
 #include "protocols/modbus/modbus_analyzer.hpp"
 #include "protocols/mqtt/mqtt_analyzer.hpp"
@@ -93,8 +94,9 @@ constexpr std::array<std::uint16_t, 1> kRdpPorts = {3389};
 constexpr std::array<std::uint16_t, 2> kVncPorts = {5900, 5901};
 constexpr std::array<std::uint16_t, 1> kIppPorts = {631};
 constexpr std::array<std::uint16_t, 1> kPrinterPorts = {9100};
+constexpr std::array<std::uint16_t, 2> kLdapPorts = {389, 3268};  // 3268: the global catalog
 
-constexpr std::array<ProtocolInfo, 34> kProtocols = {{
+constexpr std::array<ProtocolInfo, 35> kProtocols = {{
     {"dhcp", Transport::Udp, kDhcpPorts, dhcp::analyze_dhcp},
     {"dhcpv6", Transport::Udp, kDhcpv6Ports, dhcpv6::analyze_dhcpv6},
     {"dns", Transport::Udp, kDnsPorts, dns::analyze_dns},
@@ -130,6 +132,7 @@ constexpr std::array<ProtocolInfo, 34> kProtocols = {{
     {"vnc", Transport::Tcp, kVncPorts},
     {"ipp", Transport::Tcp, kIppPorts},
     {"jetdirect", Transport::Tcp, kPrinterPorts},
+    {"ldap", Transport::Tcp, kLdapPorts, nullptr, ldap::make_ldap_analyzer, ldap::probe_ldap},
 }};
 
 /// Port -> protocol id, one table per transport, built once.
