@@ -121,8 +121,8 @@ constexpr std::array<FindingKind, 16> kKinds = {{
      "Disable telnet; use SSH, or manage the device from an isolated management network.",
      kCleartextService},
     {"WARDEN-RISK-CLEARTEXT-CREDENTIALS", "Credentials sent in cleartext", "high", 25,
-     "Move the login to an encrypted protocol (SSH, HTTPS, MQTT over TLS, SFTP) and change the "
-     "exposed password.",
+     "Move the login to an encrypted protocol (SSH, HTTPS, MQTT over TLS, SFTP, LDAP over TLS) "
+     "and change the exposed password.",
      kCleartextCredentials},
     {"WARDEN-RISK-SNMP-DEFAULT-COMMUNITY", "SNMP default community in use", "high", 25,
      "Change the community string, restrict SNMP to the management network, or move to SNMPv3 "
