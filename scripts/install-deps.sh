@@ -16,7 +16,7 @@ packages=(
   # tests: real daemons in network namespaces, capture, references for the benchmark
   iproute2 tcpdump tshark dnsmasq busybox avahi-daemon lighttpd openssl python3 sqlite3 time
   nmap inetutils-telnetd rsyslog rsyslog-gnutls rsyslog-openssl nftables iptables
-  mosquitto mosquitto-clients snmpd snmp libcoap3-bin
+  mosquitto mosquitto-clients snmpd snmp libcoap3-bin slapd ldap-utils
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -26,4 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # slapd's package starts a directory on tcp/389 where the init system lets it; the tests run their
+  # own inside a network namespace, so a freshly installed one is stopped and disabled.
+  if [[ " ${missing[*]} " == *" slapd "* ]]; then
+    $SUDO systemctl disable --now slapd >/dev/null 2>&1 || $SUDO service slapd stop >/dev/null 2>&1 || true
+  fi
 fi
