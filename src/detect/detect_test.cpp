@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -79,7 +80,7 @@ TEST(Detector, MiraiScanFromSynsToTelnetAcrossHosts) {
   for (int host = 1; host <= 12; ++host) {
     const std::string target = "10.0.1." + std::to_string(host);
     tracker.on_flow_end(make_flow("10.0.0.9", target.c_str(), host % 2 == 0 ? 23 : 2323,
-                                  1'000'000 * host, 6, 60, 0),
+                                  std::int64_t{1'000'000} * host, 6, 60, 0),
                         false);
   }
   const auto alerts = by_rule(evaluate(tracker, {}));
@@ -156,7 +157,7 @@ TEST(Detector, BruteForceFromLoginFailures) {
     tracker.on_login(
         ip("10.0.0.4"), ip("10.0.0.2"),
         attempt == 5 ? "telnet user=root result=success" : "telnet user=root result=failure",
-        attempt * 1000);
+        std::int64_t{attempt} * 1000);
   }
   tracker.on_login(ip("10.0.0.4"), ip("10.0.0.3"), "ftp user=bob result=failure", 5);
   const auto alerts = evaluate(tracker, {});
@@ -170,9 +171,10 @@ TEST(Detector, BruteForceFromLoginFailures) {
 TEST(Detector, BeaconUnexpectedPortAndExfiltration) {
   Tracker tracker;
   for (int beat = 0; beat < 10; ++beat) {
-    tracker.on_flow_end(make_flow("10.0.0.20", "203.0.113.9", 443,
-                                  std::int64_t{60'000'000} * beat + (beat % 2) * 100'000),
-                        false);
+    tracker.on_flow_end(
+        make_flow("10.0.0.20", "203.0.113.9", 443,
+                  std::int64_t{60'000'000} * beat + std::int64_t{beat % 2} * 100'000),
+        false);
   }
   tracker.on_flow_end(make_flow("10.0.0.21", "198.51.100.3", 6667, 5), false);
   tracker.on_flow_end(make_flow("10.0.0.22", "198.51.100.4", 443, 5, 6, std::uint64_t{60} << 20),
@@ -201,8 +203,9 @@ TEST(Detector, BeaconUnexpectedPortAndExfiltration) {
 
 TEST(Detector, DgaAndDnsTunnel) {
   Tracker tracker;
-  const char* generated[] = {"xjwqkzpfhdvb", "qpzmxnvbcrtw", "kdjfhgtrwqpl", "zxcvbnmlkjhg",
-                             "plmknjbuhvxz", "wsxedcrfvtgb", "yhnjmkolpqzx", "trewqsdfghzx"};
+  const std::array<const char*, 8> generated = {"xjwqkzpfhdvb", "qpzmxnvbcrtw", "kdjfhgtrwqpl",
+                                                "zxcvbnmlkjhg", "plmknjbuhvxz", "wsxedcrfvtgb",
+                                                "yhnjmkolpqzx", "trewqsdfghzx"};
   for (const char* label : generated) {
     tracker.on_dns_query(ip("10.0.0.30"), std::string(label) + ".com", 1);
   }
@@ -312,6 +315,51 @@ TEST(Detector, BaselineFlagsNewBehaviourOnlyAfterLearning) {
   const auto class_rules = by_rule(evaluate(second, with_class));
   ASSERT_TRUE(class_rules.contains("WARDEN-DET-NEW-BEHAVIOUR"));
   EXPECT_EQ(class_rules.at("WARDEN-DET-NEW-BEHAVIOUR").device_key, "mac:44:19:b6:00:00:02");
+}
+
+TEST(Detector, ExfiltrationIsMeasuredAgainstTheVolumeADeviceLearned) {
+  const std::vector<inventory::Device> devices = {
+      device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera"),
+      device("00:11:32:00:00:02", "10.0.0.41", "nas"),
+      device("00:11:32:00:00:03", "10.0.0.42", "nas"),
+      device("00:11:32:00:00:04", "10.0.0.43", "nas")};
+  // Learning: the camera uploads 20 kB, the first NAS nothing; the others were not learned.
+  Tracker learn;
+  learn.on_flow_end(make_flow("10.0.0.40", "203.0.113.5", 443, 1, 6, 20'000), false);
+  learn.on_flow_end(make_flow("10.0.0.40", "10.0.0.41", 445, 2, 6, 900'000), false);  // LAN
+  const auto volume = outbound_volume(learn, devices);
+  EXPECT_EQ(volume.at("mac:44:19:b6:00:00:01"), 20'000U);
+  EXPECT_EQ(volume.at("mac:00:11:32:00:00:02"), 0U);
+  DetectContext context;
+  context.devices = &devices;
+  context.exfil_baseline = {{"mac:44:19:b6:00:00:01", 20'000},
+                            {"mac:00:11:32:00:00:02", 0},
+                            {"mac:00:11:32:00:00:04", 10'000'000}};
+  Tracker later;
+  // 3 MB from the camera: far below the global 50 MiB, far above ten times what it learned.
+  later.on_flow_end(make_flow("10.0.0.40", "198.51.100.9", 443, 10, 6, 3'000'000), false);
+  // 512 kB from the NAS that sent nothing: below the 1 MiB floor.
+  later.on_flow_end(make_flow("10.0.0.41", "198.51.100.9", 443, 11, 6, 512'000), false);
+  // 3 MB from a NAS never learned, and from one that learned 10 MB: the global threshold holds.
+  later.on_flow_end(make_flow("10.0.0.42", "198.51.100.9", 443, 12, 6, 3'000'000), false);
+  later.on_flow_end(make_flow("10.0.0.43", "198.51.100.9", 443, 13, 6, 3'000'000), false);
+  const auto alerts = evaluate(later, context);
+  std::vector<std::string> sources;
+  for (const Alert& alert : alerts) {
+    if (alert.rule_id == "WARDEN-DET-EXFILTRATION") {
+      sources.push_back(alert.source_ip);
+      EXPECT_TRUE(alert.evidence["from_baseline"].get<bool>());
+      EXPECT_EQ(alert.evidence["threshold"].get<std::uint64_t>(), std::uint64_t{1} << 20);
+      EXPECT_EQ(alert.evidence["learned_bytes_out"].get<std::uint64_t>(), 20'000U);
+    }
+  }
+  EXPECT_EQ(sources, std::vector<std::string>{"10.0.0.40"});
+  // The NAS that learned nothing is held to the floor: 2 MiB is too much for it.
+  later.on_flow_end(make_flow("10.0.0.41", "198.51.100.9", 443, 14, 6, 2'000'000), false);
+  const auto more = evaluate(later, context);
+  EXPECT_EQ(std::count_if(more.begin(), more.end(),
+                          [](const Alert& a) { return a.rule_id == "WARDEN-DET-EXFILTRATION"; }),
+            2);
 }
 
 TEST(Detector, BaselineOfABusyDeviceKeepsTheSameValuesWhateverTheOrder) {

@@ -468,12 +468,19 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
     std::uint64_t threshold = config.exfil_bytes;
     bool from_baseline = false;
     if (device != nullptr) {
+      // A learned device is held to its own usual volume (a device that sent nothing while
+      // learning to the floor), where that is stricter than the global threshold.
       if (const auto usual = context.exfil_baseline.find(device->key);
-          usual != context.exfil_baseline.end() && usual->second > 0) {
-        threshold = std::min<std::uint64_t>(
-            threshold, static_cast<std::uint64_t>(static_cast<double>(usual->second) *
-                                                  config.exfil_baseline_factor));
-        from_baseline = true;
+          usual != context.exfil_baseline.end()) {
+        const double scaled = static_cast<double>(usual->second) * config.exfil_baseline_factor;
+        const std::uint64_t own =
+            std::max(config.exfil_baseline_floor, scaled >= static_cast<double>(config.exfil_bytes)
+                                                      ? config.exfil_bytes
+                                                      : static_cast<std::uint64_t>(scaled));
+        if (own < threshold) {
+          threshold = own;
+          from_baseline = true;
+        }
       }
     }
     if (bytes >= threshold) {
@@ -486,6 +493,9 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
       alert.evidence = {{"bytes_out_external", bytes},
                         {"threshold", threshold},
                         {"from_baseline", from_baseline}};
+      if (from_baseline) {
+        alert.evidence["learned_bytes_out"] = context.exfil_baseline.at(device->key);
+      }
     }
   }
 }
@@ -762,6 +772,26 @@ std::map<std::string, std::set<std::string>> behaviour(
     keep(values.protocols, kMaxProtocols, kept);
     keep(values.ports, kMaxPorts, kept);
     keep(values.destinations, kMaxDestinations, kept);
+  }
+  return out;
+}
+
+std::map<std::string, std::uint64_t> outbound_volume(
+    const Tracker& tracker, const std::vector<inventory::Device>& devices) {
+  std::map<std::string, std::uint64_t> out;
+  for (const inventory::Device& device : devices) {
+    out[device.key] = 0;
+  }
+  const DeviceIndex index(&devices);
+  // The same conversations as the exfiltration rule counts: opened by an internal address to a
+  // unicast internet one.
+  for (const auto& [key, c] : tracker.conversations()) {
+    if (!is_internal(key.initiator) || is_internal(key.responder) || key.responder.is_multicast()) {
+      continue;
+    }
+    if (const inventory::Device* device = index.find(key.initiator)) {
+      out[device->key] += c.bytes_out;
+    }
   }
   return out;
 }

@@ -29,8 +29,11 @@ struct DetectConfig {
   double beacon_max_variation = 0.2;                    ///< stddev / mean of the intervals
   std::int64_t beacon_min_interval_us = 5'000'000;      ///< faster is not a beacon
   std::uint64_t exfil_bytes = std::uint64_t{50} << 20;  ///< bytes out to the internet per run
-  double exfil_baseline_factor = 10;                    ///< or this many times the baseline
-  std::size_t dga_names = 8;                            ///< random-looking domains looked up
+  /// For a device with a learned volume (DetectContext::exfil_baseline): this many times it, but
+  /// never less than exfil_baseline_floor, when that is below exfil_bytes.
+  double exfil_baseline_factor = 10;
+  std::uint64_t exfil_baseline_floor = std::uint64_t{1} << 20;
+  std::size_t dga_names = 8;            ///< random-looking domains looked up
   std::size_t tunnel_names = 50;        ///< distinct names under one domain, with...
   double tunnel_mean_label_bytes = 20;  ///< ... this mean length of what precedes the domain
 };
@@ -42,7 +45,8 @@ struct DetectContext {
   bool inventory_was_empty = true;  ///< no device stored before: no "new device" alerts
   std::set<std::string> approved;   ///< approved device keys (rogue = not approved)
   const Indicators* intel = nullptr;
-  std::map<std::string, std::uint64_t> exfil_baseline;  ///< device key -> usual bytes out
+  /// Device key -> the most it sent to the internet in one learning run (outbound_volume()).
+  std::map<std::string, std::uint64_t> exfil_baseline;
   /// Learned behaviour: device key -> "port:<n>", "dst:<ip>", "protocol:<name>" values.
   std::map<std::string, std::set<std::string>> baseline;
   bool learning = false;  ///< this run builds the baseline: no "new behaviour" alerts
@@ -94,5 +98,10 @@ class SharedEvaluation {
 /// order): the same values whatever order the conversations are in.
 std::map<std::string, std::set<std::string>> behaviour(
     const Tracker& tracker, const std::vector<inventory::Device>& devices);
+
+/// The bytes each of `devices` sent to the internet in the connections it opened this run (0 for
+/// a device that sent none): what `--learn` stores as its usual outbound volume.
+std::map<std::string, std::uint64_t> outbound_volume(const Tracker& tracker,
+                                                     const std::vector<inventory::Device>& devices);
 
 }  // namespace warden::detect

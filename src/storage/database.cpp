@@ -1366,6 +1366,38 @@ Expected<void> Database::add_baselines(const std::map<std::string, std::set<std:
   return exec("COMMIT");
 }
 
+Expected<void> Database::set_volume_baselines(const std::map<std::string, std::uint64_t>& volumes,
+                                              std::int64_t now_us) {
+  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
+    return begun;
+  }
+  // The values that start with "bytes_out:" (';' follows ':'), found through the primary key.
+  Statement remove(db_,
+                   "DELETE FROM baselines WHERE device_key = ?1 AND value >= 'bytes_out:' AND "
+                   "value < 'bytes_out;'");
+  Statement insert(db_,
+                   "INSERT INTO baselines (device_key, value, learned_at_us) VALUES (?1, ?2, ?3)");
+  if (!remove.ok() || !insert.ok()) {
+    (void)exec("ROLLBACK");
+    return tl::unexpected(make_error(db_, "preparing volume baselines"));
+  }
+  for (const auto& [key, bytes] : volumes) {
+    remove.bind(1, key);
+    const int removed = remove.step();
+    remove.reset();
+    insert.bind(1, key);
+    insert.bind(2, "bytes_out:" + std::to_string(bytes));
+    insert.bind(3, now_us);
+    const int inserted = insert.step();
+    insert.reset();
+    if (removed != SQLITE_DONE || inserted != SQLITE_DONE) {
+      (void)exec("ROLLBACK");
+      return tl::unexpected(make_error(db_, "storing volume baselines"));
+    }
+  }
+  return exec("COMMIT");
+}
+
 Expected<std::int64_t> Database::count_devices() {
   Statement count(db_, "SELECT count(*) FROM devices");
   if (!count.ok() || count.step() != SQLITE_ROW) {

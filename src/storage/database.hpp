@@ -86,6 +86,10 @@ class Database {
   Expected<std::map<std::string, std::set<std::string>>> load_baselines();
   Expected<void> add_baselines(const std::map<std::string, std::set<std::string>>& values,
                                std::int64_t now_us);
+  /// Replaces each listed device's learned outbound volume, the value "bytes_out:<bytes>" among
+  /// its baselines (one per device: the caller passes the most of old and new).
+  Expected<void> set_volume_baselines(const std::map<std::string, std::uint64_t>& volumes,
+                                      std::int64_t now_us);
 
   /// How many devices are stored.
   Expected<std::int64_t> count_devices();

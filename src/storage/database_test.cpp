@@ -283,6 +283,20 @@ TEST_F(DatabaseTest, UpgradesAVersionOneDatabase) {
   EXPECT_EQ((*merged)->attributes[1].last_us, 9);
 }
 
+TEST_F(DatabaseTest, AVolumeBaselineReplacesTheOneBeforeAndLeavesBehaviourAlone) {
+  auto db = Database::open(path_);
+  ASSERT_TRUE(db.has_value());
+  const std::string key = "mac:44:19:b6:00:00:02";
+  ASSERT_TRUE(db->add_baselines({{key, {"port:tcp/443", "dst:203.0.113.5"}}}, 1).has_value());
+  ASSERT_TRUE(db->set_volume_baselines({{key, 20000}}, 2).has_value());
+  ASSERT_TRUE(db->set_volume_baselines({{key, 35000}, {"mac:00:11:32:00:00:09", 0}}, 3));
+  auto loaded = db->load_baselines();
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->at(key),
+            (std::set<std::string>{"bytes_out:35000", "dst:203.0.113.5", "port:tcp/443"}));
+  EXPECT_EQ(loaded->at("mac:00:11:32:00:00:09"), (std::set<std::string>{"bytes_out:0"}));
+}
+
 TEST_F(DatabaseTest, AttributeTextRoundTripsThroughTheStoredJson) {
   // Canonical values are printable ASCII, but whatever reaches the store must come back as it
   // went in: quotes, backslashes, control bytes, bytes above 0x7F.
