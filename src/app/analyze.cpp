@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -334,9 +335,25 @@ int run_analyze(const AnalyzeOptions& options) {
                 << (approved ? baseline.error().message : approved.error().message) << '\n';
       return kExitDatabase;
     }
+    // Learned outbound volumes ("bytes_out:<bytes>") are the exfiltration rule's; the other
+    // values are behaviour.
+    std::map<std::string, std::uint64_t> learned_volume;
+    for (auto& [device_key, values] : *baseline) {
+      for (auto value = values.lower_bound("bytes_out:");
+           value != values.end() && value->starts_with("bytes_out:");) {
+        std::uint64_t bytes = 0;
+        const std::string_view digits = std::string_view(*value).substr(10);
+        if (std::from_chars(digits.data(), digits.data() + digits.size(), bytes).ec ==
+            std::errc{}) {
+          learned_volume[device_key] = std::max(learned_volume[device_key], bytes);
+        }
+        value = values.erase(value);
+      }
+    }
     detect::DetectConfig detect_config;
     detect_config.expected_external_ports = options.expected_external_ports;
     detect_config.exfil_bytes = options.exfil_mb << 20;
+    detect_config.exfil_baseline_factor = options.exfil_factor;
     auto detect_context = [&](const std::vector<inventory::Device>& identified) {
       detect::DetectContext context;
       context.devices = &identified;
@@ -346,6 +363,7 @@ int run_analyze(const AnalyzeOptions& options) {
       context.learning = options.learn;
       context.approved = *approved;
       context.baseline = *baseline;
+      context.exfil_baseline = learned_volume;
       return context;
     };
     // The policy's violations follow the detections' alerts.
@@ -433,6 +451,18 @@ int run_analyze(const AnalyzeOptions& options) {
     auto learned = options.learn
                        ? database->add_baselines(detect::behaviour(tracker, *stored), now_us())
                        : storage::Expected<void>{};
+    if (learned && options.learn) {
+      // Each device this run saw keeps the most it ever sent to the internet while learning.
+      std::map<std::string, std::uint64_t> volumes;
+      for (const auto& [device_key, bytes] : detect::outbound_volume(tracker, *stored)) {
+        if (seen.contains(device_key)) {
+          const auto before = learned_volume.find(device_key);
+          volumes[device_key] =
+              before == learned_volume.end() ? bytes : std::max(bytes, before->second);
+        }
+      }
+      learned = database->set_volume_baselines(volumes, now_us());
+    }
     if (!stored_alerts || !learned) {
       std::cerr << "warden: database " << options.database << ": "
                 << (stored_alerts ? learned.error().message : stored_alerts.error().message)

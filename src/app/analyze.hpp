@@ -31,6 +31,7 @@ struct AnalyzeOptions {
   bool learn = false;                    ///< this run builds the behaviour baseline
   std::vector<std::uint16_t> expected_external_ports = {53, 80, 123, 443};
   std::uint64_t exfil_mb = 50;
+  double exfil_factor = 10;  ///< times a device's learned outbound volume (at least 1 MiB)
   std::string policy_file;   ///< segmentation policy (docs/policy.md) checked on every flow
   std::string outputs_file;  ///< SIEM outputs (docs/siem.md): alerts, findings, new devices  ///<
                              ///< bytes a device may send to the internet in a run, in MiB

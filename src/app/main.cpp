@@ -418,8 +418,9 @@ int run(int argc, char** argv) {
                    "repeatable")
       ->allow_extra_args(false);
   analyze_cmd->add_flag("--learn", analyze.learn,
-                        "Learn each device's behaviour (ports, destinations, protocols) as its "
-                        "baseline; later runs alert on what is new");
+                        "Learn each device's behaviour (ports, destinations, protocols) and "
+                        "outbound volume as its baseline; later runs alert on what is new or "
+                        "much larger");
   analyze_cmd
       ->add_option("--expected-ports", analyze.expected_external_ports,
                    "Ports devices may use towards the internet without an alert")
@@ -430,6 +431,13 @@ int run(int argc, char** argv) {
                    "MiB a device may send to the internet in one run before an exfiltration "
                    "alert")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
+      ->capture_default_str();
+  analyze_cmd
+      ->add_option("--exfil-factor", analyze.exfil_factor,
+                   "A device learned with --learn may send this many times the most it sent "
+                   "while learning (at least 1 MiB, at most --exfil-mb) before an exfiltration "
+                   "alert")
+      ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
   analyze_cmd->add_option("--policy", analyze.policy_file,
                           "Segmentation policy (YAML, docs/policy.md): every flow is checked");
