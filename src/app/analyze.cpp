@@ -336,19 +336,21 @@ int run_analyze(const AnalyzeOptions& options) {
       return kExitDatabase;
     }
     // Learned outbound volumes ("bytes_out:<bytes>") are the exfiltration rule's; the other
-    // values are behaviour.
+    // values are behaviour (a device with a volume only has no behaviour baseline, as before).
     std::map<std::string, std::uint64_t> learned_volume;
-    for (auto& [device_key, values] : *baseline) {
+    for (auto entry = baseline->begin(); entry != baseline->end();) {
+      std::set<std::string>& values = entry->second;
       for (auto value = values.lower_bound("bytes_out:");
            value != values.end() && value->starts_with("bytes_out:");) {
         std::uint64_t bytes = 0;
         const std::string_view digits = std::string_view(*value).substr(10);
         if (std::from_chars(digits.data(), digits.data() + digits.size(), bytes).ec ==
             std::errc{}) {
-          learned_volume[device_key] = std::max(learned_volume[device_key], bytes);
+          learned_volume[entry->first] = std::max(learned_volume[entry->first], bytes);
         }
         value = values.erase(value);
       }
+      entry = values.empty() ? baseline->erase(entry) : std::next(entry);
     }
     detect::DetectConfig detect_config;
     detect_config.expected_external_ports = options.expected_external_ports;
