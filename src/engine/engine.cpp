@@ -229,7 +229,7 @@ class SharedReader {
       }
       // This thread's share of the chunk, handled as one thread handles a chunk (decoded two
       // packets ahead, flow slots and records asked for ahead).
-      worker.process_selected(slot.link_type, slot.chunk.packets, slot.own[shard]);
+      worker.process_selected(slot.link_type, slot.own[shard]);
       release(slot);
     }
   }
@@ -240,9 +240,10 @@ class SharedReader {
   enum class State : std::uint8_t { Free, Filling, Ready };
   struct Slot {
     capture::PacketChunk chunk;
-    /// Each thread's packets: their indices in `chunk`, in order (the filler lists them, so a
-    /// thread does not walk every packet's shard to find its own).
-    std::vector<std::vector<std::uint32_t>> own;
+    /// Each thread's packets, in order: copies of their records in `chunk` (the filler lists
+    /// them, so a thread does not walk every packet's shard to find its own, and reads its
+    /// records one after another instead of every other one).
+    std::vector<std::vector<capture::RawPacket>> own;
     int link_type = 0;
     std::uint64_t sequence = 0;
     unsigned pending = 0;  ///< threads that have not walked it yet
@@ -331,7 +332,7 @@ class SharedReader {
   void shard_chunk(Slot& slot) {
     const std::vector<capture::RawPacket>& packets = slot.chunk.packets;
     slot.own.resize(threads_);
-    for (std::vector<std::uint32_t>& list : slot.own) {
+    for (std::vector<capture::RawPacket>& list : slot.own) {
       list.clear();
     }
     for (std::size_t index = 0; index < packets.size(); ++index) {
@@ -340,7 +341,7 @@ class SharedReader {
       // The same thread as `hash % threads_`, without a division per packet when it is a power
       // of two (perf put a fifth of the samples in SharedReader::run on the division).
       const std::size_t shard = power_of_two_ ? hash & (threads_ - 1) : hash % threads_;
-      slot.own[shard].push_back(static_cast<std::uint32_t>(index));
+      slot.own[shard].push_back(packets[index]);
     }
   }
 

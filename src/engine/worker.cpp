@@ -259,11 +259,10 @@ void Worker::process_chunk(int link_type, std::span<const capture::RawPacket> pa
       [&](std::size_t index) -> const capture::RawPacket& { return packets[index]; });
 }
 
-void Worker::process_selected(int link_type, std::span<const capture::RawPacket> packets,
-                              std::span<const std::uint32_t> indices) {
+void Worker::process_selected(int link_type, std::span<const capture::RawPacket> packets) {
   process_ahead<true>(
-      link_type, indices.size(),
-      [&](std::size_t index) -> const capture::RawPacket& { return packets[indices[index]]; });
+      link_type, packets.size(),
+      [&](std::size_t index) -> const capture::RawPacket& { return packets[index]; });
 }
 
 void Worker::handle_decoded(decode::DecodeStatus status, const decode::Packet& packet,

@@ -55,10 +55,10 @@ class Worker final : public proto::ObservationSink {
   /// the flow slot of the packet two ahead and the flow record of the next one are asked for
   /// before the current one is handled, so their cache misses overlap that work.
   void process_chunk(int link_type, std::span<const capture::RawPacket> packets);
-  /// process_chunk() for the packets of `packets` at `indices` (in that order): the shared
-  /// reader of several threads hands each thread its share of a chunk this way.
-  void process_selected(int link_type, std::span<const capture::RawPacket> packets,
-                        std::span<const std::uint32_t> indices);
+  /// process_chunk() for this thread's share of a chunk that another thread may have read (the
+  /// shared reader of several threads hands it over this way): the packets' bytes and records
+  /// are asked for further ahead, as they may sit in the other core's cache.
+  void process_selected(int link_type, std::span<const capture::RawPacket> packets);
   /// Asks the CPU for what the packet whose decode::flow_hash() is `hash` will need first (its
   /// flow's index slot); a caller that knows the next packet calls it before process().
   void prefetch(std::uint64_t hash) const { flows_.prefetch(hash); }
