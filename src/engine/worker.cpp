@@ -404,9 +404,9 @@ void Worker::note_cleartext_external(const proto::ProtocolInfo& info, const deco
   // The responder is an internet host and the protocol carries no encryption: the client, a
   // device of this network, talks in clear beyond it. `packet` is the responder's, or with
   // `from_client` the client's.
-  static constexpr std::array<std::string_view, 13> kCleartext = {
-      "http", "telnet", "ftp",  "mqtt",   "rtsp", "snmp",  "smtp",
-      "tftp", "syslog", "coap", "modbus", "dnp3", "s7comm"};
+  static constexpr std::array<std::string_view, 14> kCleartext = {
+      "http", "telnet", "ftp",  "mqtt",   "rtsp", "snmp",   "smtp",
+      "tftp", "syslog", "coap", "modbus", "dnp3", "s7comm", "ldap"};
   const IpAddress& responder = from_client ? packet.dst_ip : packet.src_ip;
   const IpAddress& client = from_client ? packet.src_ip : packet.dst_ip;
   if (!responder.is_set() || responder.is_private() || responder.is_multicast() ||

@@ -17,6 +17,7 @@
 
 #include "engine/engine.hpp"
 #include "inventory/device.hpp"
+#include "testutil/hex.hpp"
 
 namespace warden::engine {
 namespace {
@@ -166,6 +167,43 @@ TEST(Worker, CleartextToTheInternetOnAnotherPortIsNoted) {
   const inventory::Endpoint* client = endpoint_of(worker, client_mac);
   ASSERT_NE(client, nullptr);
   EXPECT_TRUE(has(*client, proto::Attr::CleartextExternal, "http to 203.0.113.5"));
+}
+
+TEST(Worker, LdapBindsAreFollowedOnAnyPortAndInTheClearToTheInternet) {
+  // The first simple bind of zeek/ldap__simpleauth.pcap (frame 4), sent by a LAN device to a
+  // directory on tcp/1389 of the LAN (named by the bind itself, as in ndpi's log4j capture) and
+  // to one on tcp/389 of an internet host.
+  const std::vector<std::uint8_t> bind = testutil::from_hex(
+      "3032020101602d020103041c78787878787878787878784078782e7878782e78787878782e6e6574800a7061"
+      "7373776f72386431");
+  const std::string payload(bind.begin(), bind.end());
+  const std::uint32_t device = 0xC0A80110;    // 192.168.1.16
+  const std::uint32_t lan = 0xC0A80120;       // 192.168.1.32
+  const std::uint32_t internet = 0xCB007105;  // 203.0.113.5
+  Worker worker(EngineConfig{});
+  std::int64_t ts = 1;
+  for (const auto& [server, port] :
+       {std::pair{lan, std::uint16_t{1389}}, std::pair{internet, std::uint16_t{389}}}) {
+    worker.process(
+        1, raw_of(tcp_frame(client_mac, server_mac, device, server, 40000, port, 0x02), ts++));
+    worker.process(
+        1, raw_of(tcp_frame(server_mac, client_mac, server, device, port, 40000, 0x12), ts++));
+    worker.process(
+        1,
+        raw_of(tcp_data_frame(client_mac, server_mac, device, server, 40000, port, payload), ts++));
+  }
+  worker.finish();
+  const inventory::Endpoint* client = endpoint_of(worker, client_mac);
+  ASSERT_NE(client, nullptr);
+  EXPECT_TRUE(has(*client, proto::Attr::CleartextExternal, "ldap to 203.0.113.5"));
+  const auto& endpoints = worker.endpoints().endpoints();
+  const auto directory = std::find_if(endpoints.begin(), endpoints.end(), [&](const auto& e) {
+    return e.in_use && e.key.ip == IpAddress::v4_from_u32(lan);
+  });
+  ASSERT_NE(directory, endpoints.end());
+  EXPECT_TRUE(has(*directory, proto::Attr::Service, "tcp/1389 ldap"));
+  EXPECT_TRUE(
+      has(*directory, proto::Attr::CleartextCredential, "ldap user=xxxxxxxxxxx@xx.xxx.xxxxx.net"));
 }
 
 TEST(Worker, ArpBindsTheSenderAddress) {

@@ -21,12 +21,12 @@ constexpr std::size_t kMaxZones = 256;
 constexpr std::size_t kMaxConduits = 4096;
 
 // The names of protocols/registry.cpp. The policy module sits beside the protocol module, not
-// on it, so the list is repeated here; policy_test checks a few against the registry's names.
-constexpr std::array<std::string_view, 30> kProtocols = {
-    "bacnet", "coap",   "dhcp",      "dhcpv6", "dnp3", "dns",    "enip", "ftp",
-    "http",   "ipp",    "jetdirect", "llmnr",  "mdns", "modbus", "mqtt", "netbios-ns",
-    "ntp",    "rdp",    "rtsp",      "s7comm", "smb",  "smtp",   "snmp", "ssdp",
-    "ssh",    "syslog", "telnet",    "tftp",   "tls",  "vnc"};
+// on it, so the list is repeated here; policy_registry_test checks it against the registry's.
+constexpr std::array<std::string_view, 32> kProtocols = {
+    "bacnet",     "coap", "dhcp",      "dhcpv6", "dnp3",   "dns",  "enip",   "ftp",
+    "http",       "ipp",  "jetdirect", "ldap",   "llmnr",  "mdns", "modbus", "mqtt",
+    "netbios-ns", "ntp",  "rdp",       "rtsp",   "s7comm", "smb",  "smtp",   "snmp",
+    "ssdp",       "ssh",  "syslog",    "telnet", "tftp",   "tls",  "ubnt",   "vnc"};
 
 using Error = tl::unexpected<PolicyError>;
 
