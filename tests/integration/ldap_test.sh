@@ -66,11 +66,17 @@ rootdn "cn=admin,dc=warden,dc=test"
 rootpw admin
 directory $work/db
 EOF
-ip netns exec wl-dir tcpdump -i wl-a -U -w "$work/ldap.pcap" >"$work/tcpdump.log" 2>&1 &
+# Immediate mode: without it libpcap hands packets over a ring block at a time (after a timeout),
+# and a capture stopped before the first block retires writes nothing.
+ip netns exec wl-dir tcpdump -i wl-a --immediate-mode -U -w "$work/ldap.pcap" \
+  >"$work/tcpdump.log" 2>&1 &
+tcpdump_pid=$!
 for _ in $(seq 50); do
   grep -q "listening on" "$work/tcpdump.log" && break
   sleep 0.1
 done
+grep -q "listening on" "$work/tcpdump.log" ||
+  { echo "ldap: tcpdump did not start"; cat "$work/tcpdump.log"; exit 1; }
 ip netns exec wl-dir /usr/sbin/slapd -f "$work/slapd.conf" -h "ldap://10.81.0.2/" -d 0 \
   >"$work/slapd.log" 2>&1 &
 for _ in $(seq 50); do
@@ -89,9 +95,9 @@ status=0
 LDAPTLS_REQCERT=never ip netns exec wl-mfp ldapwhoami -x -ZZ -H ldap://10.81.0.2 \
   -D cn=tls-only,dc=warden,dc=test -w tls-secret >"$work/tls.log" 2>&1 || status=$?
 [ "$status" = 49 ] || { echo "ldap: the bind after StartTLS ended with $status"; cat "$work/tls.log"; exit 1; }
-sleep 0.5
-ip netns pids wl-dir | xargs -r kill -INT 2>/dev/null
-sleep 0.5
+sleep 1
+kill -INT "$tcpdump_pid"
+wait "$tcpdump_pid" || true
 
 "$warden" analyze -q --no-progress --db "$work/ldap.db" "$work/ldap.pcap"
 "$warden" devices --db "$work/ldap.db" --format json >"$work/devices.json"
