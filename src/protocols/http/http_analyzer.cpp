@@ -49,24 +49,14 @@ void report_description(const Result<upnp::DeviceDescription>& parsed, Observati
 }  // namespace
 
 Result<std::size_t> HttpAnalyzer::on_data(Direction dir, Bytes bytes, ObservationSink& sink) {
-  std::size_t used = 0;
-  for (std::size_t step_idx = 0; step_idx < kMaxStepsPerCall && !done_ && used < bytes.size();
-       ++step_idx) {
-    const auto step_used = step(dir, bytes.subspan(used), sink);
-    if (!step_used) {
-      if (step_used.error().code == ParseErrorCode::Incomplete) {
-        break;
-      }
-      sink.anomaly(step_used.error().name);
-      return tl::unexpected(step_used.error());
-    }
-    used += *step_used;  // may pass the end of `bytes`: the flow skips the rest unseen
+  const auto used = run_steps(
+      bytes, kMaxStepsPerCall, "http.incomplete", sink,
+      [&](Bytes rest) { return step(dir, rest, sink); }, [this] { return done_; });
+  if (!used && used.error().code != ParseErrorCode::Incomplete) {
+    return used;
   }
   if (done_) {
-    return std::max(used, bytes.size());
-  }
-  if (used == 0) {
-    return fail(ParseErrorCode::Incomplete, 0, "http.incomplete");
+    return std::max(used.value_or(0), bytes.size());  // the rest is not HTTP: skipped
   }
   return used;
 }

@@ -57,23 +57,9 @@ bool is_read(std::uint8_t op, Direction dir) {
 }  // namespace
 
 Result<std::size_t> LdapAnalyzer::on_data(Direction dir, Bytes bytes, ObservationSink& sink) {
-  std::size_t used = 0;
-  for (std::size_t message_idx = 0;
-       message_idx < kMaxMessagesPerCall && used < bytes.size() && !done_; ++message_idx) {
-    const auto step_used = step(dir, bytes.subspan(used), sink);
-    if (!step_used) {
-      if (step_used.error().code == ParseErrorCode::Incomplete) {
-        break;
-      }
-      sink.anomaly(step_used.error().name);
-      return tl::unexpected(step_used.error());
-    }
-    used += *step_used;  // may pass the end of `bytes`: the flow skips the rest unseen
-  }
-  if (used == 0) {
-    return fail(ParseErrorCode::Incomplete, 0, "ldap.incomplete");
-  }
-  return used;
+  return run_steps(
+      bytes, kMaxMessagesPerCall, "ldap.incomplete", sink,
+      [&](Bytes rest) { return step(dir, rest, sink); }, [this] { return done_; });
 }
 
 Result<std::size_t> LdapAnalyzer::step(Direction dir, Bytes bytes, ObservationSink& sink) {

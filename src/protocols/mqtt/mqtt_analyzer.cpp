@@ -34,23 +34,8 @@ void observe_prefixed(ObservationSink& sink, Attr attr, std::string_view prefix,
 }  // namespace
 
 Result<std::size_t> MqttAnalyzer::on_data(Direction dir, Bytes bytes, ObservationSink& sink) {
-  std::size_t used = 0;
-  for (std::size_t packet_idx = 0; packet_idx < kMaxPacketsPerCall && used < bytes.size();
-       ++packet_idx) {
-    const auto step_used = step(dir, bytes.subspan(used), sink);
-    if (!step_used) {
-      if (step_used.error().code == ParseErrorCode::Incomplete) {
-        break;
-      }
-      sink.anomaly(step_used.error().name);
-      return tl::unexpected(step_used.error());
-    }
-    used += *step_used;  // may pass the end of `bytes`: the flow skips the rest unseen
-  }
-  if (used == 0) {
-    return fail(ParseErrorCode::Incomplete, 0, "mqtt.incomplete");
-  }
-  return used;
+  return run_steps(bytes, kMaxPacketsPerCall, "mqtt.incomplete", sink,
+                   [&](Bytes rest) { return step(dir, rest, sink); });
 }
 
 Result<std::size_t> MqttAnalyzer::step(Direction dir, Bytes bytes, ObservationSink& sink) {

@@ -46,22 +46,8 @@ Direction opposite(Direction dir) {
 }  // namespace
 
 Result<std::size_t> RtspAnalyzer::on_data(Direction dir, Bytes bytes, ObservationSink& sink) {
-  std::size_t used = 0;
-  for (std::size_t step_idx = 0; step_idx < kMaxStepsPerCall && used < bytes.size(); ++step_idx) {
-    const auto step_used = step(dir, bytes.subspan(used), sink);
-    if (!step_used) {
-      if (step_used.error().code == ParseErrorCode::Incomplete) {
-        break;
-      }
-      sink.anomaly(step_used.error().name);
-      return tl::unexpected(step_used.error());
-    }
-    used += *step_used;  // may pass the end of `bytes`: the flow skips the rest unseen
-  }
-  if (used == 0) {
-    return fail(ParseErrorCode::Incomplete, 0, "rtsp.incomplete");
-  }
-  return used;
+  return run_steps(bytes, kMaxStepsPerCall, "rtsp.incomplete", sink,
+                   [&](Bytes rest) { return step(dir, rest, sink); });
 }
 
 Result<std::size_t> RtspAnalyzer::step(Direction dir, Bytes bytes, ObservationSink& sink) {
