@@ -52,6 +52,25 @@ std::optional<std::uint32_t> read_unsigned(Bytes contents) {
   return value;
 }
 
+/// The contents of the next TLV of `reader`, which must have `tag`; Malformed `name` otherwise.
+Result<Bytes> read_field(ByteReader& reader, std::uint8_t tag, const char* name) {
+  WARDEN_ASSIGN_OR_RETURN(const Tlv tlv, read_tlv(reader));
+  if (tlv.tag != tag) {
+    return fail(ParseErrorCode::Malformed, 0, name);
+  }
+  return tlv.contents;
+}
+
+/// read_field() of a non-negative number (read_unsigned()).
+Result<std::uint32_t> read_number(ByteReader& reader, std::uint8_t tag, const char* name) {
+  WARDEN_ASSIGN_OR_RETURN(const Bytes contents, read_field(reader, tag, name));
+  const auto number = read_unsigned(contents);
+  if (!number) {
+    return fail(ParseErrorCode::Malformed, 0, name);
+  }
+  return *number;
+}
+
 std::uint32_t read_u32_le(Bytes bytes, std::size_t at) {
   return std::uint32_t{bytes[at]} | (std::uint32_t{bytes[at + 1]} << 8) |
          (std::uint32_t{bytes[at + 2]} << 16) | (std::uint32_t{bytes[at + 3]} << 24);
@@ -148,17 +167,9 @@ Result<MessageHead> read_message_head(Bytes bytes) {
 Result<BindRequest> parse_bind_request(Bytes contents) {
   ByteReader reader(contents);
   BindRequest bind;
-  WARDEN_ASSIGN_OR_RETURN(const Tlv version, read_tlv(reader));
-  const auto number = read_unsigned(version.contents);
-  if (version.tag != kTagInteger || !number) {
-    return fail(ParseErrorCode::Malformed, 0, "ldap.bad_bind");
-  }
-  bind.version = *number;
-  WARDEN_ASSIGN_OR_RETURN(const Tlv name, read_tlv(reader));
-  if (name.tag != kTagOctetString) {
-    return fail(ParseErrorCode::Malformed, 0, "ldap.bad_bind");
-  }
-  bind.name = as_chars(name.contents);
+  WARDEN_ASSIGN_OR_RETURN(bind.version, read_number(reader, kTagInteger, "ldap.bad_bind"));
+  WARDEN_ASSIGN_OR_RETURN(const Bytes name, read_field(reader, kTagOctetString, "ldap.bad_bind"));
+  bind.name = as_chars(name);
   WARDEN_ASSIGN_OR_RETURN(const Tlv auth, read_tlv(reader));
   if (auth.tag == kAuthSimple) {
     bind.kind = AuthKind::Simple;
@@ -166,17 +177,11 @@ Result<BindRequest> parse_bind_request(Bytes contents) {
   } else if (auth.tag == kAuthSasl) {
     bind.kind = AuthKind::Sasl;
     ByteReader sasl(auth.contents);
-    WARDEN_ASSIGN_OR_RETURN(const Tlv mechanism, read_tlv(sasl));
-    if (mechanism.tag != kTagOctetString) {
-      return fail(ParseErrorCode::Malformed, 0, "ldap.bad_bind");
-    }
-    bind.mechanism = as_chars(mechanism.contents);
+    WARDEN_ASSIGN_OR_RETURN(const Bytes mechanism,
+                            read_field(sasl, kTagOctetString, "ldap.bad_bind"));
+    bind.mechanism = as_chars(mechanism);
     if (!sasl.empty()) {
-      WARDEN_ASSIGN_OR_RETURN(const Tlv credentials, read_tlv(sasl));
-      if (credentials.tag != kTagOctetString) {
-        return fail(ParseErrorCode::Malformed, 0, "ldap.bad_bind");
-      }
-      bind.credentials = credentials.contents;
+      WARDEN_ASSIGN_OR_RETURN(bind.credentials, read_field(sasl, kTagOctetString, "ldap.bad_bind"));
     }
   } else {
     bind.kind = auth.tag >= kAuthSicilyFirst && auth.tag <= kAuthSicilyLast ? AuthKind::Sicily
@@ -189,12 +194,7 @@ Result<BindRequest> parse_bind_request(Bytes contents) {
 Result<LdapResult> parse_result(Bytes contents) {
   ByteReader reader(contents);
   LdapResult result;
-  WARDEN_ASSIGN_OR_RETURN(const Tlv code, read_tlv(reader));
-  const auto number = read_unsigned(code.contents);
-  if (code.tag != kTagEnumerated || !number) {
-    return fail(ParseErrorCode::Malformed, 0, "ldap.bad_result");
-  }
-  result.code = *number;
+  WARDEN_ASSIGN_OR_RETURN(result.code, read_number(reader, kTagEnumerated, "ldap.bad_result"));
   WARDEN_ASSIGN_OR_RETURN(const Tlv matched, read_tlv(reader));
   WARDEN_ASSIGN_OR_RETURN(const Tlv diagnostic, read_tlv(reader));
   if (matched.tag != kTagOctetString || diagnostic.tag != kTagOctetString) {
@@ -206,11 +206,8 @@ Result<LdapResult> parse_result(Bytes contents) {
 
 Result<std::string_view> parse_extended_name(Bytes contents) {
   ByteReader reader(contents);
-  WARDEN_ASSIGN_OR_RETURN(const Tlv name, read_tlv(reader));
-  if (name.tag != kExtendedName) {
-    return fail(ParseErrorCode::Malformed, 0, "ldap.bad_extended");
-  }
-  return as_chars(name.contents);
+  WARDEN_ASSIGN_OR_RETURN(const Bytes name, read_field(reader, kExtendedName, "ldap.bad_extended"));
+  return as_chars(name);
 }
 
 std::optional<PlainCredentials> parse_sasl_plain(Bytes credentials) {
