@@ -80,6 +80,12 @@ bool is_internal(const IpAddress& ip) {
   return ip.is_private();
 }
 
+/// A conversation a device of this network opened to a unicast internet host: what the
+/// exfiltration rule and the learned outbound volume count.
+bool opened_to_internet(const ConversationKey& key) {
+  return is_internal(key.initiator) && !is_internal(key.responder) && !key.responder.is_multicast();
+}
+
 class Builder {
  public:
   Builder(const DeviceIndex& index, std::vector<Alert>& out) : index_(index), out_(out) {}
@@ -364,7 +370,7 @@ void internet(const Tracker& tracker, const DetectContext& context, const Detect
   std::unordered_map<IpAddress, std::uint64_t> bytes_out;
   std::unordered_map<IpAddress, std::pair<std::int64_t, std::int64_t>> span;
   for (const auto& [key, c] : tracker.conversations()) {
-    if (!is_internal(key.initiator) || is_internal(key.responder) || key.responder.is_multicast()) {
+    if (!opened_to_internet(key)) {
       continue;
     }
     bytes_out[key.initiator] += c.bytes_out;
@@ -783,10 +789,8 @@ std::map<std::string, std::uint64_t> outbound_volume(
     out[device.key] = 0;
   }
   const DeviceIndex index(&devices);
-  // The same conversations as the exfiltration rule counts: opened by an internal address to a
-  // unicast internet one.
   for (const auto& [key, c] : tracker.conversations()) {
-    if (!is_internal(key.initiator) || is_internal(key.responder) || key.responder.is_multicast()) {
+    if (!opened_to_internet(key)) {  // the conversations the exfiltration rule counts
       continue;
     }
     if (const inventory::Device* device = index.find(key.initiator)) {
