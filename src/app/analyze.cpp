@@ -514,7 +514,8 @@ int run_analyze(const AnalyzeOptions& options) {
                            {"conversations_dropped", tracker.stats().conversations_dropped},
                            {"sources_dropped", tracker.stats().sources_dropped},
                            {"logins_dropped", tracker.stats().logins_dropped},
-                           {"probe_sources_dropped", tracker.stats().probe_sources_dropped}};
+                           {"probe_sources_dropped", tracker.stats().probe_sources_dropped},
+                           {"echo_pairs_dropped", tracker.stats().echo_pairs_dropped}};
     run.stats_json = run_stats.dump();
     if (auto recorded = database->record_run(run); !recorded) {
       std::cerr << "warden: database " << options.database << ": " << recorded.error().message

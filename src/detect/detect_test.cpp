@@ -43,6 +43,30 @@ flow::Flow make_flow(const char* from, const char* to, std::uint16_t port, std::
   return flow;
 }
 
+/// Bytes from hexadecimal text (test data only: even length, valid digits).
+std::vector<std::uint8_t> from_hex(std::string_view text) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t at = 0; at + 1 < text.size(); at += 2) {
+    out.push_back(
+        static_cast<std::uint8_t>(std::stoi(std::string(text.substr(at, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+// Echo data (after identifier and sequence number) of real packets.
+// BusyBox ping (`busybox ping -c 2`, captured with tcpdump in a network namespace): a 4-byte
+// timestamp and zeros, 56 bytes, returned unchanged in the reply.
+constexpr std::string_view kBusyboxPingData =
+    "5cf29c55000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000";
+// ../shared/pcaps/ndpi/icmp-tunnel.pcap (icmptunnel, identifier 0xfeff, sequence 0): frame 157, a
+// request from 192.168.154.131 carrying a 32-byte IPv4/UDP packet 10.95.1.1 -> 10.95.1.2, and
+// frame 156, a reply from 192.168.154.132 carrying the packet the other way.
+constexpr std::string_view kTunnelRequestData =
+    "45000020000040004011240d0a5f01010a5f01020035d8b5000c612910d19e30";
+constexpr std::string_view kTunnelReplyData =
+    "45000020000040004011240d0a5f01020a5f0101d8b50035000c612910d19e30";
+
 std::map<std::string, Alert> by_rule(const std::vector<Alert>& alerts) {
   std::map<std::string, Alert> out;
   for (const Alert& alert : alerts) {
@@ -636,6 +660,175 @@ TEST(Tracker, ConversationsOfTakenTablesShowWhenItsOwnTableIsEmpty) {
   const ConversationView none = empty.conversations();
   EXPECT_TRUE(none.empty());
   EXPECT_TRUE(none.begin() == none.end());
+}
+
+}  // namespace
+}  // namespace warden::detect
+
+namespace warden::detect {
+namespace {
+
+TEST(Tracker, EchoRepliesPairWithTheirRequestOnly) {
+  const auto ping = from_hex(kBusyboxPingData);
+  auto changed = ping;
+  changed[10] = 1;
+  Tracker tracker;
+  const IpAddress host = ip("10.99.0.1");
+  const IpAddress target = ip("10.99.0.2");
+  tracker.on_echo(false, host, target, 27393, 0, ping, true, 1);
+  tracker.on_echo(true, target, host, 27393, 0, ping, true, 2);     // its reply: echoed
+  tracker.on_echo(true, target, host, 27393, 0, ping, true, 3);     // ping's duplicate: ignored
+  tracker.on_echo(true, target, host, 27393, 0, changed, true, 3);  // another reply: unsolicited
+  tracker.on_echo(true, target, host, 27393, 7, changed, true, 4);  // no such request: unsolicited
+  tracker.on_echo(false, host, target, 27393, 1, ping, true, 5);
+  tracker.on_echo(true, target, host, 27393, 1, changed, false, 6);  // truncated: not compared
+  tracker.on_echo(false, host, target, 27393, 2, ping, true, 7);
+  tracker.on_echo(true, target, host, 27393, 2, changed, true, 8);  // other data
+  ASSERT_EQ(tracker.echoes().size(), 1U);
+  const EchoActivity& echo = tracker.echoes().begin()->second;
+  EXPECT_EQ(tracker.echoes().begin()->first.requester, host);
+  EXPECT_EQ(echo.requests, 3U);
+  EXPECT_EQ(echo.replies, 6U);
+  EXPECT_EQ(echo.echoed, 1U);
+  EXPECT_EQ(echo.not_echoed, 1U);
+  EXPECT_EQ(echo.unsolicited, 2U);
+  EXPECT_EQ(echo.request_bytes, 3 * 56U);
+  EXPECT_EQ(echo.sizes, std::vector<std::uint16_t>{56});
+  EXPECT_EQ(echo.ip_inside, 0U);
+  EXPECT_EQ(echo.first_us, 1);
+  EXPECT_EQ(echo.last_us, 8);
+}
+
+TEST(Detector, IcmpTunnelFromRepliesToNoRequest) {
+  // ptunnel-ng's proxy answers a few requests with many replies of its own (the kernel echoes
+  // each request too): replies outnumber requests.
+  const auto ping = from_hex(kBusyboxPingData);
+  const std::vector<std::uint8_t> chunk(1052, 0x5A);
+  Tracker tracker;
+  const IpAddress camera = ip("10.82.0.3");
+  const IpAddress proxy = ip("10.82.0.2");
+  for (int index = 0; index < 6; ++index) {
+    const auto seq = static_cast<std::uint16_t>(index);
+    tracker.on_echo(false, camera, proxy, 12320, seq, ping, true, index);
+    tracker.on_echo(true, proxy, camera, 12320, seq, ping, true, index);  // the kernel's echo
+  }
+  for (int index = 0; index < 20; ++index) {
+    tracker.on_echo(true, proxy, camera, 12320, static_cast<std::uint16_t>(100 + index), chunk,
+                    true, 10 + index);
+  }
+  // A sensor that sees only one direction (replies, no request at all) cannot tell.
+  for (int index = 0; index < 50; ++index) {
+    tracker.on_echo(true, ip("10.82.0.9"), ip("10.82.0.8"), 1, static_cast<std::uint16_t>(index),
+                    ping, true, index);
+  }
+  DetectContext context;
+  const auto alerts = evaluate(tracker, context);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].source_ip, "10.82.0.3");
+  EXPECT_EQ(alerts[0].evidence["replies_unsolicited"], 20);
+  EXPECT_EQ(alerts[0].evidence["replies_echoed"], 6);
+  EXPECT_THAT(alerts[0].message, HasSubstr("20 replies answered no request (6 requests)"));
+}
+
+TEST(Detector, IcmpTunnelFromRepliesThatAreNotEchoesAndIpPacketsInside) {
+  const auto request = from_hex(kTunnelRequestData);
+  const auto reply = from_hex(kTunnelReplyData);
+  const auto ping = from_hex(kBusyboxPingData);
+  Tracker tracker;
+  const IpAddress client = ip("192.168.154.131");
+  const IpAddress proxy = ip("192.168.154.132");
+  for (int index = 0; index < 10; ++index) {
+    tracker.on_echo(false, client, proxy, 0xfeff, 0, request, true, index * 10);
+    tracker.on_echo(true, proxy, client, 0xfeff, 0, reply, true, index * 10 + 1);
+    // An hour of ordinary ping beside it raises nothing.
+    const auto seq = static_cast<std::uint16_t>(index);
+    tracker.on_echo(false, ip("10.99.0.1"), ip("10.99.0.2"), 27393, seq, ping, true, index);
+    tracker.on_echo(true, ip("10.99.0.2"), ip("10.99.0.1"), 27393, seq, ping, true, index);
+  }
+  DetectContext context;
+  auto alerts = evaluate(tracker, context);
+  ASSERT_EQ(alerts.size(), 1U);
+  const Alert& alert = alerts[0];
+  EXPECT_EQ(alert.rule_id, "WARDEN-DET-ICMP-TUNNEL");
+  EXPECT_EQ(alert.id, "WARDEN-DET-ICMP-TUNNEL:192.168.154.131>192.168.154.132");
+  EXPECT_EQ(alert.source_ip, "192.168.154.131");
+  EXPECT_EQ(alert.destination_ip, "192.168.154.132");
+  EXPECT_EQ(alert.transport, "icmp");
+  EXPECT_EQ(alert.count, 20U);
+  EXPECT_EQ(alert.evidence["replies_not_echoed"], 10);
+  EXPECT_EQ(alert.evidence["replies_echoed"], 0);
+  EXPECT_EQ(alert.evidence["ip_packets_inside"], 20);
+  EXPECT_THAT(alert.message, HasSubstr("10 of 10 paired replies did not return"));
+  EXPECT_THAT(alert.message, HasSubstr("20 carried IP packets"));
+  EXPECT_THAT(alert.techniques, ::testing::ElementsAre("T1095", "T1572"));
+
+  // One short of each threshold: nothing.
+  Tracker fewer;
+  for (int index = 0; index < 9; ++index) {
+    fewer.on_echo(false, client, proxy, 0xfeff, 0, request, true, index);
+    fewer.on_echo(true, proxy, client, 0xfeff, 0, ping, true, index);  // not an echo, no IP inside
+  }
+  fewer.on_echo(false, client, proxy, 0xfeff, 0, ping, true, 100);
+  EXPECT_TRUE(evaluate(fewer, context).empty());
+}
+
+TEST(Detector, IcmpTunnelFromMuchDataInManySizesEvenWhenEchoed) {
+  // Data sent out in echo requests that the far end's kernel echoes back: every reply is an
+  // echo, but ping never varies its size like this.
+  Tracker tracker;
+  const IpAddress sender = ip("10.4.0.7");
+  const IpAddress receiver = ip("198.51.100.20");
+  std::uint64_t sent = 0;
+  for (int index = 0; sent < 128 * 1024; ++index) {
+    std::vector<std::uint8_t> data(200 + static_cast<std::size_t>(index % 40) * 30,
+                                   static_cast<std::uint8_t>(index));
+    const auto seq = static_cast<std::uint16_t>(index);
+    tracker.on_echo(false, sender, receiver, 7, seq, data, true, index);
+    tracker.on_echo(true, receiver, sender, 7, seq, data, true, index);
+    sent += data.size();
+  }
+  // A long ping with one large size moves as much and raises nothing.
+  const std::vector<std::uint8_t> large(1400, 0xAB);
+  for (int index = 0; index < 200; ++index) {
+    const auto seq = static_cast<std::uint16_t>(index);
+    tracker.on_echo(false, ip("10.4.0.8"), receiver, 9, seq, large, true, index);
+    tracker.on_echo(true, receiver, ip("10.4.0.8"), 9, seq, large, true, index);
+  }
+  DetectContext context;
+  const auto alerts = evaluate(tracker, context);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].source_ip, "10.4.0.7");
+  EXPECT_EQ(alerts[0].evidence["replies_not_echoed"], 0);
+  EXPECT_EQ(alerts[0].evidence["data_sizes"], 32);
+  EXPECT_EQ(alerts[0].evidence["data_sizes_capped"], true);
+  EXPECT_THAT(alerts[0].message, HasSubstr("over 32 data sizes"));
+}
+
+TEST(Tracker, EchoPairsStayBoundedAndMerge) {
+  TrackerLimits limits;
+  limits.max_echo_pairs = 2;
+  const auto ping = from_hex(kBusyboxPingData);
+  Tracker a(limits);
+  Tracker b(limits);
+  a.on_echo(false, ip("10.0.0.1"), ip("10.0.0.2"), 1, 0, ping, true, 1);
+  a.on_echo(false, ip("10.0.0.1"), ip("10.0.0.3"), 1, 0, ping, true, 2);
+  a.on_echo(false, ip("10.0.0.1"), ip("10.0.0.4"), 1, 0, ping, true, 3);  // over the bound
+  EXPECT_EQ(a.echoes().size(), 2U);
+  EXPECT_EQ(a.stats().echo_pairs_dropped, 1U);
+  const std::vector<std::uint8_t> other(100, 1);
+  b.on_echo(false, ip("10.0.0.1"), ip("10.0.0.2"), 1, 1, other, true, 0);
+  b.on_echo(true, ip("10.0.0.2"), ip("10.0.0.1"), 1, 1, other, true, 1);  // b pairs it
+  b.on_echo(true, ip("10.0.0.5"), ip("10.0.0.6"), 1, 1, other, true, 9);  // a new pair: dropped
+  a.merge_from(b);
+  EXPECT_EQ(a.echoes().size(), 2U);
+  EXPECT_EQ(a.stats().echo_pairs_dropped, 2U);
+  const EchoActivity& merged = a.echoes().at(EchoKey{ip("10.0.0.1"), ip("10.0.0.2")});
+  EXPECT_EQ(merged.requests, 2U);
+  EXPECT_EQ(merged.replies, 1U);
+  EXPECT_EQ(merged.echoed, 1U);
+  EXPECT_EQ(merged.request_bytes, 156U);
+  EXPECT_EQ(merged.first_us, 0);
+  EXPECT_EQ(merged.sizes, (std::vector<std::uint16_t>{56, 100}));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "detect/detector.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -15,7 +16,7 @@
 namespace warden::detect {
 namespace {
 
-constexpr std::array<RuleInfo, 19> kRules = {{
+constexpr std::array<RuleInfo, 20> kRules = {{
     {"WARDEN-DET-NEW-DEVICE", "New device", "low", "T1200"},
     {"WARDEN-DET-ROGUE-DEVICE", "Device not approved", "medium", "T1200"},
     {"WARDEN-DET-MIRAI-SCAN", "Mirai-style telnet scanning", "critical", "T1046,T1110.001"},
@@ -31,6 +32,7 @@ constexpr std::array<RuleInfo, 19> kRules = {{
     {"WARDEN-DET-ROLE-VIOLATION", "Device acting outside its role", "high", "T1021,T0886"},
     {"WARDEN-DET-DGA", "Algorithmically generated domains", "high", "T1568.002"},
     {"WARDEN-DET-DNS-TUNNEL", "DNS tunnelling", "high", "T1071.004,T1572"},
+    {"WARDEN-DET-ICMP-TUNNEL", "ICMP tunnelling", "high", "T1095,T1572"},
     {"WARDEN-DET-INTEL-IP", "Contact with a listed address", "high", "T1071"},
     {"WARDEN-DET-INTEL-DOMAIN", "Lookup of a listed domain", "high", "T1071.004"},
     {"WARDEN-DET-NEW-BEHAVIOUR", "New behaviour after the learning period", "low", "T1071,T1571"},
@@ -311,6 +313,60 @@ void probe_sweeps(const Tracker& tracker, const DetectConfig& config, Builder& b
                         {"unanswered", unknown},
                         {"arp_requests", activity.probes}};
     }
+  }
+}
+
+/// Echo traffic that is not ping (EchoActivity): most replies not returning their request's data,
+/// more replies to no request than requests, IP packets inside, or much data in many sizes.
+void icmp_tunnels(const Tracker& tracker, const DetectConfig& config, Builder& build) {
+  for (const auto& [key, echo] : tracker.echoes()) {
+    const std::uint64_t data = echo.request_bytes + echo.reply_bytes;
+    const bool not_echoed =
+        echo.not_echoed >= config.icmp_tunnel_replies && echo.not_echoed > echo.echoed;
+    // Replies to requests the sensor never saw are not counted when it saw none at all (a mirror
+    // of one direction only); ping's replies never outnumber its requests.
+    const bool unsolicited = echo.requests > 0 && echo.unsolicited >= config.icmp_tunnel_replies &&
+                             echo.unsolicited > echo.requests;
+    const bool ip_inside = echo.ip_inside >= config.icmp_tunnel_ip_packets;
+    const bool varied =
+        data >= config.icmp_tunnel_bytes && echo.sizes.size() >= config.icmp_tunnel_sizes;
+    if (!not_echoed && !unsolicited && !ip_inside && !varied) {
+      continue;
+    }
+    std::vector<std::string> signs;
+    if (not_echoed) {
+      signs.push_back(fmt::format("{} of {} paired replies did not return their request's data",
+                                  echo.not_echoed, echo.not_echoed + echo.echoed));
+    }
+    if (unsolicited) {
+      signs.push_back(fmt::format("{} replies answered no request ({} requests)", echo.unsolicited,
+                                  echo.requests));
+    }
+    if (ip_inside) {
+      signs.push_back(fmt::format("{} carried IP packets", echo.ip_inside));
+    }
+    if (varied) {
+      signs.push_back(fmt::format("{}{} data sizes in {} bytes", echo.sizes_capped ? "over " : "",
+                                  echo.sizes.size(), data));
+    }
+    Alert& alert = build.add(
+        "WARDEN-DET-ICMP-TUNNEL", key.requester.to_string() + ">" + key.responder.to_string(),
+        key.requester, echo.first_us, echo.last_us, echo.requests + echo.replies,
+        fmt::format("{} moves data through ICMP echo with {}: {}",
+                    label(key.requester, build.index()), label(key.responder, build.index()),
+                    fmt::join(signs, "; ")));
+    alert.destination_ip = key.responder.to_string();
+    alert.transport = key.requester.is_v4() ? "icmp" : "ipv6-icmp";
+    alert.evidence = {{"echo_requests", echo.requests},
+                      {"echo_replies", echo.replies},
+                      {"request_data_bytes", echo.request_bytes},
+                      {"reply_data_bytes", echo.reply_bytes},
+                      {"replies_echoed", echo.echoed},
+                      {"replies_not_echoed", echo.not_echoed},
+                      {"replies_unsolicited", echo.unsolicited},
+                      {"ip_packets_inside", echo.ip_inside},
+                      {"data_sizes", echo.sizes.size()},
+                      {"data_sizes_capped", echo.sizes_capped}};
   }
 }
 
@@ -804,7 +860,7 @@ namespace {
 /// The detections, in the order their alerts are put together. Each reads the tracker, the
 /// context and the devices, and writes only to its own Builder.
 using Detection = void (*)(const Tracker&, const DetectContext&, const DetectConfig&, Builder&);
-constexpr std::array<Detection, 7> kDetections = {
+constexpr std::array<Detection, 8> kDetections = {
     [](const Tracker&, const DetectContext& context, const DetectConfig&, Builder& build) {
       inventory_changes(context, build);
     },
@@ -819,6 +875,9 @@ constexpr std::array<Detection, 7> kDetections = {
        Builder& build) { internet(tracker, context, config, build); },
     [](const Tracker& tracker, const DetectContext& context, const DetectConfig& config,
        Builder& build) { dns(tracker, context, config, build); },
+    [](const Tracker& tracker, const DetectContext&, const DetectConfig& config, Builder& build) {
+      icmp_tunnels(tracker, config, build);
+    },
     [](const Tracker& tracker, const DetectContext&, const DetectConfig&, Builder& build) {
       roles(tracker, build);
     },

@@ -36,6 +36,11 @@ struct DetectConfig {
   std::size_t dga_names = 8;            ///< random-looking domains looked up
   std::size_t tunnel_names = 50;        ///< distinct names under one domain, with...
   double tunnel_mean_label_bytes = 20;  ///< ... this mean length of what precedes the domain
+  /// Echo replies not returning their request's data, or answering no request.
+  std::uint64_t icmp_tunnel_replies = 10;
+  std::uint64_t icmp_tunnel_ip_packets = 10;  ///< echo data that are whole IP packets
+  std::uint64_t icmp_tunnel_bytes = std::uint64_t{256} << 10;  ///< echo data both ways, with...
+  std::size_t icmp_tunnel_sizes = 8;  ///< ... at least this many distinct data sizes
 };
 
 /// What the detections know beyond the traffic.

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/hash.hpp"
+
 namespace warden::detect {
 namespace {
 
@@ -26,6 +28,37 @@ void insert_bounded(Set& set, const Value& value, std::size_t cap) {
 /// Debian's Abseil is built with its own string_view type: lookups by view need one.
 absl::string_view as_key(std::string_view text) {
   return {text.data(), text.size()};
+}
+
+/// Whether echo data is a whole IPv4 or IPv6 packet: version, header length and total length
+/// agree with the data's size (what IP-over-ICMP tunnels such as icmptunnel and icmptx send).
+/// Ping's data starts with a timestamp or a fixed pattern, which agree by chance at most once in
+/// thousands of packets.
+bool is_ip_packet(Bytes data) {
+  if (data.size() >= 20 && data[0] >> 4 == 4) {
+    const std::size_t header = static_cast<std::size_t>(data[0] & 0x0FU) * 4;
+    const std::size_t total = static_cast<std::size_t>(data[2]) << 8 | data[3];
+    return header >= 20 && total == data.size();
+  }
+  if (data.size() >= 40 && data[0] >> 4 == 6) {
+    const std::size_t payload = static_cast<std::size_t>(data[4]) << 8 | data[5];
+    return 40 + payload == data.size();
+  }
+  return false;
+}
+
+/// Adds `size` to the sorted, bounded set of distinct echo data sizes.
+void add_echo_size(EchoActivity& activity, std::uint16_t size) {
+  std::vector<std::uint16_t>& sizes = activity.sizes;
+  const auto at = std::lower_bound(sizes.begin(), sizes.end(), size);
+  if (at != sizes.end() && *at == size) {
+    return;
+  }
+  if (sizes.size() >= EchoActivity::kMaxSizes) {
+    activity.sizes_capped = true;
+    return;
+  }
+  sizes.insert(at, size);
 }
 
 }  // namespace
@@ -255,6 +288,62 @@ void Tracker::on_probe(ProbeKind kind, const IpAddress& source, const IpAddress&
   add_probe_target(activity, std::hash<IpAddress>{}(target));
 }
 
+void Tracker::on_echo(bool reply, const IpAddress& source, const IpAddress& target,
+                      std::uint16_t id, std::uint16_t seq, Bytes data, bool complete,
+                      std::int64_t ts_us) {
+  if (!source.is_set() || !target.is_set() || source == target) {
+    return;
+  }
+  const EchoKey key = reply ? EchoKey{target, source} : EchoKey{source, target};
+  auto found = echoes_.find(key);
+  if (found == echoes_.end()) {
+    if (echoes_.size() >= limits_.max_echo_pairs) {
+      ++stats_.echo_pairs_dropped;
+      return;
+    }
+    found = echoes_.emplace(key, EchoActivity{}).first;
+    found->second.first_us = ts_us;
+  }
+  EchoActivity& activity = found->second;
+  activity.first_us = std::min(activity.first_us, ts_us);
+  activity.last_us = std::max(activity.last_us, ts_us);
+  add_echo_size(activity, static_cast<std::uint16_t>(std::min<std::size_t>(data.size(), 0xFFFF)));
+  if (is_ip_packet(data)) {
+    ++activity.ip_inside;
+  }
+  const std::uint32_t id_seq = std::uint32_t{id} << 16 | seq;
+  const std::uint64_t hash = complete ? hash_bytes(as_chars(data)) : 0;
+  const std::size_t slots = activity.awaiting.size();
+  if (!reply) {
+    ++activity.requests;
+    activity.request_bytes += data.size();
+    activity.awaiting[activity.next_awaiting] = {hash, id_seq, true, complete, false};
+    activity.next_awaiting = static_cast<std::uint8_t>((activity.next_awaiting + 1) % slots);
+    return;
+  }
+  ++activity.replies;
+  activity.reply_bytes += data.size();
+  // The latest request with this identifier and sequence number (tunnels that keep both fixed
+  // pair each reply with the last request).
+  for (std::size_t back = 1; back <= slots; ++back) {
+    EchoActivity::Awaiting& request =
+        activity.awaiting[(activity.next_awaiting + slots - back) % slots];
+    if (!request.used || request.id_seq != id_seq) {
+      continue;
+    }
+    if (!complete || !request.complete) {
+      request.answered = true;  // truncated data is never compared
+    } else if (!request.answered) {
+      request.answered = true;
+      ++(request.hash == hash ? activity.echoed : activity.not_echoed);
+    } else if (request.hash != hash) {
+      ++activity.unsolicited;  // a second, different reply to one request
+    }
+    return;
+  }
+  ++activity.unsolicited;
+}
+
 void Tracker::add_probe_target(ProbeActivity& activity, std::uint64_t hash) const {
   std::vector<std::uint64_t>& targets = activity.targets;
   const auto at = std::lower_bound(targets.begin(), targets.end(), hash);
@@ -380,19 +469,21 @@ void Tracker::merge_from(Tracker& other) {
   flush();
   other.flush();
   if (conversations_.empty() && absorbed_.empty() && logins_.empty() && dns_.empty() &&
-      probes_.empty()) {
+      probes_.empty() && echoes_.empty()) {
     // The first (or only) worker: take its state instead of copying it.
     conversations_ = std::move(other.conversations_);
     absorbed_ = std::move(other.absorbed_);
     logins_ = std::move(other.logins_);
     dns_ = std::move(other.dns_);
     probes_ = std::move(other.probes_);
+    echoes_ = std::move(other.echoes_);
     stats_ = other.stats_;
     other.conversations_.clear();
     other.absorbed_.clear();
     other.logins_.clear();
     other.dns_.clear();
     other.probes_.clear();
+    other.echoes_.clear();
     return;
   }
   std::vector<ConversationMap> theirs_tables;
@@ -433,6 +524,32 @@ void Tracker::merge_from(Tracker& other) {
     p.capped = p.capped || theirs.capped;
     for (const std::uint64_t hash : theirs.targets) {
       add_probe_target(p, hash);
+    }
+  }
+  for (auto& [key, theirs] : other.echoes_) {
+    auto mine = echoes_.find(key);
+    if (mine == echoes_.end()) {
+      if (echoes_.size() >= limits_.max_echo_pairs) {
+        ++stats_.echo_pairs_dropped;
+        continue;
+      }
+      echoes_.emplace(key, std::move(theirs));
+      continue;
+    }
+    EchoActivity& e = mine->second;
+    e.first_us = std::min(e.first_us, theirs.first_us);
+    e.last_us = std::max(e.last_us, theirs.last_us);
+    e.requests += theirs.requests;
+    e.replies += theirs.replies;
+    e.request_bytes += theirs.request_bytes;
+    e.reply_bytes += theirs.reply_bytes;
+    e.echoed += theirs.echoed;
+    e.not_echoed += theirs.not_echoed;
+    e.unsolicited += theirs.unsolicited;
+    e.ip_inside += theirs.ip_inside;
+    e.sizes_capped = e.sizes_capped || theirs.sizes_capped;
+    for (const std::uint16_t size : theirs.sizes) {
+      add_echo_size(e, size);
     }
   }
   for (auto& [key, theirs] : other.logins_) {
@@ -489,6 +606,7 @@ void Tracker::merge_from(Tracker& other) {
   stats_.sources_dropped += other.stats_.sources_dropped;  // DNS clients
   stats_.logins_dropped += other.stats_.logins_dropped;
   stats_.probe_sources_dropped += other.stats_.probe_sources_dropped;
+  stats_.echo_pairs_dropped += other.stats_.echo_pairs_dropped;
 }
 
 }  // namespace warden::detect

@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "core/address.hpp"
+#include "core/byte_reader.hpp"
 #include "flow/flow_table.hpp"
 
 namespace warden::detect {
@@ -26,6 +27,7 @@ struct TrackerLimits {
   std::size_t max_set = 512;              ///< distinct targets remembered per source and kind
   std::size_t max_logins = 16384;         ///< (client, server, protocol) login records
   std::size_t max_starts = 32;            ///< connection start times kept per conversation
+  std::size_t max_echo_pairs = 4096;      ///< (requester, responder) ICMP echo records
 };
 
 /// What the tracker dropped for its limits.
@@ -34,6 +36,7 @@ struct TrackerStats {
   std::uint64_t sources_dropped = 0;
   std::uint64_t logins_dropped = 0;
   std::uint64_t probe_sources_dropped = 0;
+  std::uint64_t echo_pairs_dropped = 0;
 };
 
 /// All flows between an initiator and a responder on one port, aggregated.
@@ -120,6 +123,51 @@ struct ProbeKeyHash {
   }
 };
 using ProbeMap = absl::flat_hash_map<ProbeKey, ProbeActivity, ProbeKeyHash>;
+
+/// ICMP or ICMPv6 echo traffic from one requester to one responder: what tells a tunnel from
+/// ping. Ping sends data of one size and gets it back unchanged (RFC 792: "the data received in
+/// the echo message must be returned in the echo reply message"); a tunnel's data varies in size,
+/// its replies carry the other side's data, and IP-over-ICMP tools put whole IP packets inside.
+struct EchoActivity {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t replies = 0;
+  std::uint64_t request_bytes = 0;  ///< echo data (what follows identifier and sequence number)
+  std::uint64_t reply_bytes = 0;
+  std::uint64_t echoed = 0;       ///< replies that returned their request's data
+  std::uint64_t not_echoed = 0;   ///< first replies to a request (same identifier and sequence
+                                  ///< number) with other data
+  std::uint64_t unsolicited = 0;  ///< replies to no request seen (not counting a repeat of an
+                                  ///< answered request's reply: ping's duplicates)
+  std::uint64_t ip_inside = 0;    ///< requests or replies whose data is an IPv4 or IPv6 packet
+  /// Distinct data sizes, sorted; at most kMaxSizes (`sizes_capped` when more were seen).
+  std::vector<std::uint16_t> sizes;
+  bool sizes_capped = false;
+  static constexpr std::size_t kMaxSizes = 32;
+  /// The last requests, for pairing a reply with its request (identifier and sequence number);
+  /// not merged across workers (a pair's echoes all reach one worker).
+  struct Awaiting {
+    std::uint64_t hash = 0;    ///< of the data (its length mixed in)
+    std::uint32_t id_seq = 0;  ///< identifier << 16 | sequence number
+    bool used = false;         ///< holds a request
+    bool complete = false;     ///< its data was captured whole (only then compared)
+    bool answered = false;
+  };
+  std::array<Awaiting, 8> awaiting{};
+  std::uint8_t next_awaiting = 0;
+};
+struct EchoKey {
+  IpAddress requester;
+  IpAddress responder;
+  friend bool operator==(const EchoKey&, const EchoKey&) = default;
+};
+struct EchoKeyHash {
+  std::size_t operator()(const EchoKey& key) const noexcept {
+    return std::hash<IpAddress>{}(key.requester) * 31 ^ std::hash<IpAddress>{}(key.responder);
+  }
+};
+using EchoMap = absl::flat_hash_map<EchoKey, EchoActivity, EchoKeyHash>;
 
 /// Key of a conversation: (initiator, responder, transport, responder port).
 struct ConversationKey {
@@ -246,6 +294,12 @@ class Tracker {
   void on_probe(ProbeKind kind, const IpAddress& source, const IpAddress& target,
                 std::int64_t ts_us);
 
+  /// An ICMP or ICMPv6 echo request (`reply` false: `source` asks `target`) or reply (`source`
+  /// answers `target`), not fragmented. `data` is what follows the identifier and sequence
+  /// number; `complete` says whether it was captured whole (a truncated capture is never compared).
+  void on_echo(bool reply, const IpAddress& source, const IpAddress& target, std::uint16_t id,
+               std::uint16_t seq, Bytes data, bool complete, std::int64_t ts_us);
+
   /// Adds `other`'s state (another worker's). Conversations this tracker also has add up here;
   /// the rest of `other`'s conversation table is moved here whole, not copied
   /// (with two workers sharded by address pair none are shared: copying 25,000 of them into a
@@ -258,6 +312,7 @@ class Tracker {
   }
   [[nodiscard]] const LoginMap& logins() const { return logins_; }
   [[nodiscard]] const ProbeMap& probes() const { return probes_; }
+  [[nodiscard]] const EchoMap& echoes() const { return echoes_; }
   [[nodiscard]] const DnsMap& dns() const {
     flush_pending();
     return dns_;
@@ -281,6 +336,7 @@ class Tracker {
   LoginMap logins_;
   DnsMap dns_;
   ProbeMap probes_;
+  EchoMap echoes_;
   /// Adds a target's hash to `activity`'s bounded set (the smallest hashes stay).
   void add_probe_target(ProbeActivity& activity, std::uint64_t hash) const;
 

@@ -14,7 +14,9 @@ namespace {
 
 constexpr std::uint16_t kEtherTypeArp = 0x0806;
 constexpr std::uint8_t kIcmpEchoRequest = 8;
+constexpr std::uint8_t kIcmpEchoReply = 0;
 constexpr std::uint8_t kIcmpv6EchoRequest = 128;
+constexpr std::uint8_t kIcmpv6EchoReply = 129;
 constexpr std::uint16_t kEtherTypeLldp = 0x88CC;
 constexpr std::uint16_t kSnapCdp = 0x2000 | 0x0001;  // SNAP PID as reported by the decoder
 constexpr int kMaxNdOptions = 16;
@@ -598,15 +600,28 @@ void Worker::handle_ip(const decode::Packet& packet) {
     }
   }
 
-  // Echo requests (ping, RFC 792 type 8; RFC 4443 type 128) that are not fragmented (a
-  // discovery ping never is; the decoder reads no ICMP header from a fragment): host discovery.
-  // Multicast pings (ff02::1) ask everyone at once and are no sweep.
-  if (!packet.is_fragment && !packet.dst_ip.is_multicast() &&
-      ((packet.ip_proto == decode::IpProto::Icmp && packet.icmp_type == kIcmpEchoRequest) ||
-       (packet.ip_proto == decode::IpProto::Icmpv6 && packet.icmp_type == kIcmpv6EchoRequest))) {
-    tracker_.on_probe(detect::ProbeKind::Echo, packet.src_ip, packet.dst_ip, packet.ts_us);
+  // Echo requests and replies (ping: RFC 792 types 8 and 0, RFC 4443 types 128 and 129), not
+  // fragmented (a discovery ping never is; the decoder reads no ICMP header from a fragment).
+  // Requests are host discovery; the data of both feeds the ICMP tunnel rule. Multicast pings
+  // (ff02::1) ask everyone at once: no sweep, and no one reply pairs with them.
+  const bool v4 = packet.ip_proto == decode::IpProto::Icmp;
+  const bool v6 = packet.ip_proto == decode::IpProto::Icmpv6;
+  if ((v4 || v6) && !packet.is_fragment && !packet.dst_ip.is_multicast()) {
+    const bool request = (v4 && packet.icmp_type == kIcmpEchoRequest) ||
+                         (v6 && packet.icmp_type == kIcmpv6EchoRequest);
+    const bool reply =
+        (v4 && packet.icmp_type == kIcmpEchoReply) || (v6 && packet.icmp_type == kIcmpv6EchoReply);
+    if (request) {
+      tracker_.on_probe(detect::ProbeKind::Echo, packet.src_ip, packet.dst_ip, packet.ts_us);
+    }
+    if ((request || reply) && packet.payload.size() >= 4) {
+      const auto id = static_cast<std::uint16_t>(packet.payload[0] << 8 | packet.payload[1]);
+      const auto seq = static_cast<std::uint16_t>(packet.payload[2] << 8 | packet.payload[3]);
+      tracker_.on_echo(reply, packet.src_ip, packet.dst_ip, id, seq, packet.payload.subspan(4),
+                       packet.frame.size() >= packet.wire_length, packet.ts_us);
+    }
   }
-  if (packet.ip_proto == decode::IpProto::Icmpv6) {
+  if (v6) {
     handle_icmpv6(packet);
     return;
   }

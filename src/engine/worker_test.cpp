@@ -251,6 +251,33 @@ TEST(Worker, EchoAndArpRequestsReachTheTrackerAsProbes) {
   EXPECT_EQ(echo->second.first_us, 20);
 }
 
+TEST(Worker, EchoRequestsAndRepliesReachTheTrackerAsOnePair) {
+  // The echo request above (slips/test12-icmp-portscan.pcap frame 1: 192.168.1.109 to
+  // 192.168.1.1, identifier 0x95f0, sequence 0, no data) and its reply: addresses swapped, type 0.
+  const std::vector<std::uint8_t> request = {
+      0x68, 0xff, 0x7b, 0xdc, 0xa2, 0x17, 0x50, 0xed, 0x3c, 0x39, 0xbc, 0xd9, 0x08, 0x00,
+      0x45, 0x00, 0x00, 0x1c, 0xa0, 0x01, 0x00, 0x00, 0x2d, 0x01, 0x6a, 0x21, 0xc0, 0xa8,
+      0x01, 0x6d, 0xc0, 0xa8, 0x01, 0x01, 0x08, 0x00, 0x62, 0x0f, 0x95, 0xf0, 0x00, 0x00};
+  std::vector<std::uint8_t> reply = request;
+  std::swap_ranges(reply.begin(), reply.begin() + 6, reply.begin() + 6);         // MACs
+  std::swap_ranges(reply.begin() + 26, reply.begin() + 30, reply.begin() + 30);  // addresses
+  reply[34] = 0;
+  Worker worker(EngineConfig{});
+  worker.process(1, raw_of(request, 20));
+  worker.process(1, raw_of(reply, 25));
+  const detect::EchoMap& echoes = worker.tracker().echoes();
+  ASSERT_EQ(echoes.size(), 1U);
+  const auto& [key, echo] = *echoes.begin();
+  EXPECT_EQ(key.requester, *IpAddress::parse("192.168.1.109"));
+  EXPECT_EQ(key.responder, *IpAddress::parse("192.168.1.1"));
+  EXPECT_EQ(echo.requests, 1U);
+  EXPECT_EQ(echo.replies, 1U);
+  EXPECT_EQ(echo.echoed, 1U);
+  EXPECT_EQ(echo.sizes, std::vector<std::uint16_t>{0});
+  EXPECT_EQ(echo.first_us, 20);
+  EXPECT_EQ(echo.last_us, 25);
+}
+
 TEST(Worker, MemoryStaysBoundedUnderAFloodOfMacsAndFlows) {
   EngineConfig config;
   config.flows.max_flows = 2048;
