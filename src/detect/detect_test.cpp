@@ -804,6 +804,28 @@ TEST(Detector, IcmpTunnelFromMuchDataInManySizesEvenWhenEchoed) {
   EXPECT_THAT(alerts[0].message, HasSubstr("over 32 data sizes"));
 }
 
+TEST(Detector, IcmpTunnelAnsweredByADeviceIsAboutThatDevice) {
+  // An internet host asks a camera inside, which answers with data of its own.
+  const std::vector<inventory::Device> devices = {
+      device("44:19:b6:00:00:07", "10.4.0.7", "ip_camera")};
+  const auto ping = from_hex(kBusyboxPingData);
+  const auto reply = from_hex(kTunnelReplyData);
+  Tracker tracker;
+  for (int index = 0; index < 10; ++index) {
+    const auto seq = static_cast<std::uint16_t>(index);
+    tracker.on_echo(false, ip("203.0.113.9"), ip("10.4.0.7"), 3, seq, ping, true, index);
+    tracker.on_echo(true, ip("10.4.0.7"), ip("203.0.113.9"), 3, seq, reply, true, index);
+  }
+  DetectContext context;
+  context.devices = &devices;
+  const auto alerts = evaluate(tracker, context);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].source_ip, "203.0.113.9");
+  EXPECT_EQ(alerts[0].destination_ip, "10.4.0.7");
+  EXPECT_EQ(alerts[0].device_key, "mac:44:19:b6:00:00:07");
+  EXPECT_EQ(alerts[0].device["type"], "ip_camera");
+}
+
 TEST(Tracker, EchoPairsStayBoundedAndMerge) {
   TrackerLimits limits;
   limits.max_echo_pairs = 2;

@@ -357,6 +357,13 @@ void icmp_tunnels(const Tracker& tracker, const DetectConfig& config, Builder& b
                     fmt::join(signs, "; ")));
     alert.destination_ip = key.responder.to_string();
     alert.transport = key.requester.is_v4() ? "icmp" : "ipv6-icmp";
+    // A tunnel's far end on the internet asking a device inside: the alert is about the device.
+    if (alert.device_key.empty()) {
+      if (const inventory::Device* device = build.index().find(key.responder)) {
+        alert.device_key = device->key;
+        alert.device = describe(device);
+      }
+    }
     alert.evidence = {{"echo_requests", echo.requests},
                       {"echo_replies", echo.replies},
                       {"request_data_bytes", echo.request_bytes},
