@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -245,6 +246,50 @@ TEST(Detector, DgaAndDnsTunnel) {
   ASSERT_TRUE(alerts.contains("WARDEN-DET-DNS-TUNNEL"));
   EXPECT_EQ(alerts.at("WARDEN-DET-DNS-TUNNEL").evidence["domain"], "tunnel.example");
   EXPECT_EQ(alerts.size(), 2U);
+}
+
+TEST(Detector, DnsTunnelStraightToItsServerUnderNoCommonDomain) {
+  // dnscat2 without a domain (../shared/pcaps/ndpi/dns_exfiltration.pcap): hex data in every
+  // label, so each name's registered domain is data too and no domain collects 50 names. The
+  // names below are three of the capture's queries; the others vary their hex the same way.
+  constexpr std::array<std::string_view, 3> kReal = {
+      "dnscat.546b03f50000000000a6023ed4df184d6ac5c2628b47714fdee584fed739."
+      "5a03b5b1e1aa8f8fdb1bbe8d5e04952141f7d4f82c7e3b06dcc8b87fad7a.19e4d098dc8c618f8d81cfeb02",
+      "dnscat.f97c01f5006c798b8d6e990002e3772bc8", "dnscat.c08301f5000ebb1f421a030003320a615b"};
+  Tracker tracker;
+  const IpAddress client = ip("192.168.220.56");
+  for (const std::string_view name : kReal) {
+    tracker.on_dns_query(client, name, 1);
+  }
+  for (int index = 0; index < 47; ++index) {
+    tracker.on_dns_query(
+        client, fmt::format("dnscat.{:08x}01f5006c798b8d6e990002e37", index * 7919), 2 + index);
+  }
+  // Long hashes under one CDN domain are the per-domain test's business, and a busy client's
+  // ordinary names are not encoded at all.
+  for (int index = 0; index < 60; ++index) {
+    tracker.on_dns_query(ip("10.0.0.40"), fmt::format("{:032x}.cdn.example.net", index * 104729),
+                         index);
+    tracker.on_dns_query(ip("10.0.0.41"), fmt::format("host-{}.example-{}.com", index, index),
+                         index);
+  }
+  const auto alerts = evaluate(tracker, {});
+  std::vector<std::string> ids;
+  for (const Alert& alert : alerts) {
+    ids.push_back(alert.id);
+  }
+  EXPECT_THAT(ids, ::testing::Contains("WARDEN-DET-DNS-TUNNEL:192.168.220.56>*"));
+  EXPECT_THAT(ids, ::testing::Contains("WARDEN-DET-DNS-TUNNEL:10.0.0.40>example.net"));
+  EXPECT_THAT(ids, ::testing::Not(::testing::Contains("WARDEN-DET-DNS-TUNNEL:10.0.0.40>*")));
+  for (const Alert& alert : alerts) {
+    EXPECT_NE(alert.source_ip, "10.0.0.41") << alert.id;
+    if (alert.id == "WARDEN-DET-DNS-TUNNEL:192.168.220.56>*") {
+      EXPECT_EQ(alert.evidence["encoded_names"], 50);
+      EXPECT_EQ(alert.evidence["domains"], 50);
+      EXPECT_EQ(alert.evidence["sample"], kReal[0]);
+      EXPECT_THAT(alert.message, HasSubstr("50 names with long random-looking labels under 50"));
+    }
+  }
 }
 
 TEST(Detector, RoleViolationNewAndRogueDevices) {

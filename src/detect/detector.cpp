@@ -602,6 +602,24 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
                           {"sample", stats.sample}};
       }
     }
+    // A tunnel straight to its own DNS server: encoded names under no common domain (the
+    // per-domain test above never adds up).
+    if (activity.encoded_domains.size() >= config.tunnel_names) {
+      Alert& alert = build.add(
+          "WARDEN-DET-DNS-TUNNEL", client.to_string() + ">*", client, activity.first_us,
+          activity.last_us, activity.encoded_names,
+          fmt::format(
+              "{} sent {} names with long random-looking labels under {}{} different "
+              "domains",
+              who, activity.encoded_names,
+              activity.encoded_domains.size() >= tracker.limits().max_set ? "at least " : "",
+              activity.encoded_domains.size()));
+      alert.evidence = {{"domain", nullptr},
+                        {"encoded_names", activity.encoded_names},
+                        {"domains", activity.encoded_domains.size()},
+                        {"queries", activity.queries},
+                        {"sample", activity.encoded_sample}};
+    }
     if (context.intel != nullptr) {
       for (const auto& [name, seen] : activity.names) {
         if (const auto match = context.intel->match_domain(name)) {

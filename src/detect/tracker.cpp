@@ -47,6 +47,23 @@ bool is_ip_packet(Bytes data) {
   return false;
 }
 
+/// Whether a DNS name has a label of at least 24 characters that looks generated: data encoded
+/// into the name (hex, base32), not a host name.
+bool has_encoded_label(std::string_view name) {
+  constexpr std::size_t kMinLength = 24;
+  while (name.size() >= kMinLength) {  // each turn drops a label
+    const std::size_t dot = std::min(name.find('.'), name.size());
+    if (dot >= kMinLength && looks_generated(name.substr(0, dot))) {
+      return true;
+    }
+    if (dot == name.size()) {
+      break;
+    }
+    name.remove_prefix(dot + 1);
+  }
+  return false;
+}
+
 /// Adds `size` to the sorted, bounded set of distinct echo data sizes.
 void add_echo_size(EchoActivity& activity, std::uint16_t size) {
   std::vector<std::uint16_t>& sizes = activity.sizes;
@@ -414,6 +431,14 @@ void Tracker::count_dns_query(const IpAddress& client, std::string_view name, st
       !activity.random_looking.contains(as_key(domain))) {
     insert_bounded(activity.random_looking, std::string(domain), limits_.max_set);
   }
+  if (has_encoded_label(name)) {
+    ++activity.encoded_names;
+    insert_bounded(activity.encoded_domains, std::hash<std::string_view>{}(domain),
+                   limits_.max_set);
+    if (activity.encoded_sample.empty()) {
+      activity.encoded_sample = std::string(name);
+    }
+  }
   if (activity.names.size() < kMaxNames) {
     activity.names.emplace(std::string(name), first);
   }
@@ -591,6 +616,13 @@ void Tracker::merge_from(Tracker& other) {
       }
       for (const auto& name : theirs.random_looking) {
         insert_bounded(d.random_looking, name, limits_.max_set);
+      }
+      d.encoded_names += theirs.encoded_names;
+      for (const std::uint64_t domain : theirs.encoded_domains) {
+        insert_bounded(d.encoded_domains, domain, limits_.max_set);
+      }
+      if (d.encoded_sample.empty()) {
+        d.encoded_sample = theirs.encoded_sample;
       }
       for (const auto& [name, seen] : theirs.names) {
         if (d.names.size() < kMaxNames) {

@@ -95,6 +95,12 @@ struct DnsActivity {
   };
   static constexpr std::uint32_t kNoDomain = 0xFFFFFFFFU;
   absl::flat_hash_map<std::string, Seen> names;  ///< distinct names (bounded), for threat intel
+  /// Distinct names with a label of 24 or more characters that looks generated (data encoded
+  /// into the name), and the registered domains they were under (hashes, bounded): a tunnel to
+  /// its own DNS server needs no domain, and then each name's "domain" is encoded data too.
+  std::uint64_t encoded_names = 0;
+  absl::flat_hash_set<std::uint64_t> encoded_domains;
+  std::string encoded_sample;  ///< one such name, for the evidence
 };
 
 /// How a source looked for hosts: ICMP or ICMPv6 echo requests (ping), or ARP requests.

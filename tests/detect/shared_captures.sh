@@ -44,7 +44,7 @@ slips/malicious-ssh-bruteforce.pcap|2|BRUTE-FORCE 1
 zeek/ssh__sshguess.pcap|2|BRUTE-FORCE 1
 zeek/ftp__bruteforce.pcap|2|BRUTE-FORCE 1
 zeek/ldap__ldap_invalid_credentials.pcap|2|BRUTE-FORCE 1
-ndpi/dns_exfiltration.pcap|2|DGA 1
+ndpi/dns_exfiltration.pcap|2|DGA 1, DNS-TUNNEL 1
 ndpi/dns-tunnel-iodine.pcap|2|DNS-TUNNEL 1
 ndpi/dns2tcp_tunnel.pcap|1|none
 ndpi/icmp-tunnel.pcap|2|ICMP-TUNNEL 1
