@@ -15,6 +15,7 @@
 #include "detect/detector.hpp"
 #include "detect/intel.hpp"
 #include "detect/tracker.hpp"
+#include "testutil/hex.hpp"
 
 namespace warden::detect {
 namespace {
@@ -44,15 +45,7 @@ flow::Flow make_flow(const char* from, const char* to, std::uint16_t port, std::
   return flow;
 }
 
-/// Bytes from hexadecimal text (test data only: even length, valid digits).
-std::vector<std::uint8_t> from_hex(std::string_view text) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t at = 0; at + 1 < text.size(); at += 2) {
-    out.push_back(
-        static_cast<std::uint8_t>(std::stoi(std::string(text.substr(at, 2)), nullptr, 16)));
-  }
-  return out;
-}
+using testutil::from_hex;
 
 // Echo data (after identifier and sequence number) of real packets.
 // BusyBox ping (`busybox ping -c 2`, captured with tcpdump in a network namespace): a 4-byte
