@@ -30,6 +30,39 @@ absl::string_view as_key(std::string_view text) {
   return {text.data(), text.size()};
 }
 
+/// The record of `key` in `map`, made (first seen at `ts_us`) when the map holds fewer than
+/// `cap` records; null, counted in `dropped`, when it is full.
+template <typename Map, typename Key>
+typename Map::mapped_type* bounded_record(Map& map, const Key& key, std::size_t cap,
+                                          std::uint64_t& dropped, std::int64_t ts_us) {
+  auto found = map.find(key);
+  if (found == map.end()) {
+    if (map.size() >= cap) {
+      ++dropped;
+      return nullptr;
+    }
+    found = map.emplace(key, typename Map::mapped_type{}).first;
+    found->second.first_us = ts_us;
+  }
+  return &found->second;
+}
+
+/// Moves each record of `theirs` into `mine`, or adds it up there with `add(mine, theirs)` when
+/// `mine` has its key; a new key past `cap` records is dropped and counted in `dropped`.
+template <typename Map, typename Add>
+void merge_bounded(Map& mine, Map& theirs, std::size_t cap, std::uint64_t& dropped,
+                   const Add& add) {
+  for (auto& [key, record] : theirs) {
+    if (auto at = mine.find(key); at != mine.end()) {
+      add(at->second, record);
+    } else if (mine.size() >= cap) {
+      ++dropped;
+    } else {
+      mine.emplace(key, std::move(record));
+    }
+  }
+}
+
 /// Whether echo data is a whole IPv4 or IPv6 packet: version, header length and total length
 /// agree with the data's size (what IP-over-ICMP tunnels such as icmptunnel and icmptx send).
 /// Ping's data starts with a timestamp or a fixed pattern, which agree by chance at most once in
@@ -289,16 +322,12 @@ void Tracker::on_probe(ProbeKind kind, const IpAddress& source, const IpAddress&
   if (!source.is_assignable() || !target.is_set() || target == source) {
     return;  // ARP probes (0.0.0.0) and announcements (their own address)
   }
-  auto found = probes_.find(ProbeKey{source, kind});
-  if (found == probes_.end()) {
-    if (probes_.size() >= limits_.max_probe_sources) {
-      ++stats_.probe_sources_dropped;
-      return;
-    }
-    found = probes_.emplace(ProbeKey{source, kind}, ProbeActivity{}).first;
-    found->second.first_us = ts_us;
+  ProbeActivity* record = bounded_record(probes_, ProbeKey{source, kind}, limits_.max_probe_sources,
+                                         stats_.probe_sources_dropped, ts_us);
+  if (record == nullptr) {
+    return;
   }
-  ProbeActivity& activity = found->second;
+  ProbeActivity& activity = *record;
   activity.first_us = std::min(activity.first_us, ts_us);
   activity.last_us = std::max(activity.last_us, ts_us);
   ++activity.probes;
@@ -311,17 +340,13 @@ void Tracker::on_echo(bool reply, const IpAddress& source, const IpAddress& targ
   if (!source.is_set() || !target.is_set() || source == target) {
     return;
   }
-  const EchoKey key = reply ? EchoKey{target, source} : EchoKey{source, target};
-  auto found = echoes_.find(key);
-  if (found == echoes_.end()) {
-    if (echoes_.size() >= limits_.max_echo_pairs) {
-      ++stats_.echo_pairs_dropped;
-      return;
-    }
-    found = echoes_.emplace(key, EchoActivity{}).first;
-    found->second.first_us = ts_us;
+  EchoActivity* record =
+      bounded_record(echoes_, reply ? EchoKey{target, source} : EchoKey{source, target},
+                     limits_.max_echo_pairs, stats_.echo_pairs_dropped, ts_us);
+  if (record == nullptr) {
+    return;
   }
-  EchoActivity& activity = found->second;
+  EchoActivity& activity = *record;
   activity.first_us = std::min(activity.first_us, ts_us);
   activity.last_us = std::max(activity.last_us, ts_us);
   add_echo_size(activity, static_cast<std::uint16_t>(std::min<std::size_t>(data.size(), 0xFFFF)));
@@ -379,16 +404,12 @@ void Tracker::add_probe_target(ProbeActivity& activity, std::uint64_t hash) cons
 }
 
 void Tracker::count_dns_query(const IpAddress& client, std::string_view name, std::int64_t ts_us) {
-  auto found = dns_.find(client);
-  if (found == dns_.end()) {
-    if (dns_.size() >= limits_.max_sources) {
-      ++stats_.sources_dropped;
-      return;
-    }
-    found = dns_.emplace(client, DnsActivity{}).first;
-    found->second.first_us = ts_us;
+  DnsActivity* record =
+      bounded_record(dns_, client, limits_.max_sources, stats_.sources_dropped, ts_us);
+  if (record == nullptr) {
+    return;
   }
-  DnsActivity& activity = found->second;
+  DnsActivity& activity = *record;
   activity.last_us = std::max(activity.last_us, ts_us);
   ++activity.queries;
   // A name seen before: only counts change. Its domain, its labels and whether it looks generated
@@ -532,51 +553,33 @@ void Tracker::merge_from(Tracker& other) {
       absorbed_.push_back(std::move(table));
     }
   }
-  for (auto& [key, theirs] : other.probes_) {
-    auto mine = probes_.find(key);
-    if (mine == probes_.end()) {
-      if (probes_.size() >= limits_.max_probe_sources) {  // the merged state stays bounded too
-        ++stats_.probe_sources_dropped;
-        continue;
-      }
-      probes_.emplace(key, std::move(theirs));
-      continue;
-    }
-    ProbeActivity& p = mine->second;
-    p.first_us = std::min(p.first_us, theirs.first_us);
-    p.last_us = std::max(p.last_us, theirs.last_us);
-    p.probes += theirs.probes;
-    p.capped = p.capped || theirs.capped;
-    for (const std::uint64_t hash : theirs.targets) {
-      add_probe_target(p, hash);
-    }
-  }
-  for (auto& [key, theirs] : other.echoes_) {
-    auto mine = echoes_.find(key);
-    if (mine == echoes_.end()) {
-      if (echoes_.size() >= limits_.max_echo_pairs) {
-        ++stats_.echo_pairs_dropped;
-        continue;
-      }
-      echoes_.emplace(key, std::move(theirs));
-      continue;
-    }
-    EchoActivity& e = mine->second;
-    e.first_us = std::min(e.first_us, theirs.first_us);
-    e.last_us = std::max(e.last_us, theirs.last_us);
-    e.requests += theirs.requests;
-    e.replies += theirs.replies;
-    e.request_bytes += theirs.request_bytes;
-    e.reply_bytes += theirs.reply_bytes;
-    e.echoed += theirs.echoed;
-    e.not_echoed += theirs.not_echoed;
-    e.unsolicited += theirs.unsolicited;
-    e.ip_inside += theirs.ip_inside;
-    e.sizes_capped = e.sizes_capped || theirs.sizes_capped;
-    for (const std::uint16_t size : theirs.sizes) {
-      add_echo_size(e, size);
-    }
-  }
+  merge_bounded(probes_, other.probes_, limits_.max_probe_sources, stats_.probe_sources_dropped,
+                [this](ProbeActivity& p, const ProbeActivity& theirs) {
+                  p.first_us = std::min(p.first_us, theirs.first_us);
+                  p.last_us = std::max(p.last_us, theirs.last_us);
+                  p.probes += theirs.probes;
+                  p.capped = p.capped || theirs.capped;
+                  for (const std::uint64_t hash : theirs.targets) {
+                    add_probe_target(p, hash);
+                  }
+                });
+  merge_bounded(echoes_, other.echoes_, limits_.max_echo_pairs, stats_.echo_pairs_dropped,
+                [](EchoActivity& e, const EchoActivity& theirs) {
+                  e.first_us = std::min(e.first_us, theirs.first_us);
+                  e.last_us = std::max(e.last_us, theirs.last_us);
+                  e.requests += theirs.requests;
+                  e.replies += theirs.replies;
+                  e.request_bytes += theirs.request_bytes;
+                  e.reply_bytes += theirs.reply_bytes;
+                  e.echoed += theirs.echoed;
+                  e.not_echoed += theirs.not_echoed;
+                  e.unsolicited += theirs.unsolicited;
+                  e.ip_inside += theirs.ip_inside;
+                  e.sizes_capped = e.sizes_capped || theirs.sizes_capped;
+                  for (const std::uint16_t size : theirs.sizes) {
+                    add_echo_size(e, size);
+                  }
+                });
   for (auto& [key, theirs] : other.logins_) {
     auto [mine, inserted] = logins_.try_emplace(key, theirs);
     if (!inserted) {
