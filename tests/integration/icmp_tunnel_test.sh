@@ -19,50 +19,23 @@ warden=${1:?usage: icmp_tunnel_test.sh WARDEN}
 for tool in ip tcpdump busybox ptunnel-ng python3 cmp; do
   command -v "$tool" >/dev/null 2>&1 || { echo "icmp-tunnel: $tool missing; skipping"; exit 77; }
 done
+source "$(dirname "$0")/netns_pair.sh"
 work=$(mktemp -d /tmp/warden-icmp-tunnel.XXXXXX)
 chmod 755 "$work"
 cleanup() {
   set +e
-  for ns in wi-srv wi-cam; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-  done
-  sleep 0.3
-  ip netns del wi-srv 2>/dev/null
-  ip netns del wi-cam 2>/dev/null
+  netns_pair_remove wi-srv wi-cam
   rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns del wi-srv 2>/dev/null || true
-ip netns del wi-cam 2>/dev/null || true
-ip netns add wi-srv
-ip netns add wi-cam
-ip link add wi-a netns wi-srv type veth peer name wi-b netns wi-cam
-ip netns exec wi-srv ip link set wi-a address 00:1b:21:82:00:02
-ip netns exec wi-cam ip link set wi-b address 44:19:b6:82:00:03
-ip netns exec wi-srv ip addr add 10.82.0.2/24 dev wi-a
-ip netns exec wi-cam ip addr add 10.82.0.3/24 dev wi-b
-for ns in wi-srv wi-cam; do
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-  ip netns exec "$ns" ip link set lo up
-done
-ip netns exec wi-srv ip link set wi-a up
-ip netns exec wi-cam ip link set wi-b up
+netns_pair wi-srv wi-a 00:1b:21:82:00:02 10.82.0.2/24 wi-cam wi-b 44:19:b6:82:00:03 10.82.0.3/24
 
 mkdir "$work/www"
 head -c 300000 /dev/urandom >"$work/www/blob.bin"
 ip netns exec wi-srv busybox httpd -f -p 127.0.0.1:8080 -h "$work/www" &
-# Immediate mode: without it libpcap hands packets over a ring block at a time (after a timeout),
-# and a capture stopped before the first block retires writes nothing. A 32 MiB buffer: with the
-# default 2 MiB the kernel dropped a third of the tunnel's burst on veth.
-ip netns exec wi-srv tcpdump -i wi-a --immediate-mode -B 32768 -U -w "$work/tunnel.pcap" \
-  >"$work/tcpdump.log" 2>&1 &
-tcpdump_pid=$!
-for _ in $(seq 50); do
-  grep -q "listening on" "$work/tcpdump.log" && break
-  sleep 0.1
-done
-grep -q "listening on" "$work/tcpdump.log" ||
-  { echo "icmp-tunnel: tcpdump did not start"; cat "$work/tcpdump.log"; exit 1; }
+# A 32 MiB buffer: with the default 2 MiB the kernel dropped a third of the tunnel's burst on veth.
+start_capture wi-srv wi-a "$work/tunnel.pcap" "$work/tcpdump.log" -B 32768
+tcpdump_pid=$capture_pid
 
 ip netns exec wi-srv busybox ping -q -c 10 -i 0.1 10.82.0.3 >/dev/null
 ip netns exec wi-srv busybox ping -q -c 10 -i 0.1 -s 1400 10.82.0.3 >/dev/null

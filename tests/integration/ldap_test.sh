@@ -20,34 +20,16 @@ for tool in ip tcpdump /usr/sbin/slapd ldapwhoami ldapsearch openssl python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "ldap: $tool missing; skipping"; exit 77; }
 done
 [ -f /etc/ldap/schema/core.schema ] || { echo "ldap: OpenLDAP schema missing; skipping"; exit 77; }
+source "$(dirname "$0")/netns_pair.sh"
 work=$(mktemp -d /tmp/warden-ldap.XXXXXX)
 chmod 755 "$work"
 cleanup() {
   set +e
-  for ns in wl-dir wl-mfp; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-  done
-  sleep 0.3
-  ip netns del wl-dir 2>/dev/null
-  ip netns del wl-mfp 2>/dev/null
+  netns_pair_remove wl-dir wl-mfp
   rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns del wl-dir 2>/dev/null || true
-ip netns del wl-mfp 2>/dev/null || true
-ip netns add wl-dir
-ip netns add wl-mfp
-ip link add wl-a netns wl-dir type veth peer name wl-b netns wl-mfp
-ip netns exec wl-dir ip link set wl-a address 00:1b:21:81:00:02
-ip netns exec wl-mfp ip link set wl-b address 00:00:74:81:00:03
-ip netns exec wl-dir ip addr add 10.81.0.2/24 dev wl-a
-ip netns exec wl-mfp ip addr add 10.81.0.3/24 dev wl-b
-for ns in wl-dir wl-mfp; do
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-  ip netns exec "$ns" ip link set lo up
-done
-ip netns exec wl-dir ip link set wl-a up
-ip netns exec wl-mfp ip link set wl-b up
+netns_pair wl-dir wl-a 00:1b:21:81:00:02 10.81.0.2/24 wl-mfp wl-b 00:00:74:81:00:03 10.81.0.3/24
 
 # The directory: a self-signed certificate for StartTLS, an empty database, the rootdn's password.
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=dir.warden.test \
@@ -66,17 +48,8 @@ rootdn "cn=admin,dc=warden,dc=test"
 rootpw admin
 directory $work/db
 EOF
-# Immediate mode: without it libpcap hands packets over a ring block at a time (after a timeout),
-# and a capture stopped before the first block retires writes nothing.
-ip netns exec wl-dir tcpdump -i wl-a --immediate-mode -U -w "$work/ldap.pcap" \
-  >"$work/tcpdump.log" 2>&1 &
-tcpdump_pid=$!
-for _ in $(seq 50); do
-  grep -q "listening on" "$work/tcpdump.log" && break
-  sleep 0.1
-done
-grep -q "listening on" "$work/tcpdump.log" ||
-  { echo "ldap: tcpdump did not start"; cat "$work/tcpdump.log"; exit 1; }
+start_capture wl-dir wl-a "$work/ldap.pcap" "$work/tcpdump.log"
+tcpdump_pid=$capture_pid
 ip netns exec wl-dir /usr/sbin/slapd -f "$work/slapd.conf" -h "ldap://10.81.0.2/" -d 0 \
   >"$work/slapd.log" 2>&1 &
 for _ in $(seq 50); do

@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: Apache-2.0
+# Sourced by the integration tests that need two hosts on one link: two network namespaces joined
+# by a veth pair, and a tcpdump capture on one end. Traffic never leaves the two namespaces.
+
+# netns_pair NS_A IF_A MAC_A IP_A/LEN NS_B IF_B MAC_B IP_B/LEN
+# Makes the two namespaces (deleting leftovers of an earlier run), links them, IPv4 only, up.
+netns_pair() {
+  local ns_a=$1 if_a=$2 mac_a=$3 ip_a=$4 ns_b=$5 if_b=$6 mac_b=$7 ip_b=$8
+  ip netns del "$ns_a" 2>/dev/null || true
+  ip netns del "$ns_b" 2>/dev/null || true
+  ip netns add "$ns_a"
+  ip netns add "$ns_b"
+  ip link add "$if_a" netns "$ns_a" type veth peer name "$if_b" netns "$ns_b"
+  ip netns exec "$ns_a" ip link set "$if_a" address "$mac_a"
+  ip netns exec "$ns_b" ip link set "$if_b" address "$mac_b"
+  ip netns exec "$ns_a" ip addr add "$ip_a" dev "$if_a"
+  ip netns exec "$ns_b" ip addr add "$ip_b" dev "$if_b"
+  for ns in "$ns_a" "$ns_b"; do
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    ip netns exec "$ns" ip link set lo up
+  done
+  ip netns exec "$ns_a" ip link set "$if_a" up
+  ip netns exec "$ns_b" ip link set "$if_b" up
+}
+
+# netns_pair_remove NS...: stops every process left in the namespaces, then deletes them.
+netns_pair_remove() {
+  local ns
+  for ns in "$@"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+  done
+  sleep 0.3
+  for ns in "$@"; do
+    ip netns del "$ns" 2>/dev/null
+  done
+  return 0
+}
+
+# start_capture NS IF PCAP LOG [TCPDUMP OPTION...]: starts tcpdump in NS on IF and waits until it
+# listens; its pid is in $capture_pid (stop it with `kill -INT`). Immediate mode: without it
+# libpcap hands packets over a ring block at a time (after a timeout), and a capture stopped
+# before the first block retires writes nothing.
+start_capture() {
+  local ns=$1 interface=$2 pcap=$3 log=$4
+  shift 4
+  ip netns exec "$ns" tcpdump -i "$interface" --immediate-mode "$@" -U -w "$pcap" >"$log" 2>&1 &
+  capture_pid=$!
+  for _ in $(seq 50); do
+    grep -q "listening on" "$log" && return 0
+    sleep 0.1
+  done
+  echo "tcpdump did not start"
+  cat "$log"
+  return 1
+}
