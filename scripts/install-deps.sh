@@ -16,7 +16,7 @@ packages=(
   # tests: real daemons in network namespaces, capture, references for the benchmark
   iproute2 tcpdump tshark dnsmasq busybox avahi-daemon lighttpd openssl python3 sqlite3 time
   nmap inetutils-telnetd rsyslog rsyslog-gnutls rsyslog-openssl nftables iptables
-  mosquitto mosquitto-clients snmpd snmp libcoap3-bin slapd ldap-utils ptunnel-ng
+  mosquitto mosquitto-clients snmpd snmp libcoap3-bin slapd ldap-utils ptunnel-ng iodine
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -28,8 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   # slapd's package starts a directory on tcp/389 where the init system lets it; the tests run their
   # own inside a network namespace, so a freshly installed one is stopped and disabled.
-  # (ptunnel-ng's package installs its proxy switched off: run_daemon="false" in
-  # /etc/default/ptunnel-ng.)
+  # (ptunnel-ng's and iodine's packages install their servers switched off: run_daemon="false" in
+  # /etc/default/ptunnel-ng, START_IODINED="false" in /etc/default/iodine.)
   if [[ " ${missing[*]} " == *" slapd "* ]]; then
     $SUDO systemctl disable --now slapd >/dev/null 2>&1 || $SUDO service slapd stop >/dev/null 2>&1 || true
   fi
