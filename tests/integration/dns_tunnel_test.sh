@@ -30,7 +30,6 @@ cleanup() {
 trap cleanup EXIT
 netns_pair wd-srv wd-a 00:1b:21:83:00:02 10.83.0.2/24 wd-cam wd-b 44:19:b6:83:00:03 10.83.0.3/24
 start_capture wd-srv wd-a "$work/tunnel.pcap" "$work/tcpdump.log" -B 32768
-tcpdump_pid=$capture_pid
 
 # The lookups of a device going about its business: answered or not, they are no tunnel.
 for name in time.example.com api.example.com cdn.example.net www.example.org \
@@ -61,11 +60,7 @@ ip netns exec wd-cam busybox wget -q -O "$work/got.bin" http://192.168.99.1:8080
   { echo "dns-tunnel: the download through the tunnel failed"; cat "$work"/iodine*.log; exit 1; }
 cmp -s "$work/got.bin" "$work/www/blob.bin" ||
   { echo "dns-tunnel: the tunnel delivered other bytes"; exit 1; }
-sleep 1
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid" || true
-grep -q "^0 packets dropped by kernel" "$work/tcpdump.log" ||
-  { echo "dns-tunnel: the capture lost packets"; cat "$work/tcpdump.log"; exit 1; }
+stop_capture "$work/tcpdump.log"
 
 "$warden" analyze -q --no-progress --db "$work/tunnel.db" "$work/tunnel.pcap"
 "$warden" alerts --db "$work/tunnel.db" --format json >"$work/alerts.json"

@@ -49,7 +49,6 @@ rootpw admin
 directory $work/db
 EOF
 start_capture wl-dir wl-a "$work/ldap.pcap" "$work/tcpdump.log"
-tcpdump_pid=$capture_pid
 ip netns exec wl-dir /usr/sbin/slapd -f "$work/slapd.conf" -h "ldap://10.81.0.2/" -d 0 \
   >"$work/slapd.log" 2>&1 &
 for _ in $(seq 50); do
@@ -68,9 +67,7 @@ status=0
 LDAPTLS_REQCERT=never ip netns exec wl-mfp ldapwhoami -x -ZZ -H ldap://10.81.0.2 \
   -D cn=tls-only,dc=warden,dc=test -w tls-secret >"$work/tls.log" 2>&1 || status=$?
 [ "$status" = 49 ] || { echo "ldap: the bind after StartTLS ended with $status"; cat "$work/tls.log"; exit 1; }
-sleep 1
-kill -INT "$tcpdump_pid"
-wait "$tcpdump_pid" || true
+stop_capture "$work/tcpdump.log"
 
 "$warden" analyze -q --no-progress --db "$work/ldap.db" "$work/ldap.pcap"
 "$warden" devices --db "$work/ldap.db" --format json >"$work/devices.json"

@@ -53,3 +53,16 @@ start_capture() {
   cat "$log"
   return 1
 }
+
+# stop_capture LOG: stops the capture start_capture began (after a second for the last packets)
+# and fails when the kernel dropped any packet of it.
+stop_capture() {
+  local log=$1
+  sleep 1
+  kill -INT "$capture_pid"
+  wait "$capture_pid" || true
+  grep -q "^0 packets dropped by kernel" "$log" && return 0
+  echo "the capture lost packets"
+  cat "$log"
+  return 1
+}
