@@ -189,6 +189,45 @@ int field_order(std::string_view field) {
   return static_cast<int>(kOrder.size());
 }
 
+Expected<void> exec_sql(sqlite3* db, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    Error error{message != nullptr ? message : "sqlite error"};
+    sqlite3_free(message);
+    return tl::unexpected(error);
+  }
+  return {};
+}
+
+/// A write transaction (BEGIN IMMEDIATE), rolled back if it goes out of scope uncommitted: after
+/// the statements declared after it are finalized, and after the caller has built its error from
+/// the connection's message, which a rollback would replace.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db), begun_(exec_sql(db, "BEGIN IMMEDIATE")) {}
+  ~Transaction() {
+    if (begun_ && !committed_) {
+      (void)exec_sql(db_, "ROLLBACK");
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  /// Why BEGIN failed (the write lock stayed busy past the timeout, ...), or nothing.
+  [[nodiscard]] const Expected<void>& begun() const { return begun_; }
+  /// A COMMIT that fails leaves the transaction open: the destructor then rolls it back.
+  Expected<void> commit() {
+    Expected<void> done = exec_sql(db_, "COMMIT");
+    committed_ = done.has_value();
+    return done;
+  }
+
+ private:
+  sqlite3* db_;
+  Expected<void> begun_;
+  bool committed_ = false;
+};
+
 /// RAII prepared statement.
 class Statement {
  public:
@@ -720,13 +759,7 @@ Expected<Database> Database::open_existing(const std::string& path) {
 }
 
 Expected<void> Database::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    Error error{message != nullptr ? message : "sqlite error"};
-    sqlite3_free(message);
-    return tl::unexpected(error);
-  }
-  return {};
+  return exec_sql(db_, sql);
 }
 
 int Database::schema_version() const {
@@ -748,35 +781,34 @@ Expected<void> Database::migrate() {
                                 std::to_string(kMigrations.size()) + ")"});
   }
   for (auto version = static_cast<std::size_t>(current); version < kMigrations.size(); ++version) {
-    if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-      return begun;
+    Transaction transaction(db_);
+    if (!transaction.begun()) {
+      return transaction.begun();
     }
     auto applied = exec(kMigrations[version]);
     if (applied) {
       const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
       applied = exec(bump.c_str());
     }
+    if (applied) {
+      applied = transaction.commit();
+    }
     if (!applied) {
-      (void)exec("ROLLBACK");
       return tl::unexpected(
           Error{"migration " + std::to_string(version + 1) + ": " + applied.error().message});
-    }
-    if (auto committed = exec("COMMIT"); !committed) {
-      return committed;
     }
   }
   return {};
 }
 
 Expected<void> Database::merge_devices(const std::vector<inventory::Device>& devices) {
-  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-    return begun;
+  Transaction transaction(db_);
+  if (!transaction.begun()) {
+    return transaction.begun();
   }
   // Any failure below undoes the whole merge: a run's inventory is stored completely or not at all.
-  auto rollback = [this](const std::string& what) -> Expected<void> {
-    Error error = make_error(db_, what);
-    (void)exec("ROLLBACK");
-    return tl::unexpected(error);
+  auto fail = [this](const std::string& what) -> Expected<void> {
+    return tl::unexpected(make_error(db_, what));
   };
   Statement upsert_device(db_, R"sql(
     INSERT INTO devices (key, mac, key_ip, locally_administered, is_router, vendor, first_seen_us,
@@ -799,7 +831,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
                     "SELECT NOT EXISTS (SELECT 1 FROM devices) AND NOT EXISTS (SELECT 1 FROM "
                     "device_attributes) AND NOT EXISTS (SELECT 1 FROM device_peers)");
     if (!probe.ok() || probe.step() != SQLITE_ROW) {
-      return rollback("reading the inventory");
+      return fail("reading the inventory");
     }
     empty = probe.column_int(0) != 0;
   }
@@ -811,7 +843,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
                          "INSERT OR REPLACE INTO device_peers (device_id, peers) VALUES (?1, ?2)");
   if (!upsert_device.ok() || !select_attributes.ok() || !upsert_attributes.ok() ||
       !select_peers.ok() || !upsert_peers.ok()) {
-    return rollback("preparing merge");
+    return fail("preparing merge");
   }
   std::vector<AttributeRow> rows;
   std::vector<StoredAttribute> read_back;  // a device's stored rows; `rows` views their text
@@ -842,7 +874,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     upsert_device.bind(11, device.counters.bytes_out);
     upsert_device.bind(12, device.counters.bytes_in);
     if (upsert_device.step() != SQLITE_ROW) {
-      return rollback("storing device " + device.key);
+      return fail("storing device " + device.key);
     }
     const std::int64_t device_id = upsert_device.column_int(0);
     (void)upsert_device.step();  // finish the RETURNING statement
@@ -869,7 +901,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       const std::string text = encode_attributes(rows);
       upsert_attributes.bind_static(2, text);
       if (upsert_attributes.step() != SQLITE_DONE) {
-        return rollback("storing attributes of " + device.key);
+        return fail("storing attributes of " + device.key);
       }
     }
     if (!device.peers.empty()) {
@@ -900,11 +932,11 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       upsert_peers.bind(1, device_id);
       upsert_peers.bind_blob(2, encode_peers(merged));
       if (upsert_peers.step() != SQLITE_DONE) {
-        return rollback("storing peers of " + device.key);
+        return fail("storing peers of " + device.key);
       }
     }
   }
-  return exec("COMMIT");
+  return transaction.commit();
 }
 
 Expected<std::int64_t> Database::record_run(const RunRecord& run) {
@@ -1076,13 +1108,10 @@ Expected<void> Database::store_assessment(const std::vector<inventory::Device>& 
 }
 
 Expected<void> Database::store_assessment(std::span<const inventory::Device* const> devices) {
-  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-    return begun;
+  Transaction transaction(db_);
+  if (!transaction.begun()) {
+    return transaction.begun();
   }
-  auto rollback = [this](Error error) {
-    (void)exec("ROLLBACK");
-    return tl::unexpected(std::move(error));
-  };
   Statement find_id(db_, "SELECT id FROM devices WHERE key = ?1");
   Statement clear_identity(db_, "DELETE FROM identity WHERE device_id = ?1");
   Statement clear_findings(db_, "DELETE FROM findings WHERE device_id = ?1");
@@ -1097,7 +1126,7 @@ Expected<void> Database::store_assessment(std::span<const inventory::Device* con
   for (const Statement* statement :
        {&find_id, &clear_identity, &clear_findings, &score, &add_identity, &add_finding}) {
     if (!statement->ok()) {
-      return rollback(make_error(db_, "preparing the assessment"));
+      return tl::unexpected(make_error(db_, "preparing the assessment"));
     }
   }
   auto run = [&](Statement& statement) {
@@ -1119,7 +1148,7 @@ Expected<void> Database::store_assessment(std::span<const inventory::Device* con
     score.bind(1, id);
     score.bind(2, static_cast<std::int64_t>(device.risk_score));
     if (!run(clear_identity) || !run(clear_findings) || !run(score)) {
-      return rollback(make_error(db_, "storing the assessment"));
+      return tl::unexpected(make_error(db_, "storing the assessment"));
     }
     for (const inventory::IdentityField& field : device.identity) {
       add_identity.bind(1, id);
@@ -1129,7 +1158,7 @@ Expected<void> Database::store_assessment(std::span<const inventory::Device* con
       add_identity.bind(5, field.source);
       add_identity.bind(6, nlohmann::json(field.evidence).dump());
       if (!run(add_identity)) {
-        return rollback(make_error(db_, "storing identity"));
+        return tl::unexpected(make_error(db_, "storing identity"));
       }
     }
     for (const inventory::Finding& finding : device.findings) {
@@ -1146,11 +1175,11 @@ Expected<void> Database::store_assessment(std::span<const inventory::Device* con
       add_finding.bind(11, finding.remediation);
       add_finding.bind(12, nlohmann::json(finding.controls).dump());
       if (!run(add_finding)) {
-        return rollback(make_error(db_, "storing findings"));
+        return tl::unexpected(make_error(db_, "storing findings"));
       }
     }
   }
-  return exec("COMMIT");
+  return transaction.commit();
 }
 
 Expected<std::map<std::string, std::string>> Database::load_pins(const std::string& device_key) {
@@ -1217,8 +1246,9 @@ Expected<std::set<std::string>> Database::device_keys() {
 }
 
 Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) {
-  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-    return begun;
+  Transaction transaction(db_);
+  if (!transaction.begun()) {
+    return transaction.begun();
   }
   // Repeats of an alert (same id) add up: count, first and last seen widen; the latest message,
   // evidence and identity are kept.
@@ -1232,7 +1262,6 @@ Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) 
                    "excluded.last_seen_us), count = count + excluded.count, message = "
                    "excluded.message, evidence = excluded.evidence, device = excluded.device");
   if (!upsert.ok()) {
-    (void)exec("ROLLBACK");
     return tl::unexpected(make_error(db_, "preparing alerts"));
   }
   for (const detect::Alert& alert : alerts) {
@@ -1256,11 +1285,10 @@ Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) 
     const int rc = upsert.step();
     upsert.reset();
     if (rc != SQLITE_DONE) {
-      (void)exec("ROLLBACK");
       return tl::unexpected(make_error(db_, "storing alerts"));
     }
   }
-  return exec("COMMIT");
+  return transaction.commit();
 }
 
 Expected<std::vector<detect::Alert>> Database::load_alerts() {
@@ -1343,14 +1371,14 @@ Expected<std::map<std::string, std::set<std::string>>> Database::load_baselines(
 
 Expected<void> Database::add_baselines(const std::map<std::string, std::set<std::string>>& values,
                                        std::int64_t now_us) {
-  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-    return begun;
+  Transaction transaction(db_);
+  if (!transaction.begun()) {
+    return transaction.begun();
   }
   Statement insert(db_,
                    "INSERT OR IGNORE INTO baselines (device_key, value, learned_at_us) VALUES (?1, "
                    "?2, ?3)");
   if (!insert.ok()) {
-    (void)exec("ROLLBACK");
     return tl::unexpected(make_error(db_, "preparing baselines"));
   }
   for (const auto& [key, set] : values) {
@@ -1361,18 +1389,18 @@ Expected<void> Database::add_baselines(const std::map<std::string, std::set<std:
       const int rc = insert.step();
       insert.reset();
       if (rc != SQLITE_DONE) {
-        (void)exec("ROLLBACK");
         return tl::unexpected(make_error(db_, "storing baselines"));
       }
     }
   }
-  return exec("COMMIT");
+  return transaction.commit();
 }
 
 Expected<void> Database::set_volume_baselines(const std::map<std::string, std::uint64_t>& volumes,
                                               std::int64_t now_us) {
-  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-    return begun;
+  Transaction transaction(db_);
+  if (!transaction.begun()) {
+    return transaction.begun();
   }
   // The values that start with "bytes_out:" (';' follows ':'), found through the primary key.
   Statement remove(db_,
@@ -1381,7 +1409,6 @@ Expected<void> Database::set_volume_baselines(const std::map<std::string, std::u
   Statement insert(db_,
                    "INSERT INTO baselines (device_key, value, learned_at_us) VALUES (?1, ?2, ?3)");
   if (!remove.ok() || !insert.ok()) {
-    (void)exec("ROLLBACK");
     return tl::unexpected(make_error(db_, "preparing volume baselines"));
   }
   for (const auto& [key, bytes] : volumes) {
@@ -1394,11 +1421,10 @@ Expected<void> Database::set_volume_baselines(const std::map<std::string, std::u
     const int inserted = insert.step();
     insert.reset();
     if (removed != SQLITE_DONE || inserted != SQLITE_DONE) {
-      (void)exec("ROLLBACK");
       return tl::unexpected(make_error(db_, "storing volume baselines"));
     }
   }
-  return exec("COMMIT");
+  return transaction.commit();
 }
 
 Expected<std::int64_t> Database::count_devices() {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -295,6 +296,55 @@ TEST_F(DatabaseTest, AVolumeBaselineReplacesTheOneBeforeAndLeavesBehaviourAlone)
   EXPECT_EQ(loaded->at(key),
             (std::set<std::string>{"bytes_out:35000", "dst:203.0.113.5", "port:tcp/443"}));
   EXPECT_EQ(loaded->at("mac:00:11:32:00:00:09"), (std::set<std::string>{"bytes_out:0"}));
+}
+
+TEST_F(DatabaseTest, AFailedWriteRollsBackWithSqlitesReasonAndTheNextWriteSucceeds) {
+  auto db = Database::open(path_);
+  ASSERT_TRUE(db.has_value());
+  inventory::Device device = camera(10, 1, 2);
+  ASSERT_TRUE(db->merge_devices({device}).has_value());
+  // Another connection makes the findings and alerts refuse new rows, as a full disk or a
+  // corrupt page would fail a write half way through a transaction.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+  auto run_sql = [&](const char* sql) {
+    return sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+  };
+  ASSERT_TRUE(run_sql(
+      "CREATE TRIGGER refuse_findings BEFORE INSERT ON findings BEGIN SELECT RAISE(ABORT, "
+      "'findings refused'); END; CREATE TRIGGER refuse_alerts BEFORE INSERT ON alerts BEGIN "
+      "SELECT RAISE(ABORT, 'alerts refused'); END;"));
+
+  device.risk_score = 70;
+  inventory::Finding finding;
+  finding.id = "WARDEN-RISK-TELNET";
+  finding.title = "Telnet service offered";
+  finding.severity = "high";
+  finding.points = 25;
+  device.findings.push_back(finding);
+  const std::array<const inventory::Device*, 1> assessed = {&device};
+  auto stored = db->store_assessment(assessed);
+  ASSERT_FALSE(stored.has_value());
+  EXPECT_NE(stored.error().message.find("findings refused"), std::string::npos)
+      << stored.error().message;
+  detect::Alert alert;
+  alert.id = "WARDEN-DET-PORT-SCAN:192.168.1.20";
+  alert.rule_id = "WARDEN-DET-PORT-SCAN";
+  auto alerted = db->store_alerts({alert});
+  ASSERT_FALSE(alerted.has_value());
+  EXPECT_NE(alerted.error().message.find("alerts refused"), std::string::npos)
+      << alerted.error().message;
+  // The score written before the findings failed was rolled back with them.
+  EXPECT_EQ(query_text("SELECT risk_score FROM devices"), "0");
+
+  // Nothing was left open: once the triggers are gone the same writes go through.
+  ASSERT_TRUE(run_sql("DROP TRIGGER refuse_findings; DROP TRIGGER refuse_alerts;"));
+  sqlite3_close(raw);
+  EXPECT_TRUE(db->store_assessment(assessed).has_value());
+  EXPECT_TRUE(db->store_alerts({alert}).has_value());
+  EXPECT_EQ(query_text("SELECT risk_score FROM devices"), "70");
+  EXPECT_EQ(query_text("SELECT count(*) FROM findings"), "1");
+  EXPECT_EQ(query_text("SELECT count(*) FROM alerts"), "1");
 }
 
 TEST_F(DatabaseTest, AttributeTextRoundTripsThroughTheStoredJson) {
