@@ -119,13 +119,23 @@ void analyze_bacnet(const decode::Packet& packet, ObservationSink& sink) {
       report_confirmed_request(*apdu, sink);
       return;
     case PduType::ComplexAck:
-      if (apdu->service == confirmed::kReadProperty && !apdu->segmented) {
+      if (apdu->segmented) {
+        return;  // a segment of a longer answer: its values may be cut anywhere
+      }
+      if (apdu->service == confirmed::kReadProperty) {
         const auto ack = parse_read_property_ack(apdu->body);
         if (!ack) {
           sink.anomaly(ack.error().name);
           return;
         }
         report_property(device, *ack, sink);
+      } else if (apdu->service == confirmed::kReadPropertyMultiple) {
+        // What parsed before a malformed part is reported too.
+        const auto read = parse_read_property_multiple_ack(
+            apdu->body, [&](const ReadPropertyAck& ack) { report_property(device, ack, sink); });
+        if (!read) {
+          sink.anomaly(read.error().name);
+        }
       }
       return;
     default:

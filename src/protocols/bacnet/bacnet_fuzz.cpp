@@ -18,6 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto apdu = bacnet::parse_apdu(packet.payload)) {
     (void)bacnet::parse_i_am(apdu->body);
     (void)bacnet::parse_read_property_ack(apdu->body);
+    (void)bacnet::parse_read_property_multiple_ack(apdu->body,
+                                                   [](const bacnet::ReadPropertyAck&) {});
   }
   return 0;
 }

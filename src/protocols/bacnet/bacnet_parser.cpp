@@ -127,14 +127,9 @@ void decode_text(Bytes content, Value& value) {
   value.kind = Value::Kind::Text;
 }
 
-/// Reads an application-tagged primitive value.
-Result<Value> read_value(ByteReader& reader) {
-  WARDEN_ASSIGN_OR_RETURN(const Tag tag, read_tag(reader));
+/// The value of an application-tagged primitive with content `content`.
+Value decode_primitive(const Tag& tag, Bytes content) {
   Value value;
-  if (tag.context || tag.opening || tag.closing) {
-    return value;  // constructed or context-specific: not read
-  }
-  WARDEN_ASSIGN_OR_RETURN(const Bytes content, reader.read_bytes(tag.length));
   if (tag.number == kTagUnsigned || tag.number == kTagEnumerated) {
     if (const auto number = to_unsigned(content)) {
       value.kind = Value::Kind::Unsigned;
@@ -147,6 +142,54 @@ Result<Value> read_value(ByteReader& reader) {
     decode_text(content, value);
   }
   return value;
+}
+
+/// Reads an application-tagged primitive value.
+Result<Value> read_value(ByteReader& reader) {
+  WARDEN_ASSIGN_OR_RETURN(const Tag tag, read_tag(reader));
+  if (tag.context || tag.opening || tag.closing) {
+    return Value{};  // constructed or context-specific: not read
+  }
+  WARDEN_ASSIGN_OR_RETURN(const Bytes content, reader.read_bytes(tag.length));
+  return decode_primitive(tag, content);
+}
+
+/// Constructed values nest at most this deep here (a deeper one is taken as malformed).
+constexpr int kMaxNesting = 16;
+
+/// Reads up to and including the closing tag `number` whose opening tag was just read, and returns
+/// the first application-tagged primitive at its top level (Kind::Other when there is none). Each
+/// turn reads at least one byte: bounded by the input.
+Result<Value> read_until_closing(ByteReader& reader, std::uint8_t number) {
+  Value first;
+  bool have_first = false;
+  int depth = 0;
+  while (true) {
+    WARDEN_ASSIGN_OR_RETURN(const Tag tag, read_tag(reader));
+    if (tag.closing) {
+      if (depth == 0) {
+        if (tag.number != number) {
+          break;
+        }
+        return first;
+      }
+      --depth;
+      continue;
+    }
+    if (tag.opening) {
+      if (++depth > kMaxNesting) {
+        break;
+      }
+      continue;
+    }
+    WARDEN_ASSIGN_OR_RETURN(const Bytes content, reader.read_bytes(tag.length));
+    if (!have_first && depth == 0 && !tag.context) {
+      first = decode_primitive(tag, content);
+      have_first = true;
+    }
+  }
+  return fail(ParseErrorCode::Malformed, static_cast<std::uint32_t>(reader.position()),
+              "bacnet.unexpected_tag");
 }
 
 /// Reads a tag that must be `number` (application or context) and returns its content.
@@ -316,6 +359,63 @@ Result<ReadPropertyAck> parse_read_property_ack(Bytes body) {
   return out;
 }
 
+Result<std::size_t> parse_read_property_multiple_ack(
+    Bytes body, const std::function<void(const ReadPropertyAck&)>& each) {
+  ByteReader reader(body);
+  std::size_t passed = 0;
+  // A context tag 1 opening tag in one byte: the start of a result's listOfResults.
+  constexpr std::uint8_t kOpenResults = 0x1E;
+  const auto parse = [&]() -> Result<bool> {
+    // Each ReadAccessResult and each property result reads at least one byte: bounded by the body.
+    while (!reader.empty()) {
+      ReadPropertyAck ack{};
+      WARDEN_ASSIGN_OR_RETURN(const Bytes object, read_expected(reader, 0, true));
+      if (object.size() != 4) {
+        return fail(ParseErrorCode::Malformed, 0, "bacnet.bad_read_property_multiple_ack");
+      }
+      ack.object = to_object_id(*to_unsigned(object));
+      if (reader.empty() || *reader.peek_u8() != kOpenResults) {
+        continue;  // listOfResults is optional
+      }
+      (void)reader.skip(1);
+      while (true) {
+        WARDEN_ASSIGN_OR_RETURN(Tag tag, read_tag(reader));
+        if (tag.closing && tag.number == 1) {
+          break;
+        }
+        if (!tag.context || tag.number != 2 || tag.opening || tag.closing) {
+          return fail(ParseErrorCode::Malformed, 0, "bacnet.bad_read_property_multiple_ack");
+        }
+        WARDEN_ASSIGN_OR_RETURN(const Bytes property, reader.read_bytes(tag.length));
+        const auto property_id = to_unsigned(property);
+        if (!property_id) {
+          return fail(ParseErrorCode::Malformed, 0, "bacnet.bad_read_property_multiple_ack");
+        }
+        ack.property = *property_id;
+        WARDEN_ASSIGN_OR_RETURN(tag, read_tag(reader));
+        if (tag.context && tag.number == 3 && !tag.opening && !tag.closing) {
+          WARDEN_RETURN_IF_ERROR(reader.skip(tag.length));  // property array index
+          WARDEN_ASSIGN_OR_RETURN(tag, read_tag(reader));
+        }
+        if (!tag.opening || (tag.number != 4 && tag.number != 5)) {
+          return fail(ParseErrorCode::Malformed, 0, "bacnet.bad_read_property_multiple_ack");
+        }
+        WARDEN_ASSIGN_OR_RETURN(ack.value, read_until_closing(reader, tag.number));
+        if (tag.number == 4) {  // [5] is the property's access error
+          each(ack);
+          ++passed;
+        }
+      }
+    }
+    return true;
+  };
+  if (!parse()) {
+    return tl::unexpected(
+        reader.error(ParseErrorCode::Malformed, "bacnet.bad_read_property_multiple_ack"));
+  }
+  return passed;
+}
+
 std::string_view confirmed_service_name(std::uint8_t service) {
   switch (service) {
     case 0:
@@ -344,7 +444,7 @@ std::string_view confirmed_service_name(std::uint8_t service) {
       return "delete-object";
     case confirmed::kReadProperty:
       return "read-property";
-    case 14:
+    case confirmed::kReadPropertyMultiple:
       return "read-property-multiple";
     case 15:
       return "write-property";

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -72,6 +73,7 @@ inline constexpr std::uint8_t kWhoIs = 8;
 }  // namespace unconfirmed
 namespace confirmed {
 inline constexpr std::uint8_t kReadProperty = 12;
+inline constexpr std::uint8_t kReadPropertyMultiple = 14;
 }  // namespace confirmed
 
 /// Object types and property identifiers used here (clause 21).
@@ -121,6 +123,14 @@ struct ReadPropertyAck {
 };
 /// Errors: "bacnet.bad_read_property_ack".
 [[nodiscard]] Result<ReadPropertyAck> parse_read_property_ack(Bytes body);
+
+/// ReadPropertyMultiple-ACK (clause 15.7.1.3): a sequence of ReadAccessResults, each an object and
+/// its properties' results. `each` is called, in order, for every property read with a value (its
+/// first primitive value, as parse_read_property_ack() gives it); properties read with an error are
+/// skipped. Returns how many were passed to `each`; those before a malformed part are passed.
+/// Errors: "bacnet.bad_read_property_multiple_ack".
+[[nodiscard]] Result<std::size_t> parse_read_property_multiple_ack(
+    Bytes body, const std::function<void(const ReadPropertyAck&)>& each);
 
 /// Names of confirmed and unconfirmed services ("read-property", "who-is"), or empty.
 [[nodiscard]] std::string_view confirmed_service_name(std::uint8_t service);

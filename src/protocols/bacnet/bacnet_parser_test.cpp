@@ -50,6 +50,23 @@ constexpr std::string_view kAckModelName =
 // Frame 22: BVLC-Result (no NPDU).
 constexpr std::string_view kBvlcResult = "810000060020";
 
+// tests/golden/lab-bacnet/input.pcap (tests/integration/bacnet_test.sh: @bacnet-js/client 3.3.2 as
+// a controller at 10.83.0.10 and a workstation at 10.83.0.20).
+// Frame 3: ReadPropertyMultiple request (invoke 0): device 1083 object-name, vendor-name,
+// vendor-identifier, model-name, firmware-revision, application-software-version, location;
+// analog-input 1 object-name, present-value.
+constexpr std::string_view kRpmRequest =
+    "810a002a01040275000e0c0200043b1e094d097909780946092c090c093a1f0c000000011e094d09551f";
+// Frame 4: the ReadPropertyMultiple-ACK: the device's properties as UTF-8 strings and an unsigned,
+// location answered with an error (class property, code unknown-property), then the analog
+// input's name and present value (REAL 13.5).
+constexpr std::string_view kRpmAck =
+    "810a009d010030000e0c0200043b1e294d4e7511004148552d3320636f6e74726f6c6c65724f29794e750f0044656c"
+    "746120436f6e74726f6c734f29784e21084f29464e7506006542434f4e4f292c4e750700342e32312e304f290c4e75"
+    "0700342e32312e304f293a5e910291205f1f0c000000011e294d4e751700537570706c79206169722074656d706572"
+    "61"
+    "747572654f29554e44415800004f1f";
+
 bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value) {
   return sink.has(who, attr, value, "bacnet");
 }
@@ -167,6 +184,116 @@ TEST(BacnetAnalyzer, CountsTruncatedAck) {
   RecordingSink sink;
   analyze_bacnet(packet, sink);
   EXPECT_EQ(sink.anomalies, (std::vector<std::string>{"bacnet.bad_read_property_ack"}));
+}
+
+/// The ReadPropertyMultiple-ACK's APDU body.
+std::vector<std::uint8_t> rpm_ack_body() {
+  const auto bytes = from_hex(kRpmAck);
+  const auto datagram = parse_datagram(bytes);
+  const auto apdu = parse_apdu(datagram.value().apdu);
+  EXPECT_EQ(apdu.value().type, PduType::ComplexAck);
+  EXPECT_EQ(apdu.value().service, confirmed::kReadPropertyMultiple);
+  return {apdu.value().body.begin(), apdu.value().body.end()};
+}
+
+TEST(BacnetReadPropertyMultiple, PassesEveryPropertyReadWithAValueInOrder) {
+  const auto body = rpm_ack_body();
+  std::vector<ReadPropertyAck> read;
+  const auto passed = parse_read_property_multiple_ack(
+      body, [&](const ReadPropertyAck& ack) { read.push_back(ack); });
+  ASSERT_TRUE(passed.has_value());
+  ASSERT_EQ(*passed, 8U);  // location's error is not passed
+  ASSERT_EQ(read.size(), 8U);
+  for (std::size_t at = 0; at < 6; ++at) {
+    EXPECT_EQ(read[at].object.type, kObjectDevice);
+    EXPECT_EQ(read[at].object.instance, 1083U);
+  }
+  EXPECT_EQ(read[0].property, property::kObjectName);
+  EXPECT_EQ(read[0].value.as_text(), "AHU-3 controller");
+  EXPECT_EQ(read[1].property, property::kVendorName);
+  EXPECT_EQ(read[1].value.as_text(), "Delta Controls");
+  EXPECT_EQ(read[2].property, property::kVendorIdentifier);
+  EXPECT_EQ(read[2].value.kind, Value::Kind::Unsigned);
+  EXPECT_EQ(read[2].value.number, 8U);
+  EXPECT_EQ(read[3].value.as_text(), "eBCON");
+  EXPECT_EQ(read[4].property, property::kFirmwareRevision);
+  EXPECT_EQ(read[5].property, property::kApplicationSoftwareVersion);
+  EXPECT_EQ(read[5].value.as_text(), "4.21.0");
+  EXPECT_EQ(read[6].object.type, 0U);  // analog-input 1
+  EXPECT_EQ(read[6].object.instance, 1U);
+  EXPECT_EQ(read[6].value.as_text(), "Supply air temperature");
+  EXPECT_EQ(read[7].property, 85U);  // present-value: a REAL, not decoded
+  EXPECT_EQ(read[7].value.kind, Value::Kind::Other);
+}
+
+TEST(BacnetReadPropertyMultiple, EveryCutOfTheAckFailsCleanlyAfterWhatItHeld) {
+  const auto body = rpm_ack_body();
+  ASSERT_EQ(body.size(), 148U);
+  std::size_t most = 0;
+  std::vector<std::size_t> whole;
+  for (std::size_t size = 0; size < body.size(); ++size) {
+    std::size_t count = 0;
+    const auto passed = parse_read_property_multiple_ack(
+        Bytes(body.data(), size), [&](const ReadPropertyAck&) { ++count; });
+    if (passed) {
+      EXPECT_EQ(*passed, count);
+      whole.push_back(size);
+    } else {
+      EXPECT_STREQ(passed.error().name, "bacnet.bad_read_property_multiple_ack");
+    }
+    EXPECT_GE(count, most) << size;  // what came before the cut was passed
+    most = count;
+  }
+  // Whole, shorter answers (a list of results is optional): nothing; the device's identifier
+  // alone; the device's result (103 bytes); that and the analog input's identifier alone.
+  EXPECT_EQ(whole, (std::vector<std::size_t>{0, 5, 103, 108}));
+  EXPECT_EQ(most, 8U);  // cut before the last closing tag: every value passed, then the error
+}
+
+TEST(BacnetReadPropertyMultiple, ResultsWithoutListsAndWithErrorsOnly) {
+  // An object with no listOfResults, then one whose only property is an error.
+  const auto body = from_hex("0c0200043b0c0200043b1e293a5e910291205f1f");
+  std::size_t count = 0;
+  const auto passed =
+      parse_read_property_multiple_ack(body, [&](const ReadPropertyAck&) { ++count; });
+  ASSERT_TRUE(passed.has_value());
+  EXPECT_EQ(*passed, 0U);
+  EXPECT_EQ(count, 0U);
+  // A property result with neither [4] nor [5], and constructed values nested past the bound.
+  EXPECT_FALSE(parse_read_property_multiple_ack(from_hex("0c0200043b1e294d6e"),
+                                                [](const ReadPropertyAck&) {}));
+  std::string deep = "0c0200043b1e294d4e";
+  for (int level = 0; level < 20; ++level) {
+    deep += "0e";
+  }
+  EXPECT_FALSE(parse_read_property_multiple_ack(from_hex(deep), [](const ReadPropertyAck&) {}));
+}
+
+TEST(BacnetAnalyzer, ReportsTheDeviceAReadPropertyMultipleDescribes) {
+  const RecordingSink sink = analyze(kRpmAck);
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsObjectName, "AHU-3 controller"));
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsVendor, "Delta Controls"));
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsVendorId, "8"));
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsProduct, "eBCON"));
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsRevision, "4.21.0"));
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsAddress, "bacnet device 1083"));
+  // The analog input's name describes a point, not the device.
+  EXPECT_EQ(sink.values(Attr::IcsObjectName), (std::vector<std::string>{"AHU-3 controller"}));
+  EXPECT_TRUE(sink.anomalies.empty());
+  EXPECT_TRUE(
+      has(analyze(kRpmRequest), Who::Sender, Attr::IcsFunction, "bacnet read-property-multiple"));
+}
+
+TEST(BacnetAnalyzer, ReportsWhatACutReadPropertyMultipleHeldAndCountsTheCut) {
+  auto bytes = from_hex(kRpmAck);
+  bytes.resize(40);  // the BVLC length still says 157: the datagram is cut, the BVLC is not
+  bytes[3] = 40;
+  decode::Packet packet;
+  packet.payload = bytes;
+  RecordingSink sink;
+  analyze_bacnet(packet, sink);
+  EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsObjectName, "AHU-3 controller"));
+  EXPECT_EQ(sink.anomalies, (std::vector<std::string>{"bacnet.bad_read_property_multiple_ack"}));
 }
 
 }  // namespace
