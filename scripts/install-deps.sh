@@ -34,3 +34,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     $SUDO systemctl disable --now slapd >/dev/null 2>&1 || $SUDO service slapd stop >/dev/null 2>&1 || true
   fi
 fi
+# The BACnet lab's stack (@bacnet-js/client, MIT: tests/lab/bacnet) from the npm registry, at the
+# versions its lock file pins. Debian's nodejs and npm only where no npm is installed (a machine
+# may carry another build of node, whose package conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "installing: nodejs npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+bacnet_lab="$(cd "$(dirname "$0")/.." && pwd)/tests/lab/bacnet"
+if [ ! -d "$bacnet_lab/node_modules/@bacnet-js/client" ]; then
+  echo "installing: the BACnet lab's npm packages"
+  npm ci --prefix "$bacnet_lab" --no-audit --no-fund --loglevel=error
+fi
