@@ -268,6 +268,7 @@ TEST(Detector, DnsTunnelStraightToItsServerUnderNoCommonDomain) {
   }
   const auto alerts = evaluate(tracker, {});
   std::vector<std::string> ids;
+  ids.reserve(alerts.size());
   for (const Alert& alert : alerts) {
     ids.push_back(alert.id);
   }
@@ -776,8 +777,8 @@ TEST(Detector, IcmpTunnelFromRepliesThatAreNotEchoesAndIpPacketsInside) {
   const IpAddress client = ip("192.168.154.131");
   const IpAddress proxy = ip("192.168.154.132");
   for (int index = 0; index < 10; ++index) {
-    tracker.on_echo(false, client, proxy, 0xfeff, 0, request, true, index * 10);
-    tracker.on_echo(true, proxy, client, 0xfeff, 0, reply, true, index * 10 + 1);
+    tracker.on_echo(false, client, proxy, 0xfeff, 0, request, true, std::int64_t{index} * 10);
+    tracker.on_echo(true, proxy, client, 0xfeff, 0, reply, true, std::int64_t{index} * 10 + 1);
     // An hour of ordinary ping beside it raises nothing.
     const auto seq = static_cast<std::uint16_t>(index);
     tracker.on_echo(false, ip("10.99.0.1"), ip("10.99.0.2"), 27393, seq, ping, true, index);
@@ -817,7 +818,7 @@ TEST(Detector, IcmpTunnelFromMuchDataInManySizesEvenWhenEchoed) {
   const IpAddress sender = ip("10.4.0.7");
   const IpAddress receiver = ip("198.51.100.20");
   std::uint64_t sent = 0;
-  for (int index = 0; sent < 128 * 1024; ++index) {
+  for (int index = 0; sent < std::uint64_t{128} * 1024; ++index) {
     std::vector<std::uint8_t> data(200 + static_cast<std::size_t>(index % 40) * 30,
                                    static_cast<std::uint8_t>(index));
     const auto seq = static_cast<std::uint16_t>(index);
