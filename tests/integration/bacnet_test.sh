@@ -34,7 +34,7 @@ ip netns exec wb-ctl node "$lab/controller.js" 1083 8 "Delta Controls" "eBCON" "
   "AHU-3 controller" >"$work/controller.log" 2>&1 &
 sleep 0.5  # node loads the stack and binds the port
 ip netns exec wb-ws node "$lab/workstation.js" 10.83.0.255 >"$work/workstation.log" 2>&1
-grep -q "read device 1083 at 10.83.0.10" "$work/workstation.log" ||
+grep -q "read device 1083 at 10.83.0.10: 9 properties" "$work/workstation.log" ||
   { echo "bacnet: the workstation read no device"; cat "$work"/*.log; exit 1; }
 stop_capture "$work/tcpdump.log"
 if [ -n "${KEEP:-}" ]; then
