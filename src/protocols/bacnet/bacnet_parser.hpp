@@ -124,11 +124,11 @@ struct ReadPropertyAck {
 /// Errors: "bacnet.bad_read_property_ack".
 [[nodiscard]] Result<ReadPropertyAck> parse_read_property_ack(Bytes body);
 
-/// ReadPropertyMultiple-ACK (clause 15.7.1.3): a sequence of ReadAccessResults, each an object and
-/// its properties' results. `each` is called, in order, for every property read with a value (its
-/// first primitive value, as parse_read_property_ack() gives it); properties read with an error are
-/// skipped. Returns how many were passed to `each`; those before a malformed part are passed.
-/// Errors: "bacnet.bad_read_property_multiple_ack".
+/// ReadPropertyMultiple-ACK (clause 15.7, its Result(+)): a sequence of ReadAccessResults, each an
+/// object and its properties' results. `each` is called, in order, for every property read with a
+/// value (its first primitive value, as parse_read_property_ack() gives it); properties read with
+/// an error are skipped. Returns how many were passed to `each`; those before a malformed part are
+/// passed. Errors: "bacnet.bad_read_property_multiple_ack".
 [[nodiscard]] Result<std::size_t> parse_read_property_multiple_ack(
     Bytes body, const std::function<void(const ReadPropertyAck&)>& each);
 
