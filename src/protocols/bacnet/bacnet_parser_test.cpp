@@ -233,8 +233,8 @@ TEST(BacnetReadPropertyMultiple, EveryCutOfTheAckFailsCleanlyAfterWhatItHeld) {
   std::vector<std::size_t> whole;
   for (std::size_t size = 0; size < body.size(); ++size) {
     std::size_t count = 0;
-    const auto passed = parse_read_property_multiple_ack(
-        Bytes(body.data(), size), [&](const ReadPropertyAck&) { ++count; });
+    const auto passed = parse_read_property_multiple_ack(Bytes(body.data(), size),
+                                                         [&](const ReadPropertyAck&) { ++count; });
     if (passed) {
       EXPECT_EQ(*passed, count);
       whole.push_back(size);
