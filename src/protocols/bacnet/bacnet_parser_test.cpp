@@ -71,13 +71,16 @@ bool has(const RecordingSink& sink, Who who, Attr attr, std::string_view value) 
   return sink.has(who, attr, value, "bacnet");
 }
 
-RecordingSink analyze(std::string_view hex) {
-  const auto bytes = from_hex(hex);
+RecordingSink analyze(const std::vector<std::uint8_t>& bytes) {
   decode::Packet packet;
   packet.payload = bytes;
   RecordingSink sink;
   analyze_bacnet(packet, sink);
   return sink;
+}
+
+RecordingSink analyze(std::string_view hex) {
+  return analyze(from_hex(hex));
 }
 
 TEST(BacnetDatagram, ParsesBvlcAndNpduWithDestination) {
@@ -154,11 +157,7 @@ TEST(BacnetAnalyzer, ReportsConfirmedRequests) {
   // The same request with service choice 15 (write-property) is a control operation.
   auto bytes = from_hex(kReadPropertyRequest);
   bytes[9] = 15;
-  decode::Packet packet;
-  packet.payload = bytes;
-  RecordingSink write;
-  analyze_bacnet(packet, write);
-  EXPECT_TRUE(has(write, Who::Receiver, Attr::IcsControl, "bacnet write-property"));
+  EXPECT_TRUE(has(analyze(bytes), Who::Receiver, Attr::IcsControl, "bacnet write-property"));
 }
 
 TEST(BacnetAnalyzer, ReportsDevicePropertiesOfAJohnsonControlsNae) {
@@ -179,11 +178,7 @@ TEST(BacnetAnalyzer, CountsTruncatedAck) {
   auto bytes = from_hex(kAckModelName);
   bytes.resize(20);
   bytes[3] = 20;
-  decode::Packet packet;
-  packet.payload = bytes;
-  RecordingSink sink;
-  analyze_bacnet(packet, sink);
-  EXPECT_EQ(sink.anomalies, (std::vector<std::string>{"bacnet.bad_read_property_ack"}));
+  EXPECT_EQ(analyze(bytes).anomalies, (std::vector<std::string>{"bacnet.bad_read_property_ack"}));
 }
 
 /// The ReadPropertyMultiple-ACK's APDU body.
@@ -286,12 +281,9 @@ TEST(BacnetAnalyzer, ReportsTheDeviceAReadPropertyMultipleDescribes) {
 
 TEST(BacnetAnalyzer, ReportsWhatACutReadPropertyMultipleHeldAndCountsTheCut) {
   auto bytes = from_hex(kRpmAck);
-  bytes.resize(40);  // the BVLC length still says 157: the datagram is cut, the BVLC is not
+  bytes.resize(40);  // and the BVLC length with it: the ACK ends after vendor-name's identifier
   bytes[3] = 40;
-  decode::Packet packet;
-  packet.payload = bytes;
-  RecordingSink sink;
-  analyze_bacnet(packet, sink);
+  const RecordingSink sink = analyze(bytes);
   EXPECT_TRUE(has(sink, Who::Sender, Attr::IcsObjectName, "AHU-3 controller"));
   EXPECT_EQ(sink.anomalies, (std::vector<std::string>{"bacnet.bad_read_property_multiple_ack"}));
 }
