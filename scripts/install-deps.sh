@@ -43,7 +43,9 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 bacnet_lab="$(cd "$(dirname "$0")/.." && pwd)/tests/lab/bacnet"
-if [ ! -d "$bacnet_lab/node_modules/@bacnet-js/client" ]; then
+# Again whenever the lock file differs from the one the installed packages came from.
+if ! cmp -s "$bacnet_lab/package-lock.json" "$bacnet_lab/node_modules/.warden-lock"; then
   echo "installing: the BACnet lab's npm packages"
   npm ci --prefix "$bacnet_lab" --no-audit --no-fund --loglevel=error
+  cp "$bacnet_lab/package-lock.json" "$bacnet_lab/node_modules/.warden-lock"
 fi
