@@ -56,10 +56,8 @@ mkdir "$work/www"
 head -c 100000 /dev/urandom >"$work/www/blob.bin"
 ip netns exec wd-srv busybox httpd -f -p 192.168.99.1:8080 -h "$work/www" &
 sleep 0.3
-ip netns exec wd-cam busybox wget -q -O "$work/got.bin" http://192.168.99.1:8080/blob.bin ||
-  { echo "dns-tunnel: the download through the tunnel failed"; cat "$work"/iodine*.log; exit 1; }
-cmp -s "$work/got.bin" "$work/www/blob.bin" ||
-  { echo "dns-tunnel: the tunnel delivered other bytes"; exit 1; }
+fetch_through dns-tunnel wd-cam http://192.168.99.1:8080/blob.bin "$work/www/blob.bin" \
+  "$work"/iodine*.log
 stop_capture "$work/tcpdump.log"
 
 "$warden" analyze -q --no-progress --db "$work/tunnel.db" "$work/tunnel.pcap"

@@ -45,10 +45,7 @@ for _ in $(seq 50); do
   grep -q "Relaying packets" "$work/client.log" 2>/dev/null && break
   sleep 0.1
 done
-ip netns exec wi-cam busybox wget -q -O "$work/got.bin" http://127.0.0.1:2222/blob.bin ||
-  { echo "icmp-tunnel: the download through the tunnel failed"; cat "$work"/*.log; exit 1; }
-cmp -s "$work/got.bin" "$work/www/blob.bin" ||
-  { echo "icmp-tunnel: the tunnel delivered other bytes"; exit 1; }
+fetch_through icmp-tunnel wi-cam http://127.0.0.1:2222/blob.bin "$work/www/blob.bin" "$work"/*.log
 stop_capture "$work/tcpdump.log"
 
 "$warden" analyze -q --no-progress --db "$work/tunnel.db" "$work/tunnel.pcap"

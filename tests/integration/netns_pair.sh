@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by the integration tests that need two hosts on one link: two network namespaces joined
-# by a veth pair, and a tcpdump capture on one end. Traffic never leaves the two namespaces.
+# by a veth pair, a tcpdump capture on one end, and a download through a tunnel checked byte for
+# byte. Traffic never leaves the two namespaces.
 
 # netns_pair NS_A IF_A MAC_A IP_A/LEN NS_B IF_B MAC_B IP_B/LEN
 # Makes the two namespaces (deleting leftovers of an earlier run), links them, IPv4 only, up.
@@ -64,5 +65,20 @@ stop_capture() {
   grep -q "^0 packets dropped by kernel" "$log" && return 0
   echo "the capture lost packets"
   cat "$log"
+  return 1
+}
+
+# fetch_through LABEL NS URL EXPECTED LOG...: BusyBox wget in NS downloads URL (through a tunnel)
+# next to EXPECTED, and fails unless the bytes are EXPECTED's; a failed download prints the LOGs.
+fetch_through() {
+  local label=$1 ns=$2 url=$3 expected=$4
+  shift 4
+  if ! ip netns exec "$ns" busybox wget -q -O "$expected.got" "$url"; then
+    echo "$label: the download through the tunnel failed"
+    cat "$@"
+    return 1
+  fi
+  cmp -s "$expected.got" "$expected" && return 0
+  echo "$label: the tunnel delivered other bytes"
   return 1
 }
