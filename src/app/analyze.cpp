@@ -182,6 +182,7 @@ nlohmann::json stats_json(const engine::WorkerStats& stats) {
            {{"endpoints_created", stats.inventory.endpoints_created},
             {"endpoints_evicted", stats.inventory.endpoints_evicted},
             {"attributes_dropped", stats.inventory.attributes_dropped},
+            {"activity_dropped", stats.inventory.activity_dropped},
             {"peers_dropped", stats.inventory.peers_dropped},
             {"observations", stats.inventory.observations}}},
           {"analyzers",

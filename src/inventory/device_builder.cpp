@@ -136,9 +136,11 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       std::uint32_t count = 0;
       std::size_t peers = 0;
       std::size_t attributes = 0;
+      std::size_t activity = 0;
       [[nodiscard]] bool to_merge(const InventoryConfig& caps) const {
         return count > 1 && (peers > caps.max_peers_per_endpoint ||
-                             attributes > caps.max_attributes_per_endpoint);
+                             attributes > caps.max_attributes_per_endpoint ||
+                             activity > max_activity_values(caps));
       }
     };
     const InventoryConfig& caps = tables.front()->config();
@@ -149,6 +151,7 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       ++entry.count;
       entry.peers += endpoint->peers.size();
       entry.attributes += endpoint->attributes.size();
+      entry.activity += endpoint->activity_values;
     }
     // Each endpoint's part when its pair is merged, or `parts` when it is taken as it is.
     std::vector<unsigned> merge_part(endpoints.size(), parts);

@@ -48,6 +48,7 @@ void InventoryStats::add(const InventoryStats& other) {
   endpoints_created += other.endpoints_created;
   endpoints_evicted += other.endpoints_evicted;
   attributes_dropped += other.attributes_dropped;
+  activity_dropped += other.activity_dropped;
   peers_dropped += other.peers_dropped;
   observations += other.observations;
 }
@@ -215,6 +216,14 @@ std::int64_t EndpointTable::count_value(Endpoint& endpoint, proto::Attr attr,
   if (endpoint.attributes.size() >= config_.max_attributes_per_endpoint) {
     ++stats_.attributes_dropped;
     return -1;
+  }
+  const bool activity = is_activity_attr(attr);
+  if (activity) {
+    if (endpoint.activity_values >= max_activity_values()) {
+      ++stats_.activity_dropped;
+      return -1;
+    }
+    ++endpoint.activity_values;
   }
   if (movable != nullptr) {
     endpoint.attributes.push_back(std::move(*movable));
@@ -406,6 +415,7 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
   }
   if (!target->attributes.empty() || !target->peers.empty() ||
       source.attributes.size() > config_.max_attributes_per_endpoint ||
+      source.activity_values > max_activity_values() ||
       source.peers.size() > config_.max_peers_per_endpoint) {
     // Counted in one by one, but a value new to the target moves its record over.
     absorb_into(*target, source, &source);
@@ -417,6 +427,7 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
     target->attributes = std::move(source.attributes);
     target->attribute_hashes = std::move(source.attribute_hashes);
     target->attribute_index = std::move(source.attribute_index);
+    target->activity_values = source.activity_values;
     target->peers = std::move(source.peers);
     target->peer_hashes = std::move(source.peer_hashes);
     target->peer_index = std::move(source.peer_index);
@@ -425,6 +436,7 @@ void EndpointTable::absorb(const EndpointKey& into, Endpoint&& source) {
   source.attributes.clear();
   source.attribute_hashes.clear();
   source.attribute_index = HashIndex{};
+  source.activity_values = 0;
   source.peers.clear();
   source.peer_hashes.clear();
   source.peer_index = HashIndex{};

@@ -33,6 +33,23 @@ struct EndpointKeyHash {
   }
 };
 
+/// Whether values of `attr` are a device's activity rather than its identity: the names it looks
+/// up or connects to, the topics and resources it uses. A busy device has thousands of them; caps
+/// give them a share of their own, so they never crowd out the few values that say what the
+/// device is (its host name, its DHCP options, its announcements, its services).
+constexpr bool is_activity_attr(proto::Attr attr) {
+  switch (attr) {
+    case proto::Attr::DnsQuery:
+    case proto::Attr::HttpHost:
+    case proto::Attr::TlsSni:
+    case proto::Attr::MqttTopic:
+    case proto::Attr::CoapRequest:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /// One attribute value with its evidence.
 struct AttributeValue {
   proto::Attr attr = proto::Attr::Protocol;
@@ -87,6 +104,8 @@ struct Endpoint {
   std::uint32_t highest_peer = kUnknownPeer;
   static constexpr std::uint32_t kUnknownPeer = 0xFFFFFFFFU;
   std::uint32_t generation = 0;
+  /// How many of `attributes` are activity (is_activity_attr()).
+  std::uint16_t activity_values = 0;
   bool in_use = false;
 };
 
@@ -100,6 +119,8 @@ constexpr bool is_unrouted_ttl(std::uint8_t ttl) {
 /// Limits that keep memory bounded whatever the traffic.
 struct InventoryConfig {
   std::uint32_t max_endpoints = 1U << 17;
+  /// Of which activity values (is_activity_attr()) may take three quarters: a device that looks
+  /// up a thousand names still keeps room for its identity.
   std::uint32_t max_attributes_per_endpoint = 512;
   /// Past it an endpoint keeps the peers of smallest rank (a hash of the address): the same
   /// ones whatever order they came in, and so whichever worker saw them (add_peer()).
@@ -109,10 +130,16 @@ struct InventoryConfig {
   std::uint32_t pending_entries = 1U << 17;
 };
 
+/// Activity values (is_activity_attr()) an endpoint may hold: three quarters of its values.
+constexpr std::uint32_t max_activity_values(const InventoryConfig& config) {
+  return config.max_attributes_per_endpoint - config.max_attributes_per_endpoint / 4;
+}
+
 struct InventoryStats {
   std::uint64_t endpoints_created = 0;
   std::uint64_t endpoints_evicted = 0;
   std::uint64_t attributes_dropped = 0;  ///< per-endpoint attribute cap reached
+  std::uint64_t activity_dropped = 0;    ///< activity values past their share (not in the above)
   std::uint64_t peers_dropped = 0;       ///< per-endpoint peer cap reached
   std::uint64_t observations = 0;
 
@@ -238,6 +265,9 @@ class EndpointTable {
                            std::int64_t last_us, std::uint64_t count,
                            AttributeValue* movable = nullptr);
   [[nodiscard]] std::size_t pending_slot(std::uint32_t endpoint_index, std::uint64_t hash) const;
+  [[nodiscard]] std::uint32_t max_activity_values() const {
+    return inventory::max_activity_values(config_);
+  }
   void fold(PendingAttribute& entry);
 
   InventoryConfig config_;

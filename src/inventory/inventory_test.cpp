@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <tuple>
 #include <vector>
@@ -176,15 +177,67 @@ TEST(EndpointTable, MemoryStaysBoundedUnderAMacFlood) {
     for (int attr_idx = 0; attr_idx < 10; ++attr_idx) {
       table.add_attribute(*endpoint, proto::Attr::DnsQuery, std::to_string(attr_idx), "dns",
                           mac_idx);
+    }
+    for (int attr_idx = 0; attr_idx < 10; ++attr_idx) {
+      table.add_attribute(*endpoint, proto::Attr::Hostname, "h" + std::to_string(attr_idx), "dhcp",
+                          mac_idx);
       table.add_peer(*endpoint, IpAddress::v4_from_u32(static_cast<std::uint32_t>(attr_idx)),
                      mac_idx, mac_idx);
     }
+    ASSERT_EQ(endpoint->attributes.size(), 4U);
     ASSERT_LE(table.size(), 1000U);
   }
   EXPECT_EQ(table.endpoints().size(), 1000U);
   EXPECT_EQ(table.stats().endpoints_evicted, 199'000U);
-  EXPECT_EQ(table.stats().attributes_dropped, 200'000U * 6);
+  // Each endpoint: three of its ten names looked up (activity's three quarters of four values),
+  // then one of its ten host names.
+  EXPECT_EQ(table.stats().activity_dropped, 200'000U * 7);
+  EXPECT_EQ(table.stats().attributes_dropped, 200'000U * 9);
   EXPECT_EQ(table.stats().peers_dropped, 200'000U * 6);
+}
+
+TEST(EndpointTable, NamesLookedUpLeaveRoomForTheDevicesIdentity) {
+  // A laptop behind the sensor for a day: a thousand names looked up and servers asked for, then
+  // its DHCP renewal and its mDNS announcements.
+  EndpointTable table;
+  Endpoint* endpoint = table.resolve(table.get({mac_of(7), {}}, 1));
+  ASSERT_NE(endpoint, nullptr);
+  for (int name = 0; name < 1000; ++name) {
+    table.add_attribute(*endpoint, proto::Attr::DnsQuery, "n" + std::to_string(name) + ".example",
+                        "dns", 10 + name);
+    table.add_attribute(*endpoint, proto::Attr::TlsSni, "s" + std::to_string(name) + ".example",
+                        "tls", 10 + name);
+  }
+  table.add_attribute(*endpoint, proto::Attr::Hostname, "laptop-7", "dhcp", 5000);
+  table.add_attribute(*endpoint, proto::Attr::DhcpFingerprint, "1,121,3,6,15,114,119,252", "dhcp",
+                      5000);
+  table.add_attribute(*endpoint, proto::Attr::MdnsServiceType, "_airplay._tcp", "mdns", 5001);
+  table.flush();
+  const std::uint32_t share = 512 - 512 / 4;
+  std::map<proto::Attr, int> kinds;
+  for (const AttributeValue& value : endpoint->attributes) {
+    ++kinds[value.attr];
+  }
+  EXPECT_EQ(kinds[proto::Attr::DnsQuery] + kinds[proto::Attr::TlsSni], static_cast<int>(share));
+  EXPECT_EQ(kinds[proto::Attr::Hostname], 1);
+  EXPECT_EQ(kinds[proto::Attr::DhcpFingerprint], 1);
+  EXPECT_EQ(kinds[proto::Attr::MdnsServiceType], 1);
+  EXPECT_EQ(endpoint->activity_values, share);
+  EXPECT_EQ(table.stats().activity_dropped, 2000U - share);
+  EXPECT_EQ(table.stats().attributes_dropped, 0U);
+
+  // Moved whole into an empty endpoint of another table, it keeps its count of activity values:
+  // the next name is still refused.
+  EndpointTable devices;
+  devices.absorb({mac_of(7), {}}, std::move(*endpoint));
+  Endpoint* device = devices.resolve(devices.get({mac_of(7), {}}, 1));
+  ASSERT_NE(device, nullptr);
+  EXPECT_EQ(device->activity_values, share);
+  devices.add_attribute(*device, proto::Attr::DnsQuery, "one-more.example", "dns", 6000);
+  devices.add_attribute(*device, proto::Attr::Hostname, "laptop-7.local", "mdns", 6000);
+  devices.flush();
+  EXPECT_EQ(device->attributes.size(), share + 4);
+  EXPECT_EQ(devices.stats().activity_dropped, 1U);
 }
 
 TEST(EndpointTable, AFullEndpointKeepsTheSamePeersWhateverOrderOrWorkerSawThem) {
