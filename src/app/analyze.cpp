@@ -507,6 +507,9 @@ int run_analyze(const AnalyzeOptions& options) {
                               {"store", (store_done - build_done) / 1000},
                               {"identify_and_assess", (assess_done - store_done) / 1000},
                               {"detect", (detect_done - assess_done) / 1000}};
+    // What the stored inventory's per-device bounds evicted (merge_devices()).
+    run_stats["storage"] = {{"attributes_evicted", merged->attributes_evicted},
+                            {"peers_evicted", merged->peers_evicted}};
     if (outputs) {
       run_stats["siem_outputs"] = siem::stats_to_json(outputs->stats());
     }

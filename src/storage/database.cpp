@@ -326,6 +326,62 @@ void fold_rows(std::vector<AttributeRow>& rows) {
   rows.resize(kept);
 }
 
+/// Keeps, of each kind's values in `rows` (sorted and folded by fold_rows()), the
+/// kStoredValuesPerKind (kStoredActivityPerKind for an activity kind) seen last, in their order;
+/// returns how many it removed. Ties go to the value seen more often, then the first in order.
+std::uint64_t bound_rows(std::vector<AttributeRow>& rows) {
+  std::uint64_t evicted = 0;
+  std::size_t kept = 0;
+  std::vector<std::size_t> order;
+  std::vector<bool> keep;
+  for (std::size_t start = 0; start < rows.size();) {
+    std::size_t end = start + 1;
+    while (end < rows.size() && rows[end].name == rows[start].name) {
+      ++end;
+    }
+    const std::optional<proto::Attr> attr = proto::attr_from_name(rows[start].name);
+    const std::size_t bound =
+        attr && inventory::is_activity_attr(*attr) ? kStoredActivityPerKind : kStoredValuesPerKind;
+    const std::size_t size = end - start;
+    if (size <= bound) {
+      if (kept != start) {
+        std::move(rows.begin() + static_cast<std::ptrdiff_t>(start),
+                  rows.begin() + static_cast<std::ptrdiff_t>(end),
+                  rows.begin() + static_cast<std::ptrdiff_t>(kept));
+      }
+      kept += size;
+    } else {
+      order.resize(size);
+      for (std::size_t at = 0; at < size; ++at) {
+        order[at] = start + at;
+      }
+      std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(bound),
+                       order.end(), [&](std::size_t a, std::size_t b) {
+                         if (rows[a].last_us != rows[b].last_us) {
+                           return rows[a].last_us > rows[b].last_us;
+                         }
+                         if (rows[a].count != rows[b].count) {
+                           return rows[a].count > rows[b].count;
+                         }
+                         return a < b;
+                       });
+      keep.assign(size, false);
+      for (std::size_t at = 0; at < bound; ++at) {
+        keep[order[at] - start] = true;
+      }
+      for (std::size_t at = 0; at < size; ++at) {
+        if (keep[at]) {
+          rows[kept++] = rows[start + at];
+        }
+      }
+      evicted += size - bound;
+    }
+    start = end;
+  }
+  rows.resize(kept);
+  return evicted;
+}
+
 /// Whether `text` holds a byte JSON needs escaped: a control byte, a quote or a backslash.
 /// Word-parallel tests ("Bit Twiddling Hacks": haszero, hasless), exact for these thresholds.
 bool needs_json_escape(std::string_view text) {
@@ -474,6 +530,65 @@ std::vector<inventory::PeerValue> decode_peers(std::string_view blob) {
     peers.push_back(peer);
   }
   return peers;
+}
+
+/// Merges a run's `peers` of a device (each address once) into what earlier runs stored of it:
+/// flows add up, first and last seen widen. Keeps the kStoredPeers seen last (ties: more flows,
+/// then the lower address), ordered by first seen and address as the device builder orders them;
+/// returns how many it removed.
+std::uint64_t merge_peers(std::vector<inventory::PeerValue>& stored,
+                          const std::vector<inventory::PeerValue>& peers) {
+  auto by_address = [](const inventory::PeerValue& a, const inventory::PeerValue& b) {
+    return a.ip < b.ip;
+  };
+  if (!stored.empty()) {
+    // Both sorted by address, then merged and folded (a damaged row repeating an address too):
+    // searching the stored peers for each of the run's took up to 1,024 x 4,096 comparisons.
+    std::sort(stored.begin(), stored.end(), by_address);
+    std::vector<inventory::PeerValue> added(peers);
+    std::sort(added.begin(), added.end(), by_address);
+    std::vector<inventory::PeerValue> all;
+    all.reserve(stored.size() + added.size());
+    std::merge(stored.begin(), stored.end(), added.begin(), added.end(), std::back_inserter(all),
+               by_address);
+    std::size_t kept = 0;
+    for (const inventory::PeerValue& peer : all) {
+      if (kept > 0 && all[kept - 1].ip == peer.ip) {
+        inventory::PeerValue& into = all[kept - 1];
+        into.flows += peer.flows;
+        into.first_us = std::min(into.first_us, peer.first_us);
+        into.last_us = std::max(into.last_us, peer.last_us);
+      } else {
+        all[kept++] = peer;
+      }
+    }
+    all.resize(kept);
+    stored = std::move(all);
+  } else {
+    stored = peers;
+  }
+  std::uint64_t evicted = 0;
+  if (stored.size() > kStoredPeers) {
+    evicted = stored.size() - kStoredPeers;
+    std::nth_element(stored.begin(), stored.begin() + kStoredPeers, stored.end(),
+                     [](const inventory::PeerValue& a, const inventory::PeerValue& b) {
+                       if (a.last_us != b.last_us) {
+                         return a.last_us > b.last_us;
+                       }
+                       if (a.flows != b.flows) {
+                         return a.flows > b.flows;
+                       }
+                       return a.ip < b.ip;
+                     });
+    stored.resize(kStoredPeers);
+  }
+  auto in_order = [](const inventory::PeerValue& a, const inventory::PeerValue& b) {
+    return std::tie(a.first_us, a.ip) < std::tie(b.first_us, b.ip);
+  };
+  if (!std::is_sorted(stored.begin(), stored.end(), in_order)) {
+    std::sort(stored.begin(), stored.end(), in_order);
+  }
+  return evicted;
 }
 
 /// An attribute as read back from device_attributes.
@@ -801,13 +916,14 @@ Expected<void> Database::migrate() {
   return {};
 }
 
-Expected<void> Database::merge_devices(const std::vector<inventory::Device>& devices) {
+Expected<MergeStats> Database::merge_devices(const std::vector<inventory::Device>& devices) {
   Transaction transaction(db_);
-  if (!transaction.begun()) {
-    return transaction.begun();
+  if (const auto& begun = transaction.begun(); !begun) {
+    return tl::unexpected(begun.error());
   }
+  MergeStats stats;
   // Any failure below undoes the whole merge: a run's inventory is stored completely or not at all.
-  auto fail = [this](const std::string& what) -> Expected<void> {
+  auto fail = [this](const std::string& what) -> Expected<MergeStats> {
     return tl::unexpected(make_error(db_, what));
   };
   Statement upsert_device(db_, R"sql(
@@ -896,6 +1012,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
     }
     if (!rows.empty()) {
       fold_rows(rows);
+      stats.attributes_evicted += bound_rows(rows);
       upsert_attributes.reset();
       upsert_attributes.bind(1, device_id);
       const std::string text = encode_attributes(rows);
@@ -905,7 +1022,6 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       }
     }
     if (!device.peers.empty()) {
-      // Merge with what earlier runs stored: flows add up, first/last seen widen.
       std::vector<inventory::PeerValue> merged;
       if (!empty) {
         select_peers.reset();
@@ -914,20 +1030,7 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
           merged = decode_peers(select_peers.column_blob(0));
         }
       }
-      const std::size_t stored = merged.size();
-      for (const inventory::PeerValue& peer : device.peers) {
-        const auto stored_end = merged.begin() + static_cast<std::ptrdiff_t>(stored);
-        auto existing =
-            std::find_if(merged.begin(), stored_end,
-                         [&](const inventory::PeerValue& p) { return p.ip == peer.ip; });
-        if (existing == stored_end) {
-          merged.push_back(peer);  // device.peers holds each address once
-        } else {
-          existing->flows += peer.flows;
-          existing->first_us = std::min(existing->first_us, peer.first_us);
-          existing->last_us = std::max(existing->last_us, peer.last_us);
-        }
-      }
+      stats.peers_evicted += merge_peers(merged, device.peers);
       upsert_peers.reset();
       upsert_peers.bind(1, device_id);
       upsert_peers.bind_blob(2, encode_peers(merged));
@@ -936,7 +1039,10 @@ Expected<void> Database::merge_devices(const std::vector<inventory::Device>& dev
       }
     }
   }
-  return transaction.commit();
+  if (auto committed = transaction.commit(); !committed) {
+    return tl::unexpected(committed.error());
+  }
+  return stats;
 }
 
 Expected<std::int64_t> Database::record_run(const RunRecord& run) {

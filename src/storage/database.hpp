@@ -37,6 +37,20 @@ struct RunRecord {
   std::string stats_json;  ///< counters of the run
 };
 
+/// What merging a run's devices into the stored inventory evicted to stay within its bounds.
+struct MergeStats {
+  std::uint64_t attributes_evicted = 0;
+  std::uint64_t peers_evicted = 0;
+};
+
+/// Values of one attribute kind a stored device keeps: an identity kind (host names, services,
+/// DHCP options, ...; as many as one address pair holds in a run), and an activity kind (names
+/// looked up, servers asked for, topics).
+inline constexpr std::size_t kStoredValuesPerKind = 512;
+inline constexpr std::size_t kStoredActivityPerKind = 1024;
+/// Peers a stored device keeps.
+inline constexpr std::size_t kStoredPeers = 4096;
+
 /// The embedded SQLite store: WAL journal, versioned migrations (PRAGMA user_version).
 /// Merging devices is an upsert: counters add up, first/last seen widen, attribute counts add.
 class Database {
@@ -55,8 +69,11 @@ class Database {
   /// Current schema version after migrations.
   [[nodiscard]] int schema_version() const;
 
-  /// Merges `devices` into the stored inventory in one transaction.
-  Expected<void> merge_devices(const std::vector<inventory::Device>& devices);
+  /// Merges `devices` into the stored inventory in one transaction. A device keeps at most
+  /// kStoredValuesPerKind values of each attribute kind (kStoredActivityPerKind of an activity
+  /// kind, inventory::is_activity_attr()) and kStoredPeers peers: those seen last. What the
+  /// bounds evicted is counted in the result.
+  Expected<MergeStats> merge_devices(const std::vector<inventory::Device>& devices);
   Expected<std::int64_t> record_run(const RunRecord& run);
 
   /// Replaces the stored identity, findings and risk score of each of `devices` (matched by key)

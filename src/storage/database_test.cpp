@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <map>
@@ -400,6 +401,111 @@ TEST_F(DatabaseTest, AttributeTextRoundTripsThroughTheStoredJson) {
   ASSERT_EQ(edited->front().attributes.size(), 1U);
   EXPECT_EQ(edited->front().attributes[0].value, "caf\xc3\xa9");
   EXPECT_EQ(edited->front().attributes[0].count, 3U);
+}
+
+TEST_F(DatabaseTest, AStoredDeviceKeepsTheValuesAndPeersItShowedLastWithinItsBounds) {
+  // A sensor merging interval after interval into one file: five runs of a busy phone, each with
+  // 300 names looked up and 1,000 peers it never showed before, its one host name and ten peers
+  // it talks to every time; three of the runs also show 200 services each.
+  auto database = Database::open(path_);
+  ASSERT_TRUE(database) << database.error().message;
+  auto peer_of = [](std::uint32_t number) {
+    return IpAddress::v4_from_u32(0x0A000000U + number);  // 10.0.0.0 onwards
+  };
+  MergeStats evicted;
+  for (std::int64_t run = 1; run <= 5; ++run) {
+    inventory::Device device;
+    device.key = "mac:00:11:22:33:44:77";
+    device.mac = MacAddress::parse("00:11:22:33:44:77");
+    const std::int64_t start = run * 1'000'000;
+    device.first_us = start;
+    device.last_us = start + 999'999;
+    auto value = [&](proto::Attr attr, std::string text, std::int64_t at) {
+      inventory::AttributeValue attribute;
+      attribute.attr = attr;
+      attribute.value = std::move(text);
+      attribute.protocol = attr == proto::Attr::Hostname ? "dhcp" : "dns";
+      attribute.first_us = at;
+      attribute.last_us = at;
+      attribute.count = 1;
+      device.attributes.push_back(std::move(attribute));
+    };
+    value(proto::Attr::Hostname, "phone", start);
+    for (std::int64_t name = 0; name < 300; ++name) {
+      value(proto::Attr::DnsQuery,
+            "n" + std::to_string(run) + "-" + std::to_string(name) + ".example", start + name);
+    }
+    if (run <= 3) {
+      for (std::int64_t port = 0; port < 200; ++port) {
+        value(proto::Attr::Service,
+              "tcp/" + std::to_string(1000 + port) + " r" + std::to_string(run), start + port);
+      }
+    }
+    std::sort(device.attributes.begin(), device.attributes.end(), inventory::attribute_order);
+    for (std::uint32_t peer = 0; peer < 10; ++peer) {
+      device.peers.push_back({peer_of(peer), start, start + 10, 1});
+    }
+    for (std::uint32_t peer = 0; peer < 1000; ++peer) {
+      const std::int64_t at = start + 100 + peer;
+      device.peers.push_back({peer_of(static_cast<std::uint32_t>(run) * 10'000 + peer), at, at, 1});
+    }
+    auto merged = database->merge_devices({device});
+    ASSERT_TRUE(merged) << merged.error().message;
+    evicted.attributes_evicted += merged->attributes_evicted;
+    evicted.peers_evicted += merged->peers_evicted;
+  }
+  // 1,500 names, 1,024 kept: runs 3 to 5 and run 2's last 124; 600 services, 512 kept.
+  EXPECT_EQ(evicted.attributes_evicted, (1500U - kStoredActivityPerKind) + (600U - kStoredValuesPerKind));
+  // 4,010 peers after four runs, 5,010 after the fifth: 914 of run 1's (the oldest) evicted.
+  EXPECT_EQ(evicted.peers_evicted, 5010U - kStoredPeers);
+
+  auto loaded = database->load_devices();
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->size(), 1U);
+  const inventory::Device& phone = loaded->front();
+  std::map<proto::Attr, std::set<std::string>> kept;
+  for (const inventory::AttributeValue& attribute : phone.attributes) {
+    kept[attribute.attr].insert(attribute.value);
+    if (attribute.attr == proto::Attr::Hostname) {
+      EXPECT_EQ(attribute.count, 5U);  // never crowded out, counted in every run
+    }
+  }
+  EXPECT_EQ(kept[proto::Attr::Hostname], std::set<std::string>{"phone"});
+  ASSERT_EQ(kept[proto::Attr::DnsQuery].size(), kStoredActivityPerKind);
+  EXPECT_TRUE(kept[proto::Attr::DnsQuery].contains("n5-299.example"));
+  EXPECT_TRUE(kept[proto::Attr::DnsQuery].contains("n3-0.example"));
+  EXPECT_TRUE(kept[proto::Attr::DnsQuery].contains("n2-176.example"));   // run 2's last 124
+  EXPECT_FALSE(kept[proto::Attr::DnsQuery].contains("n2-175.example"));  // and no earlier
+  EXPECT_FALSE(kept[proto::Attr::DnsQuery].contains("n1-299.example"));
+  ASSERT_EQ(kept[proto::Attr::Service].size(), kStoredValuesPerKind);
+  EXPECT_TRUE(kept[proto::Attr::Service].contains("tcp/1088 r1"));
+  EXPECT_FALSE(kept[proto::Attr::Service].contains("tcp/1087 r1"));
+  // Read back in the order output has always had: by name, then first seen.
+  EXPECT_TRUE(
+      std::is_sorted(phone.attributes.begin(), phone.attributes.end(),
+                     [](const inventory::AttributeValue& a, const inventory::AttributeValue& b) {
+                       return std::tuple(proto::attr_name(a.attr), a.first_us) <
+                              std::tuple(proto::attr_name(b.attr), b.first_us);
+                     }));
+
+  ASSERT_EQ(phone.peers.size(), kStoredPeers);
+  std::map<IpAddress, inventory::PeerValue> peers;
+  for (const inventory::PeerValue& peer : phone.peers) {
+    EXPECT_TRUE(peers.emplace(peer.ip, peer).second) << peer.ip.to_string();  // each once
+  }
+  for (std::uint32_t peer = 0; peer < 10; ++peer) {
+    ASSERT_TRUE(peers.contains(peer_of(peer)));
+    EXPECT_EQ(peers[peer_of(peer)].flows, 5U);  // added up over the five runs
+    EXPECT_EQ(peers[peer_of(peer)].first_us, 1'000'000);
+    EXPECT_EQ(peers[peer_of(peer)].last_us, 5'000'010);
+  }
+  EXPECT_TRUE(peers.contains(peer_of(50'999)));
+  EXPECT_TRUE(peers.contains(peer_of(10'000 + 914)));   // run 1's last 86 stay
+  EXPECT_FALSE(peers.contains(peer_of(10'000 + 913)));  // its first 914 went
+  EXPECT_TRUE(std::is_sorted(phone.peers.begin(), phone.peers.end(),
+                             [](const inventory::PeerValue& a, const inventory::PeerValue& b) {
+                               return std::tie(a.first_us, a.ip) < std::tie(b.first_us, b.ip);
+                             }));
 }
 
 }  // namespace
