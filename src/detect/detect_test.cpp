@@ -286,6 +286,74 @@ TEST(Detector, DnsTunnelStraightToItsServerUnderNoCommonDomain) {
   }
 }
 
+TEST(Tracker, EncodedFilesInDnsNames) {
+  // The query of ../shared/pcaps/ndpi/dns-exf.pcap (frame 1, lower-cased as the DNS analyzer
+  // reports it): gzip's header in base64, its file name "test.txt" inside, dnsteal's layout.
+  const auto real = encoded_file(
+      "h4sicn03*2qaa3rlc3qudhh0aavjycxwakjehelu5klueow0zjxulgage-.4s2fgaaaa==-.test.txt");
+  ASSERT_TRUE(real);
+  EXPECT_EQ(real->format, "gzip");
+  EXPECT_EQ(real->encoding, "base64");
+  // `printf 'secret\n' | gzip -n` in hex and in base64, in a later label.
+  const auto hex =
+      encoded_file("0.1f8b08000000000000032b4e4d2e4a2de102008cb2ebe207000000.x.example");
+  ASSERT_TRUE(hex);
+  EXPECT_EQ(hex->format, "gzip");
+  EXPECT_EQ(hex->encoding, "hex");
+  EXPECT_TRUE(encoded_file("h4siaaaaaaaaaytots5kleecaiyy6-ihaaaa.exfil.example"));
+  EXPECT_EQ(encoded_file("jvberi0xljqkjcdm0tuk-lz0zmf2a11x.example")->format, "pdf");
+  EXPECT_EQ(encoded_file("uesdbbqaaaaiaaaaiqbxdmmcaaa.example")->format, "zip");
+  // Not files: a label shorter than 24 characters, an ordinary long label, CDN and cloud hashes,
+  // a gzip prefix with a flags value no gzip has, a prefix inside a label.
+  EXPECT_FALSE(encoded_file("h4siaaaaaaaaaytots5k.example"));
+  EXPECT_FALSE(encoded_file("connectivitycheck-gstatic-android.googleapis.com"));
+  EXPECT_FALSE(encoded_file("d1f8b08x2k3j4h5g6f7d8s9a0.cloudfront.net"));
+  EXPECT_FALSE(encoded_file("e4b3a2f1c0d9e8f7a6b5c4d3e2f1a0b9.cdn.example.net"));
+  EXPECT_FALSE(encoded_file("h4siiaaaaaaaaaytots5kleecaiyy6.example"));
+  EXPECT_FALSE(encoded_file("xx1f8b08000000000000032b4e4d2e4a.example"));
+  EXPECT_FALSE(encoded_file(""));
+  EXPECT_FALSE(encoded_file("...."));
+}
+
+TEST(Detector, FileInDnsNamesIsTheSameAlertWhateverWorkerSawWhichName) {
+  const std::string real =
+      "h4sicn03*2qaa3rlc3qudhh0aavjycxwakjehelu5klueow0zjxulgage-.4s2fgaaaa==-.test.txt";
+  const std::string later = "jvberi0xljqkjcdm0tuk-lz0zmf2a11x.example";
+  const IpAddress client = ip("192.168.2.225");
+  auto alert_of = [&](Tracker& tracker) {
+    tracker.on_dns_query(ip("10.0.0.50"), "www.example.com", 1);
+    const std::vector<Alert> alerts = evaluate(tracker, {});
+    EXPECT_EQ(alerts.size(), 1U);
+    return alerts.empty() ? Alert{} : alerts.front();
+  };
+  Tracker one;
+  one.on_dns_query(client, later, 5);
+  one.on_dns_query(client, real, 6);
+  one.on_dns_query(client, real, 7);  // the same name again: one name
+  const Alert alone = alert_of(one);
+  EXPECT_EQ(alone.id, "WARDEN-DET-DNS-FILE:192.168.2.225");
+  EXPECT_EQ(alone.severity, "high");
+  EXPECT_EQ(alone.evidence["names"], 2);
+  EXPECT_EQ(alone.evidence["queries"], 3);
+  EXPECT_EQ(alone.evidence["sample"], real);  // the smaller name
+  EXPECT_EQ(alone.evidence["format"], "gzip");
+  EXPECT_EQ(alone.evidence["encoding"], "base64");
+  EXPECT_THAT(alone.message,
+              HasSubstr("sent a gzip file in DNS names: 2 names begin with its first bytes in "
+                        "base64"));
+  // Split over two workers, the later name first: the same alert.
+  Tracker first;
+  Tracker second;
+  first.on_dns_query(client, later, 5);
+  second.on_dns_query(client, real, 6);
+  first.on_dns_query(client, real, 7);
+  first.merge_from(second);
+  const Alert merged = alert_of(first);
+  EXPECT_EQ(merged.id, alone.id);
+  EXPECT_EQ(merged.evidence, alone.evidence);
+  EXPECT_EQ(merged.message, alone.message);
+}
+
 TEST(Detector, RoleViolationNewAndRogueDevices) {
   const std::vector<inventory::Device> devices = {
       device("44:19:b6:00:00:01", "10.0.0.40", "ip_camera"),

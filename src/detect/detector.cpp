@@ -16,7 +16,7 @@
 namespace warden::detect {
 namespace {
 
-constexpr std::array<RuleInfo, 20> kRules = {{
+constexpr std::array<RuleInfo, 21> kRules = {{
     {"WARDEN-DET-NEW-DEVICE", "New device", "low", "T1200"},
     {"WARDEN-DET-ROGUE-DEVICE", "Device not approved", "medium", "T1200"},
     {"WARDEN-DET-MIRAI-SCAN", "Mirai-style telnet scanning", "critical", "T1046,T1110.001"},
@@ -33,6 +33,7 @@ constexpr std::array<RuleInfo, 20> kRules = {{
     {"WARDEN-DET-DGA", "Algorithmically generated domains", "high", "T1568.002"},
     {"WARDEN-DET-DNS-TUNNEL", "DNS tunnelling", "high", "T1071.004,T1572"},
     {"WARDEN-DET-ICMP-TUNNEL", "ICMP tunnelling", "high", "T1095,T1572"},
+    {"WARDEN-DET-DNS-FILE", "File carried in DNS names", "high", "T1048.003,T1132.001"},
     {"WARDEN-DET-INTEL-IP", "Contact with a listed address", "high", "T1071"},
     {"WARDEN-DET-INTEL-DOMAIN", "Lookup of a listed domain", "high", "T1071.004"},
     {"WARDEN-DET-NEW-BEHAVIOUR", "New behaviour after the learning period", "low", "T1071,T1571"},
@@ -619,6 +620,21 @@ void dns(const Tracker& tracker, const DetectContext& context, const DetectConfi
                         {"domains", activity.encoded_domains.size()},
                         {"queries", activity.queries},
                         {"sample", activity.encoded_sample}};
+    }
+    // A file's own first bytes in a name: no resolver, browser or device firmware sends those.
+    if (!activity.file_names.empty()) {
+      Alert& alert = build.add(
+          "WARDEN-DET-DNS-FILE", client.to_string(), client, activity.first_us, activity.last_us,
+          activity.file_names.size(),
+          fmt::format("{} sent a {} file in DNS names: {} name{} with its first bytes in {}", who,
+                      activity.file_format, activity.file_names.size(),
+                      activity.file_names.size() == 1 ? " begins" : "s begin",
+                      activity.file_encoding));
+      alert.evidence = {{"format", activity.file_format},
+                        {"encoding", activity.file_encoding},
+                        {"names", activity.file_names.size()},
+                        {"queries", activity.queries},
+                        {"sample", activity.file_sample}};
     }
     if (context.intel != nullptr) {
       for (const auto& [name, seen] : activity.names) {

@@ -181,6 +181,41 @@ bool looks_generated(std::string_view label) {
   return entropy(label) >= 3.0 && (vowel_share < 0.25 || digit_share > 0.3);
 }
 
+std::optional<EncodedFile> encoded_file(std::string_view name) {
+  constexpr std::size_t kMinLength = 24;
+  struct Start {
+    std::string_view prefix;  ///< lower-case: the analyzer lower-cases names
+    std::string_view format;
+    std::string_view encoding;
+  };
+  // The characters the format's magic bytes fix in each encoding (base64's last one only in part;
+  // a gzip header's next character is its flags byte's top bits, 0 to 7 for any valid flags).
+  static constexpr std::array<Start, 20> kStarts = {{
+      {"h4sia", "gzip", "base64"},     {"h4sib", "gzip", "base64"},   {"h4sic", "gzip", "base64"},
+      {"h4sid", "gzip", "base64"},     {"h4sie", "gzip", "base64"},   {"h4sif", "gzip", "base64"},
+      {"h4sig", "gzip", "base64"},     {"h4sih", "gzip", "base64"},   {"uesdb", "zip", "base64"},
+      {"n3q8ryc", "7z", "base64"},     {"_td6wfo", "xz", "base64"},   {"jvberi", "pdf", "base64"},
+      {"ivborw0kgg", "png", "base64"}, {"f0vmr", "elf", "base64"},    {"1f8b08", "gzip", "hex"},
+      {"504b0304", "zip", "hex"},      {"377abcaf271c", "7z", "hex"}, {"fd377a585a00", "xz", "hex"},
+      {"255044462d", "pdf", "hex"},    {"7f454c46", "elf", "hex"},
+  }};
+  while (name.size() >= kMinLength) {  // each turn drops a label
+    const std::size_t dot = std::min(name.find('.'), name.size());
+    if (dot >= kMinLength) {
+      for (const Start& start : kStarts) {
+        if (name.starts_with(start.prefix)) {
+          return EncodedFile{start.format, start.encoding};
+        }
+      }
+    }
+    if (dot == name.size()) {
+      break;
+    }
+    name.remove_prefix(dot + 1);
+  }
+  return std::nullopt;
+}
+
 void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
   const IpAddress& initiator = flow.initiator_is_a ? flow.key.a : flow.key.b;
   const IpAddress& responder = flow.initiator_is_a ? flow.key.b : flow.key.a;
@@ -460,6 +495,14 @@ void Tracker::count_dns_query(const IpAddress& client, std::string_view name, st
       activity.encoded_sample = std::string(name);
     }
   }
+  if (const std::optional<EncodedFile> file = encoded_file(name)) {
+    insert_bounded(activity.file_names, std::hash<std::string_view>{}(name), limits_.max_set);
+    if (activity.file_sample.empty() || name < activity.file_sample) {
+      activity.file_sample = std::string(name);
+      activity.file_format = file->format;
+      activity.file_encoding = file->encoding;
+    }
+  }
   if (activity.names.size() < kMaxNames) {
     activity.names.emplace(std::string(name), first);
   }
@@ -626,6 +669,15 @@ void Tracker::merge_from(Tracker& other) {
       }
       if (d.encoded_sample.empty()) {
         d.encoded_sample = theirs.encoded_sample;
+      }
+      for (const std::uint64_t name : theirs.file_names) {
+        insert_bounded(d.file_names, name, limits_.max_set);
+      }
+      if (!theirs.file_sample.empty() &&
+          (d.file_sample.empty() || theirs.file_sample < d.file_sample)) {
+        d.file_sample = theirs.file_sample;
+        d.file_format = theirs.file_format;
+        d.file_encoding = theirs.file_encoding;
       }
       for (const auto& [name, seen] : theirs.names) {
         if (d.names.size() < kMaxNames) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -101,6 +102,13 @@ struct DnsActivity {
   std::uint64_t encoded_names = 0;
   absl::flat_hash_set<std::uint64_t> encoded_domains;
   std::string encoded_sample;  ///< one such name, for the evidence
+  /// Distinct names with a label that begins as an encoded file does (encoded_file()): hashes,
+  /// bounded. The smallest such name and its file's format, for the evidence (the smallest: the
+  /// same whichever worker saw which name).
+  absl::flat_hash_set<std::uint64_t> file_names;
+  std::string file_sample;
+  std::string_view file_format;    ///< "gzip", "zip", ... (a literal)
+  std::string_view file_encoding;  ///< "base64" or "hex" (a literal)
 };
 
 /// How a source looked for hosts: ICMP or ICMPv6 echo requests (ping), or ARP requests.
@@ -390,6 +398,15 @@ std::string_view registered_domain(std::string_view name);
 double entropy(std::string_view text);
 /// Whether `label` looks algorithmically generated: long, high entropy, few vowels or many digits.
 bool looks_generated(std::string_view label);
+/// A file's start as a DNS name carries it: the file format and the encoding of its bytes.
+struct EncodedFile {
+  std::string_view format;
+  std::string_view encoding;
+};
+/// Whether a label of `name` (lower-case, as the DNS analyzer reports it) of 24 or more characters
+/// begins with a compressed archive's, a PDF's, a PNG's or an executable's first bytes in base64
+/// or hex: a file cut into DNS names, as DNS exfiltration tools send it.
+std::optional<EncodedFile> encoded_file(std::string_view name);
 /// A 64-bit hash of an IP address, for the bounded sets.
 std::uint64_t ip_hash(const IpAddress& ip);
 
