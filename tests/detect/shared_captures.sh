@@ -48,7 +48,7 @@ ndpi/dns_exfiltration.pcap|2|DGA 1, DNS-TUNNEL 1
 ndpi/dns-tunnel-iodine.pcap|2|DNS-TUNNEL 1
 ndpi/dns2tcp_tunnel.pcap|1|none
 ndpi/icmp-tunnel.pcap|2|ICMP-TUNNEL 1
-ndpi/dns-exf.pcap|2|none
+ndpi/dns-exf.pcap|2|DNS-FILE 1
 slips/test-cc-capture-1.pcap|1|none
 slips/test-cc-capture-2.pcap|2|none
 ndpi/bot.pcap|0|none

