@@ -61,6 +61,16 @@ constexpr std::string_view kTunnelRequestData =
 constexpr std::string_view kTunnelReplyData =
     "45000020000040004011240d0a5f01020a5f0101d8b50035000c612910d19e30";
 
+// ptunnel-ng 1.42 in the ICMP tunnel lab (tests/integration/icmp_tunnel_test.sh), the echo data
+// of its client's first request: the header (magic 0xDEADC0DE, destination 127.0.0.1:8080,
+// client flag and state "start", acknowledgement 0xFFFF, no data, sequence 0, tunnel 0x94E8), and
+// the header of a reply from its proxy carrying 1,024 bytes of the download (proxy flag, state
+// "data", acknowledgement 1, sequence 1).
+constexpr std::string_view kPtunnelStart =
+    "deadc0de7f00000100001f90400000000000ffff00000000000094e8";
+constexpr std::string_view kPtunnelProxyData =
+    "deadc0de0000000000000000800000020000000100000400000194e8";
+
 std::map<std::string, Alert> by_rule(const std::vector<Alert>& alerts) {
   std::map<std::string, Alert> out;
   for (const Alert& alert : alerts) {
@@ -804,6 +814,83 @@ TEST(Tracker, EchoRepliesPairWithTheirRequestOnly) {
   EXPECT_EQ(echo.ip_inside, 0U);
   EXPECT_EQ(echo.first_us, 1);
   EXPECT_EQ(echo.last_us, 8);
+}
+
+TEST(Tracker, PtunnelHeaders) {
+  const auto start = from_hex(kPtunnelStart);
+  const auto header = ptunnel(start, true);
+  ASSERT_TRUE(header);
+  EXPECT_TRUE(header->from_client);
+  EXPECT_EQ(header->state, 0U);
+  EXPECT_EQ(header->destination_ip, 0x7F000001U);
+  EXPECT_EQ(header->destination_port, 8080);
+  auto data = from_hex(kPtunnelProxyData);
+  data.resize(28 + 1024, 0x41);
+  const auto proxy = ptunnel(data, true);
+  ASSERT_TRUE(proxy);
+  EXPECT_FALSE(proxy->from_client);
+  EXPECT_EQ(proxy->state, 2U);
+  // Cut by the snap length: the data length cannot be checked, and is not held against it.
+  data.resize(100);
+  EXPECT_FALSE(ptunnel(data, true));
+  EXPECT_TRUE(ptunnel(data, false));
+  // ptunnel's own magic number.
+  auto original = start;
+  original[0] = 0xD5;
+  original[1] = 0x20;
+  original[2] = 0x08;
+  original[3] = 0x80;
+  EXPECT_TRUE(ptunnel(original, true));
+  // Not ptunnel: another magic, both flags or neither, a state past "authenticate", a short header,
+  // BusyBox ping's data.
+  auto changed = start;
+  changed[3] = 0xDF;
+  EXPECT_FALSE(ptunnel(changed, true));
+  changed = start;
+  changed[12] = 0xC0;
+  EXPECT_FALSE(ptunnel(changed, true));
+  changed[12] = 0x00;
+  EXPECT_FALSE(ptunnel(changed, true));
+  changed = start;
+  changed[15] = 5;
+  EXPECT_FALSE(ptunnel(changed, true));
+  EXPECT_FALSE(ptunnel(std::span(start).first(27), true));
+  EXPECT_FALSE(ptunnel(from_hex(kBusyboxPingData), true));
+}
+
+TEST(Detector, IcmpTunnelFromOnePtunnelSession) {
+  // The client's first request and the kernel's echo of it: a pair that looks like ping in every
+  // other way, named by ptunnel's header, with the destination its client asked for.
+  const auto start = from_hex(kPtunnelStart);
+  const auto ping = from_hex(kBusyboxPingData);
+  const IpAddress camera = ip("10.82.0.3");
+  const IpAddress proxy = ip("10.82.0.2");
+  auto alerts_of = [&](Tracker& tracker) {
+    tracker.on_echo(false, ip("10.82.0.5"), proxy, 7, 1, ping, true, 1);  // ordinary ping
+    tracker.on_echo(true, proxy, ip("10.82.0.5"), 7, 1, ping, true, 2);
+    return evaluate(tracker, {});
+  };
+  Tracker tracker;
+  tracker.on_echo(false, camera, proxy, 0x94E8, 0, start, true, 10);
+  tracker.on_echo(true, proxy, camera, 0x94E8, 0, start, true, 11);
+  const auto alerts = alerts_of(tracker);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].id, "WARDEN-DET-ICMP-TUNNEL:10.82.0.3>10.82.0.2");
+  EXPECT_EQ(alerts[0].evidence["ptunnel_packets"], 2);
+  EXPECT_EQ(alerts[0].evidence["ptunnel_destination"], "127.0.0.1:8080");
+  EXPECT_EQ(alerts[0].evidence["replies_echoed"], 1);
+  EXPECT_THAT(alerts[0].message,
+              HasSubstr("2 carried ptunnel's header, its client asking for 127.0.0.1:8080"));
+  // Split over two workers: the same alert.
+  Tracker first;
+  Tracker second;
+  first.on_echo(false, camera, proxy, 0x94E8, 0, start, true, 10);
+  second.on_echo(true, proxy, camera, 0x94E8, 0, start, true, 11);
+  first.merge_from(second);
+  const auto merged = alerts_of(first);
+  ASSERT_EQ(merged.size(), 1U);
+  EXPECT_EQ(merged[0].evidence["ptunnel_packets"], 2);
+  EXPECT_EQ(merged[0].evidence["ptunnel_destination"], "127.0.0.1:8080");
 }
 
 TEST(Detector, IcmpTunnelFromRepliesToNoRequest) {

@@ -331,9 +331,16 @@ void icmp_tunnels(const Tracker& tracker, const DetectConfig& config, Builder& b
     const bool ip_inside = echo.ip_inside >= config.icmp_tunnel_ip_packets;
     const bool varied =
         data >= config.icmp_tunnel_bytes && echo.sizes.size() >= config.icmp_tunnel_sizes;
-    if (!not_echoed && !unsolicited && !ip_inside && !varied) {
+    // ptunnel's own header with its default magic number: one packet says what it is.
+    const bool ptunnel = echo.ptunnel > 0;
+    if (!not_echoed && !unsolicited && !ip_inside && !varied && !ptunnel) {
       continue;
     }
+    const std::string ptunnel_target =
+        echo.ptunnel_port == 0
+            ? std::string()
+            : fmt::format("{}:{}", IpAddress::v4_from_u32(echo.ptunnel_ip).to_string(),
+                          echo.ptunnel_port);
     std::vector<std::string> signs;
     if (not_echoed) {
       signs.push_back(fmt::format("{} of {} paired replies did not return their request's data",
@@ -349,6 +356,11 @@ void icmp_tunnels(const Tracker& tracker, const DetectConfig& config, Builder& b
     if (varied) {
       signs.push_back(fmt::format("{}{} data sizes in {} bytes", echo.sizes_capped ? "over " : "",
                                   echo.sizes.size(), data));
+    }
+    if (ptunnel) {
+      signs.push_back(
+          fmt::format("{} carried ptunnel's header{}", echo.ptunnel,
+                      ptunnel_target.empty() ? "" : ", its client asking for " + ptunnel_target));
     }
     Alert& alert = build.add(
         "WARDEN-DET-ICMP-TUNNEL", key.requester.to_string() + ">" + key.responder.to_string(),
@@ -374,7 +386,11 @@ void icmp_tunnels(const Tracker& tracker, const DetectConfig& config, Builder& b
                       {"replies_unsolicited", echo.unsolicited},
                       {"ip_packets_inside", echo.ip_inside},
                       {"data_sizes", echo.sizes.size()},
-                      {"data_sizes_capped", echo.sizes_capped}};
+                      {"data_sizes_capped", echo.sizes_capped},
+                      {"ptunnel_packets", echo.ptunnel}};
+    if (!ptunnel_target.empty()) {
+      alert.evidence["ptunnel_destination"] = ptunnel_target;
+    }
   }
 }
 

@@ -181,6 +181,37 @@ bool looks_generated(std::string_view label) {
   return entropy(label) >= 3.0 && (vowel_share < 0.25 || digit_share > 0.3);
 }
 
+std::optional<PtunnelHeader> ptunnel(Bytes data, bool complete) {
+  constexpr std::size_t kHeaderBytes = 28;
+  constexpr std::uint32_t kMagic = 0xD5200880U;    // ptunnel
+  constexpr std::uint32_t kMagicNg = 0xDEADC0DEU;  // ptunnel-ng's default (it takes --magic)
+  constexpr std::uint32_t kUserFlag = 1U << 30;
+  constexpr std::uint32_t kProxyFlag = 1U << 31;
+  constexpr std::uint32_t kStates = 5;
+  if (data.size() < kHeaderBytes) {
+    return std::nullopt;
+  }
+  ByteReader reader(data);
+  const std::uint32_t magic = reader.read_u32_be().value_or(0);
+  const std::uint32_t destination_ip = reader.read_u32_be().value_or(0);
+  const std::uint32_t destination_port = reader.read_u32_be().value_or(0);
+  const std::uint32_t state = reader.read_u32_be().value_or(0);
+  (void)reader.read_u32_be();  // acknowledged sequence number
+  const std::uint32_t data_length = reader.read_u32_be().value_or(0);
+  const std::uint32_t flags = state & (kUserFlag | kProxyFlag);
+  if ((magic != kMagic && magic != kMagicNg) || (flags != kUserFlag && flags != kProxyFlag) ||
+      (state & ~(kUserFlag | kProxyFlag)) >= kStates || destination_port > 0xFFFF ||
+      (complete && data_length > data.size() - kHeaderBytes)) {
+    return std::nullopt;
+  }
+  PtunnelHeader header;
+  header.from_client = flags == kUserFlag;
+  header.state = state & ~(kUserFlag | kProxyFlag);
+  header.destination_ip = destination_ip;
+  header.destination_port = static_cast<std::uint16_t>(destination_port);
+  return header;
+}
+
 std::optional<EncodedFile> encoded_file(std::string_view name) {
   constexpr std::size_t kMinLength = 24;
   struct Start {
@@ -387,6 +418,15 @@ void Tracker::on_echo(bool reply, const IpAddress& source, const IpAddress& targ
   add_echo_size(activity, static_cast<std::uint16_t>(std::min<std::size_t>(data.size(), 0xFFFF)));
   if (is_ip_packet(data)) {
     ++activity.ip_inside;
+  }
+  if (const std::optional<PtunnelHeader> header = ptunnel(data, complete)) {
+    ++activity.ptunnel;
+    if (header->from_client && header->state == 0 && header->destination_port != 0 &&
+        (activity.ptunnel_port == 0 || std::pair(header->destination_ip, header->destination_port) <
+                                           std::pair(activity.ptunnel_ip, activity.ptunnel_port))) {
+      activity.ptunnel_ip = header->destination_ip;
+      activity.ptunnel_port = header->destination_port;
+    }
   }
   const std::uint32_t id_seq = std::uint32_t{id} << 16 | seq;
   const std::uint64_t hash = complete ? hash_bytes(as_chars(data)) : 0;
@@ -618,6 +658,13 @@ void Tracker::merge_from(Tracker& other) {
                   e.not_echoed += theirs.not_echoed;
                   e.unsolicited += theirs.unsolicited;
                   e.ip_inside += theirs.ip_inside;
+                  e.ptunnel += theirs.ptunnel;
+                  if (theirs.ptunnel_port != 0 &&
+                      (e.ptunnel_port == 0 || std::pair(theirs.ptunnel_ip, theirs.ptunnel_port) <
+                                                  std::pair(e.ptunnel_ip, e.ptunnel_port))) {
+                    e.ptunnel_ip = theirs.ptunnel_ip;
+                    e.ptunnel_port = theirs.ptunnel_port;
+                  }
                   e.sizes_capped = e.sizes_capped || theirs.sizes_capped;
                   for (const std::uint16_t size : theirs.sizes) {
                     add_echo_size(e, size);

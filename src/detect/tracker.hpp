@@ -155,6 +155,11 @@ struct EchoActivity {
   std::uint64_t unsolicited = 0;  ///< replies to no request seen (not counting a repeat of an
                                   ///< answered request's reply: ping's duplicates)
   std::uint64_t ip_inside = 0;    ///< requests or replies whose data is an IPv4 or IPv6 packet
+  std::uint64_t ptunnel = 0;      ///< requests or replies that carry a ptunnel header (ptunnel())
+  /// The TCP destination a ptunnel client asked its proxy for (the smallest seen: the same
+  /// whichever worker saw it); port 0 when none was seen.
+  std::uint32_t ptunnel_ip = 0;
+  std::uint16_t ptunnel_port = 0;
   /// Distinct data sizes, sorted; at most kMaxSizes (`sizes_capped` when more were seen).
   std::vector<std::uint16_t> sizes;
   bool sizes_capped = false;
@@ -398,6 +403,19 @@ std::string_view registered_domain(std::string_view name);
 double entropy(std::string_view text);
 /// Whether `label` looks algorithmically generated: long, high entropy, few vowels or many digits.
 bool looks_generated(std::string_view label);
+/// A ptunnel header at the start of echo data: the tunnel's state, and where its client asks the
+/// proxy to connect (a session's first packets; 0 otherwise).
+struct PtunnelHeader {
+  bool from_client = false;
+  std::uint32_t state = 0;  ///< 0 start, 1 ack, 2 data, 3 close, 4 authenticate
+  std::uint32_t destination_ip = 0;
+  std::uint16_t destination_port = 0;
+};
+/// Whether `data` begins with the 28-byte header ptunnel and ptunnel-ng put in every echo:
+/// their default magic number (0xD5200880, ptunnel-ng's 0xDEADC0DE), a state under 5 with
+/// exactly one of the client and proxy flags, and a data length the packet can hold (`complete`:
+/// the data was captured whole).
+std::optional<PtunnelHeader> ptunnel(Bytes data, bool complete);
 /// A file's start as a DNS name carries it: the file format and the encoding of its bytes.
 struct EncodedFile {
   std::string_view format;
