@@ -70,6 +70,10 @@ else:
         failures.append("replies to no request do not outnumber requests: %s" % evidence)
     if evidence["reply_data_bytes"] < 300000:
         failures.append("less reply data than the download: %s" % evidence)
+    # Its header names it, and the client's first request says where the proxy is to connect.
+    if evidence.get("ptunnel_packets", 0) < 300 or \
+            evidence.get("ptunnel_destination") != "127.0.0.1:8080":
+        failures.append("ptunnel's header was not seen: %s" % evidence)
     if sorted(alert["threat"]["technique"]["id"]) != ["T1095", "T1572"]:
         failures.append("techniques %s" % alert["threat"]["technique"]["id"])
 # The pings the other way (10 of 56 data bytes, 10 of 1,400) are ping: nothing else fires.
