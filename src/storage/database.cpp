@@ -339,10 +339,15 @@ std::uint64_t bound_rows(std::vector<AttributeRow>& rows) {
     while (end < rows.size() && rows[end].name == rows[start].name) {
       ++end;
     }
-    const std::optional<proto::Attr> attr = proto::attr_from_name(rows[start].name);
-    const std::size_t bound =
-        attr && inventory::is_activity_attr(*attr) ? kStoredActivityPerKind : kStoredValuesPerKind;
     const std::size_t size = end - start;
+    // Within the smaller bound a kind's values all stay, whatever the kind (no name lookup).
+    static_assert(kStoredValuesPerKind <= kStoredActivityPerKind);
+    std::size_t bound = kStoredValuesPerKind;
+    if (size > bound) {
+      const std::optional<proto::Attr> attr = proto::attr_from_name(rows[start].name);
+      bound = attr && inventory::is_activity_attr(*attr) ? kStoredActivityPerKind
+                                                         : kStoredValuesPerKind;
+    }
     if (size <= bound) {
       if (kept != start) {
         std::move(rows.begin() + static_cast<std::ptrdiff_t>(start),
