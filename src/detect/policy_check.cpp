@@ -3,8 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "detect/device_index.hpp"
 #include "protocols/registry.hpp"
 
@@ -54,18 +56,58 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
                                      const std::vector<inventory::Device>& devices) {
   const DeviceIndex index(&devices);
   std::vector<Alert> alerts;
+  // A host's zone depends on its address, its VLAN and its device (found by address): looked up
+  // once per (address, VLAN), not twice per conversation (the benchmark capture's 51,543
+  // conversations are between 3,782 such hosts).
+  struct Host {
+    const inventory::Device* device = nullptr;
+    std::optional<policy::ZoneAssignment> zone;
+  };
+  struct HostKey {
+    IpAddress ip;
+    std::uint16_t vlan = 0;
+    bool operator==(const HostKey&) const = default;
+  };
+  struct HostKeyHash {
+    std::size_t operator()(const HostKey& key) const noexcept {
+      return std::hash<IpAddress>{}(key.ip) ^ (std::size_t{key.vlan} << 48U);
+    }
+  };
+  absl::flat_hash_map<HostKey, Host, HostKeyHash> hosts;
+  auto host_of = [&](const IpAddress& ip, std::uint16_t vlan) -> Host {
+    auto [entry, inserted] = hosts.try_emplace(HostKey{ip, vlan});
+    if (inserted) {
+      entry->second.device = index.find(ip);
+      entry->second.zone = policy::zone_of(policy, endpoint_of(ip, vlan, entry->second.device));
+    }
+    return entry->second;
+  };
   for (const auto& [key, c] : tracker.conversations()) {
-    const inventory::Device* initiator = index.find(key.initiator);
-    const inventory::Device* responder = index.find(key.responder);
+    if (!key.initiator.is_assignable() || !key.responder.is_assignable()) {
+      continue;  // multicast, broadcast: evaluate() would not govern them
+    }
+    const Host from_host = host_of(key.initiator, c.vlan);  // copies: a lookup may rehash
+    const Host to_host = host_of(key.responder, c.vlan);
+    // What evaluate() decides first, before any text is made for it: no verdict within a zone
+    // that allows its own traffic, or for an unzoned end the policy ignores.
+    if (from_host.zone && to_host.zone && from_host.zone->zone == to_host.zone->zone &&
+        from_host.zone->zone->intra_allowed) {
+      continue;
+    }
+    if ((!from_host.zone || !to_host.zone) && policy.unzoned == policy::Unzoned::Ignore) {
+      continue;
+    }
+    const inventory::Device* initiator = from_host.device;
+    const inventory::Device* responder = to_host.device;
     policy::Conversation conversation;
-    conversation.initiator = endpoint_of(key.initiator, c.vlan, initiator);
-    conversation.responder = endpoint_of(key.responder, c.vlan, responder);
+    conversation.initiator.ip = key.initiator;
+    conversation.responder.ip = key.responder;
     conversation.transport = transport_name(key.transport);
     conversation.port = key.port;
     if (const proto::ProtocolInfo* info = proto::protocol_info(c.app)) {
       conversation.protocol = std::string(info->name);
     }
-    const auto verdict = policy::evaluate(policy, conversation);
+    const auto verdict = policy::evaluate(policy, conversation, from_host.zone, to_host.zone);
     if (!verdict || verdict->allowed) {
       continue;
     }

@@ -845,6 +845,16 @@ std::optional<ZoneAssignment> zone_of(const Policy& policy, const Endpoint& endp
 }
 
 std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conversation) {
+  if (!conversation.initiator.ip.is_assignable() || !conversation.responder.ip.is_assignable()) {
+    return std::nullopt;  // (before looking for zones the next overload would not use)
+  }
+  return evaluate(policy, conversation, zone_of(policy, conversation.initiator),
+                  zone_of(policy, conversation.responder));
+}
+
+std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conversation,
+                                const std::optional<ZoneAssignment>& from,
+                                const std::optional<ZoneAssignment>& to) {
   const IpAddress& initiator_ip = conversation.initiator.ip;
   const IpAddress& responder_ip = conversation.responder.ip;
   if (!initiator_ip.is_assignable() || !responder_ip.is_assignable()) {
@@ -852,13 +862,16 @@ std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conver
     // devices.
     return std::nullopt;
   }
-  const std::optional<ZoneAssignment> from = zone_of(policy, conversation.initiator);
-  const std::optional<ZoneAssignment> to = zone_of(policy, conversation.responder);
+  if ((!from || !to) && policy.unzoned == Unzoned::Ignore) {
+    return std::nullopt;
+  }
+  if (from && to && from->zone == to->zone && from->zone->intra_allowed) {
+    return std::nullopt;
+  }
   Verdict verdict;
   verdict.from_zone = from ? from->zone->name : "";
   verdict.to_zone = to ? to->zone->name : "";
   const std::string transport = normalize_transport(conversation.transport);
-  const std::string flow = describe_flow(transport, conversation);
   if (!from || !to) {
     if (policy.unzoned == Unzoned::Ignore) {
       return std::nullopt;
@@ -867,9 +880,6 @@ std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conver
     verdict.conduit = fmt::format("{} is in no zone (unzoned: deny)",
                                   (!from ? initiator_ip : responder_ip).to_string());
     return verdict;
-  }
-  if (from->zone == to->zone && from->zone->intra_allowed) {
-    return std::nullopt;
   }
   const Conduit* near_miss = nullptr;
   for (const Conduit& conduit : policy.conduits) {
@@ -897,11 +907,12 @@ std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conver
         conversation.protocol.empty() ? "an unidentified protocol" : conversation.protocol,
         verdict.from_zone, verdict.to_zone);
   } else if (from->zone == to->zone) {
-    verdict.conduit =
-        fmt::format("no conduit allows {} inside {} (intra: deny)", flow, verdict.from_zone);
+    verdict.conduit = fmt::format("no conduit allows {} inside {} (intra: deny)",
+                                  describe_flow(transport, conversation), verdict.from_zone);
   } else {
     verdict.conduit =
-        fmt::format("no conduit allows {} from {} to {}", flow, verdict.from_zone, verdict.to_zone);
+        fmt::format("no conduit allows {} from {} to {}", describe_flow(transport, conversation),
+                    verdict.from_zone, verdict.to_zone);
   }
   return verdict;
 }

@@ -152,6 +152,12 @@ std::optional<ZoneAssignment> zone_of(const Policy& policy, const Endpoint& endp
 /// that allows intra-zone traffic, an unzoned end under `unzoned: ignore`, or a multicast,
 /// broadcast or unset address.
 std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conversation);
+/// The same with the two ends' zones already looked up (zone_of() of the conversation's
+/// initiator and responder): for a caller checking many conversations between the same hosts,
+/// which then needs to fill in only the conversation's addresses, transport, port and protocol.
+std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conversation,
+                                const std::optional<ZoneAssignment>& from,
+                                const std::optional<ZoneAssignment>& to);
 
 /// Zone name -> addresses of member devices that cannot be found by address alone.
 using ZoneMembers = std::map<std::string, std::vector<IpAddress>>;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <tuple>
+#include <vector>
 
 namespace warden::policy {
 namespace {
@@ -423,6 +425,58 @@ TEST(PolicyEvaluate, Unzoned) {
   EXPECT_FALSE(evaluate(policy, flow(at("10.20.0.5"), at("239.255.255.250"), "udp", 1900)));
   EXPECT_FALSE(evaluate(policy, flow(at("10.20.0.5"), at("255.255.255.255"), "udp", 67)));
   EXPECT_FALSE(evaluate(policy, flow(at("10.20.0.5"), at("ff02::fb"), "udp", 5353)));
+}
+
+TEST(PolicyEvaluate, ZonesLookedUpOnceGiveTheSameVerdicts) {
+  // Every pair of these hosts, in every transport and port below, under both unzoned settings:
+  // evaluate() with the ends' zones passed in says what it says when it looks them up.
+  Policy policy = clinic();
+  Endpoint camera = at("10.20.0.5");
+  camera.type = "ip_camera";
+  Endpoint plc = at("10.60.0.7");
+  plc.type = "plc";
+  Endpoint lobby = at("192.168.7.7");
+  lobby.vendor = "Acme";
+  const std::vector<Endpoint> hosts = {at("10.0.0.20"),
+                                       at("10.0.0.9"),
+                                       at("10.20.0.6"),
+                                       camera,
+                                       plc,
+                                       at("10.50.1.1"),
+                                       at("10.50.9.6"),
+                                       lobby,
+                                       at("192.168.1.5"),
+                                       at("93.184.216.34"),
+                                       at("239.255.255.250"),
+                                       at("fd00:0:0:1::5")};
+  const std::vector<std::tuple<std::string, std::uint16_t, std::string>> flows = {
+      {"tcp", 554, "rtsp"}, {"tcp", 554, "http"}, {"tcp", 8005, ""}, {"udp", 514, ""},
+      {"tcp", 443, "tls"},  {"icmp", 0, ""},      {"tcp", 104, ""},  {"tcp", 23, "telnet"}};
+  std::size_t governed = 0;
+  for (const Unzoned unzoned : {Unzoned::Ignore, Unzoned::Deny}) {
+    policy.unzoned = unzoned;
+    for (const Endpoint& from : hosts) {
+      for (const Endpoint& to : hosts) {
+        for (const auto& [transport, port, protocol] : flows) {
+          const Conversation conversation = flow(from, to, transport, port, protocol);
+          const auto looked_up = evaluate(policy, conversation);
+          const auto given =
+              evaluate(policy, conversation, zone_of(policy, from), zone_of(policy, to));
+          ASSERT_EQ(looked_up.has_value(), given.has_value())
+              << from.ip.to_string() << " > " << to.ip.to_string() << " " << transport << "/"
+              << port;
+          if (looked_up) {
+            ++governed;
+            EXPECT_EQ(looked_up->allowed, given->allowed);
+            EXPECT_EQ(looked_up->from_zone, given->from_zone);
+            EXPECT_EQ(looked_up->to_zone, given->to_zone);
+            EXPECT_EQ(looked_up->conduit, given->conduit);
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(governed, 500U);
 }
 
 TEST(PolicyEvaluate, InternetZone) {
