@@ -385,6 +385,7 @@ int run_analyze(const AnalyzeOptions& options) {
     // the same alerts).
     std::vector<const inventory::Device*> assessed_beside;
     std::vector<detect::Alert> alerts;
+    std::vector<detect::Alert> violations_beside;  // the policy's, found beside the store
     std::optional<SharedAssessment> sharing;
     std::optional<detect::DetectContext> shared_context;
     std::optional<detect::SharedEvaluation> evaluation;
@@ -395,6 +396,10 @@ int run_analyze(const AnalyzeOptions& options) {
       evaluation.emplace(tracker, *shared_context, detect_config);
       assessor.emplace([&] {
         sharing->run();
+        // Every device is identified now (the policy's selectors need their types): the policy
+        // is checked here while the storing thread stores the assessment and starts on the
+        // detections, which this thread joins after.
+        add_violations(violations_beside, devices);
         evaluation->run();
       });
     }
@@ -414,7 +419,7 @@ int run_analyze(const AnalyzeOptions& options) {
     if (assessor) {
       assessor->join();
       alerts = evaluation->alerts();
-      add_violations(alerts, devices);
+      std::move(violations_beside.begin(), violations_beside.end(), std::back_inserter(alerts));
     }
     if (!merged) {
       std::cerr << "warden: database " << options.database << ": " << merged.error().message
