@@ -1386,25 +1386,32 @@ Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) 
   }
   std::stable_sort(in_order.begin(), in_order.end(),  // repeats keep their order: the last wins
                    [](const detect::Alert* a, const detect::Alert* b) { return a->id < b->id; });
+  // The texts are bound without copies (the alerts and these strings outlive each step).
+  std::string techniques;
+  std::string evidence;
+  std::string device;
   for (const detect::Alert* entry : in_order) {
     const detect::Alert& alert = *entry;
-    upsert.bind(1, alert.id);
-    upsert.bind(2, alert.rule_id);
-    upsert.bind(3, alert.rule_name);
-    upsert.bind(4, alert.severity);
-    upsert.bind(5, nlohmann::json(alert.techniques).dump());
-    upsert.bind(6, alert.device_key);
-    upsert.bind(7, alert.source_ip);
-    upsert.bind(8, alert.source_mac);
-    upsert.bind(9, alert.destination_ip);
+    techniques = nlohmann::json(alert.techniques).dump();
+    evidence = alert.evidence.dump();
+    device = alert.device.dump();
+    upsert.bind_static(1, alert.id);
+    upsert.bind_static(2, alert.rule_id);
+    upsert.bind_static(3, alert.rule_name);
+    upsert.bind_static(4, alert.severity);
+    upsert.bind_static(5, techniques);
+    upsert.bind_static(6, alert.device_key);
+    upsert.bind_static(7, alert.source_ip);
+    upsert.bind_static(8, alert.source_mac);
+    upsert.bind_static(9, alert.destination_ip);
     upsert.bind(10, static_cast<std::int64_t>(alert.destination_port));
-    upsert.bind(11, alert.transport);
+    upsert.bind_static(11, alert.transport);
     upsert.bind(12, alert.first_us);
     upsert.bind(13, alert.last_us);
     upsert.bind(14, alert.count);
-    upsert.bind(15, alert.message);
-    upsert.bind(16, alert.evidence.dump());
-    upsert.bind(17, alert.device.dump());
+    upsert.bind_static(15, alert.message);
+    upsert.bind_static(16, evidence);
+    upsert.bind_static(17, device);
     const int rc = upsert.step();
     upsert.reset();
     if (rc != SQLITE_DONE) {
