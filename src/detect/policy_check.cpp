@@ -82,6 +82,15 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     }
     return entry->second;
   };
+  // A device's description, made once for all its violations (a scanned host is in hundreds).
+  absl::flat_hash_map<const inventory::Device*, nlohmann::json> descriptions;
+  auto described = [&](const inventory::Device* device) -> const nlohmann::json& {
+    auto [entry, inserted] = descriptions.try_emplace(device);
+    if (inserted) {
+      entry->second = describe(device);
+    }
+    return entry->second;
+  };
   for (const auto& [key, c] : tracker.conversations()) {
     if (!key.initiator.is_assignable() || !key.responder.is_assignable()) {
       continue;  // multicast, broadcast: evaluate() would not govern them
@@ -129,7 +138,7 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     alert.count = c.flows;
     if (initiator != nullptr) {
       alert.device_key = initiator->key;
-      alert.device = describe(initiator);
+      alert.device = described(initiator);
       if (initiator->mac) {
         alert.source_mac = initiator->mac->to_string();
       }
@@ -149,7 +158,7 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
                       {"packets_in", c.packets_in},
                       {"bytes_out", c.bytes_out},
                       {"bytes_in", c.bytes_in},
-                      {"responder", describe(responder)}};
+                      {"responder", described(responder)}};
     alerts.push_back(std::move(alert));
   }
   return alerts;
