@@ -9,12 +9,16 @@ source_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
-for case in lab ident-lab lab-mqtt lab-modbus; do
-  capture="$source_dir/golden/$case/input.pcap"
+# lab-policy: the lab capture under a segmentation policy (with several threads its violations
+# are found beside the store).
+for case in lab ident-lab lab-mqtt lab-modbus lab-policy; do
+  capture="$source_dir/golden/${case%-policy}/input.pcap"
+  options=()
+  [ "$case" = lab-policy ] && options=(--policy "$source_dir/cli/threads_policy.yaml")
   for threads in 1 2 3; do
     db="$work/$case-$threads.db"
-    if ! "$warden" analyze --quiet --no-progress --threads "$threads" --db "$db" "$capture" \
-        2>"$work/err"; then
+    if ! "$warden" analyze --quiet --no-progress --threads "$threads" "${options[@]}" --db "$db" \
+        "$capture" 2>"$work/err"; then
       echo "FAIL: $case with $threads threads: analyze failed"; cat "$work/err"; fail=1
       continue
     fi
