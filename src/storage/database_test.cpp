@@ -455,7 +455,8 @@ TEST_F(DatabaseTest, AStoredDeviceKeepsTheValuesAndPeersItShowedLastWithinItsBou
     evicted.peers_evicted += merged->peers_evicted;
   }
   // 1,500 names, 1,024 kept: runs 3 to 5 and run 2's last 124; 600 services, 512 kept.
-  EXPECT_EQ(evicted.attributes_evicted, (1500U - kStoredActivityPerKind) + (600U - kStoredValuesPerKind));
+  EXPECT_EQ(evicted.attributes_evicted,
+            (1500U - kStoredActivityPerKind) + (600U - kStoredValuesPerKind));
   // 4,010 peers after four runs, 5,010 after the fifth: 914 of run 1's (the oldest) evicted.
   EXPECT_EQ(evicted.peers_evicted, 5010U - kStoredPeers);
 
