@@ -13,14 +13,10 @@
 set -euo pipefail
 warden=${1:?usage: bacnet_test.sh WARDEN}
 lab=$(cd "$(dirname "$0")/../lab/bacnet" && pwd)
-[ "$(id -u)" -eq 0 ] || { echo "bacnet: needs root; skipping"; exit 77; }
-for tool in ip tcpdump node python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bacnet: $tool missing; skipping"; exit 77; }
-done
+source "$(dirname "$0")/netns_pair.sh"
 [ -d "$lab/node_modules/@bacnet-js/client" ] ||
   { echo "bacnet: $lab/node_modules missing (scripts/install-deps.sh installs it); skipping"; exit 77; }
-source "$(dirname "$0")/netns_pair.sh"
-work=$(mktemp -d /tmp/warden-bacnet.XXXXXX)
+lab_needs bacnet ip tcpdump node python3
 cleanup() {
   set +e
   netns_pair_remove wb-ctl wb-ws

@@ -16,13 +16,8 @@
 # Traffic never leaves the two namespaces.
 set -euo pipefail
 warden=${1:?usage: busy_host_test.sh WARDEN}
-[ "$(id -u)" -eq 0 ] || { echo "busy-host: needs root; skipping"; exit 77; }
-for tool in ip tcpdump busybox dnsmasq sqlite3 python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "busy-host: $tool missing; skipping"; exit 77; }
-done
 source "$(dirname "$0")/netns_pair.sh"
-work=$(mktemp -d /tmp/warden-busy-host.XXXXXX)
-chmod 755 "$work"
+lab_needs busy-host ip tcpdump busybox dnsmasq sqlite3 python3
 cleanup() {
   set +e
   netns_pair_remove wbh-srv wbh-lap

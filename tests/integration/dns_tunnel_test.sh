@@ -14,14 +14,9 @@
 # never leaves the two namespaces.
 set -euo pipefail
 warden=${1:?usage: dns_tunnel_test.sh WARDEN}
-[ "$(id -u)" -eq 0 ] || { echo "dns-tunnel: needs root; skipping"; exit 77; }
-for tool in ip tcpdump busybox iodine iodined python3 cmp; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "dns-tunnel: $tool missing; skipping"; exit 77; }
-done
-[ -c /dev/net/tun ] || { echo "dns-tunnel: no /dev/net/tun; skipping"; exit 77; }
 source "$(dirname "$0")/netns_pair.sh"
-work=$(mktemp -d /tmp/warden-dns-tunnel.XXXXXX)
-chmod 755 "$work"
+[ -c /dev/net/tun ] || { echo "dns-tunnel: no /dev/net/tun; skipping"; exit 77; }
+lab_needs dns-tunnel ip tcpdump busybox iodine iodined python3 cmp
 cleanup() {
   set +e
   netns_pair_remove wd-srv wd-cam

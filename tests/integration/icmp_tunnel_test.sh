@@ -15,13 +15,8 @@
 # the two namespaces.
 set -euo pipefail
 warden=${1:?usage: icmp_tunnel_test.sh WARDEN}
-[ "$(id -u)" -eq 0 ] || { echo "icmp-tunnel: needs root; skipping"; exit 77; }
-for tool in ip tcpdump busybox ptunnel-ng python3 cmp; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "icmp-tunnel: $tool missing; skipping"; exit 77; }
-done
 source "$(dirname "$0")/netns_pair.sh"
-work=$(mktemp -d /tmp/warden-icmp-tunnel.XXXXXX)
-chmod 755 "$work"
+lab_needs icmp-tunnel ip tcpdump busybox ptunnel-ng python3 cmp
 cleanup() {
   set +e
   netns_pair_remove wi-srv wi-cam

@@ -3,6 +3,19 @@
 # by a veth pair, a tcpdump capture on one end, and a download through a tunnel checked byte for
 # byte. Traffic never leaves the two namespaces.
 
+# lab_needs LABEL TOOL...: exits 77 (the test is skipped) unless run as root with every TOOL on
+# the PATH; then makes the test's work folder, readable by the daemons' users, in $work.
+lab_needs() {
+  local label=$1 tool
+  shift
+  [ "$(id -u)" -eq 0 ] || { echo "$label: needs root; skipping"; exit 77; }
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "$label: $tool missing; skipping"; exit 77; }
+  done
+  work=$(mktemp -d "/tmp/warden-$label.XXXXXX")
+  chmod 755 "$work"
+}
+
 # netns_pair NS_A IF_A MAC_A IP_A/LEN NS_B IF_B MAC_B IP_B/LEN
 # Makes the two namespaces (deleting leftovers of an earlier run), links them, IPv4 only, up.
 netns_pair() {
