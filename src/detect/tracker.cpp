@@ -80,21 +80,36 @@ bool is_ip_packet(Bytes data) {
   return false;
 }
 
-/// Whether a DNS name has a label of at least 24 characters that looks generated: data encoded
-/// into the name (hex, base32), not a host name.
-bool has_encoded_label(std::string_view name) {
-  constexpr std::size_t kMinLength = 24;
-  while (name.size() >= kMinLength) {  // each turn drops a label
+/// Labels this long or longer are where tools put data in a DNS name.
+constexpr std::size_t kDataLabelLength = 24;
+
+/// `test` of the first label of `name` at least kDataLabelLength long for which it gives a value;
+/// nullopt when none does. Each turn drops a label: bounded by the name.
+template <typename Test>
+auto first_long_label(std::string_view name, Test test) -> decltype(test(name)) {
+  while (name.size() >= kDataLabelLength) {
     const std::size_t dot = std::min(name.find('.'), name.size());
-    if (dot >= kMinLength && looks_generated(name.substr(0, dot))) {
-      return true;
+    if (dot >= kDataLabelLength) {
+      if (auto found = test(name.substr(0, dot))) {
+        return found;
+      }
     }
     if (dot == name.size()) {
       break;
     }
     name.remove_prefix(dot + 1);
   }
-  return false;
+  return std::nullopt;
+}
+
+/// Whether a DNS name has a label of at least 24 characters that looks generated: data encoded
+/// into the name (hex, base32), not a host name.
+bool has_encoded_label(std::string_view name) {
+  return first_long_label(name,
+                          [](std::string_view label) -> std::optional<std::string_view> {
+                            return looks_generated(label) ? std::optional(label) : std::nullopt;
+                          })
+      .has_value();
 }
 
 /// Adds `size` to the sorted, bounded set of distinct echo data sizes.
@@ -213,7 +228,6 @@ std::optional<PtunnelHeader> ptunnel(Bytes data, bool complete) {
 }
 
 std::optional<EncodedFile> encoded_file(std::string_view name) {
-  constexpr std::size_t kMinLength = 24;
   struct Start {
     std::string_view prefix;  ///< lower-case: the analyzer lower-cases names
     std::string_view format;
@@ -230,21 +244,14 @@ std::optional<EncodedFile> encoded_file(std::string_view name) {
       {"504b0304", "zip", "hex"},      {"377abcaf271c", "7z", "hex"}, {"fd377a585a00", "xz", "hex"},
       {"255044462d", "pdf", "hex"},    {"7f454c46", "elf", "hex"},
   }};
-  while (name.size() >= kMinLength) {  // each turn drops a label
-    const std::size_t dot = std::min(name.find('.'), name.size());
-    if (dot >= kMinLength) {
-      for (const Start& start : kStarts) {
-        if (name.starts_with(start.prefix)) {
-          return EncodedFile{start.format, start.encoding};
-        }
+  return first_long_label(name, [](std::string_view label) -> std::optional<EncodedFile> {
+    for (const Start& start : kStarts) {
+      if (label.starts_with(start.prefix)) {
+        return EncodedFile{start.format, start.encoding};
       }
     }
-    if (dot == name.size()) {
-      break;
-    }
-    name.remove_prefix(dot + 1);
-  }
-  return std::nullopt;
+    return std::nullopt;
+  });
 }
 
 void Tracker::on_flow_end(const flow::Flow& flow, bool mirai_seq) {
