@@ -97,15 +97,6 @@ std::vector<Alert> policy_violations(const Tracker& tracker, const policy::Polic
     }
     const Host from_host = host_of(key.initiator, c.vlan);  // copies: a lookup may rehash
     const Host to_host = host_of(key.responder, c.vlan);
-    // What evaluate() decides first, before any text is made for it: no verdict within a zone
-    // that allows its own traffic, or for an unzoned end the policy ignores.
-    if (from_host.zone && to_host.zone && from_host.zone->zone == to_host.zone->zone &&
-        from_host.zone->zone->intra_allowed) {
-      continue;
-    }
-    if ((!from_host.zone || !to_host.zone) && policy.unzoned == policy::Unzoned::Ignore) {
-      continue;
-    }
     const inventory::Device* initiator = from_host.device;
     const inventory::Device* responder = to_host.device;
     policy::Conversation conversation;

@@ -872,10 +872,7 @@ std::optional<Verdict> evaluate(const Policy& policy, const Conversation& conver
   verdict.from_zone = from ? from->zone->name : "";
   verdict.to_zone = to ? to->zone->name : "";
   const std::string transport = normalize_transport(conversation.transport);
-  if (!from || !to) {
-    if (policy.unzoned == Unzoned::Ignore) {
-      return std::nullopt;
-    }
+  if (!from || !to) {  // unzoned: deny (ignore returned above)
     verdict.allowed = false;
     verdict.conduit = fmt::format("{} is in no zone (unzoned: deny)",
                                   (!from ? initiator_ip : responder_ip).to_string());
