@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "inventory/inventory.hpp"
@@ -78,6 +79,12 @@ inline constexpr std::size_t kRouterAddressThreshold = 2;
 /// attributes in order (the first value a rule cites, a finding's evidence) says the same with one
 /// thread or several, and on a later run that reads the devices back.
 bool attribute_order(const AttributeValue& left, const AttributeValue& right);
+
+/// The order of a device's peers everywhere: by first seen, then address. build_devices() gives
+/// them in it, and the store keeps merged peers in it.
+inline bool peer_order(const PeerValue& left, const PeerValue& right) {
+  return std::tie(left.first_us, left.ip) < std::tie(right.first_us, right.ip);
+}
 
 /// Turns endpoints into devices:
 /// - a MAC whose traffic carries several IPv4 addresses that no ARP/DHCP/ND binding ties to it,

@@ -429,10 +429,7 @@ std::vector<Device> build(std::span<const EndpointTable* const> tables, const Ou
       }
       // Absorbed endpoint by endpoint, in an order that depends on the thread count: sorted.
       sort_attributes(device.attributes);
-      std::sort(device.peers.begin(), device.peers.end(),
-                [](const PeerValue& a, const PeerValue& b) {
-                  return std::tie(a.first_us, a.ip) < std::tie(b.first_us, b.ip);
-                });
+      std::sort(device.peers.begin(), device.peers.end(), peer_order);
     }
   };
   run_in_parallel(parts, build_part);

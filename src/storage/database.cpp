@@ -539,8 +539,7 @@ std::vector<inventory::PeerValue> decode_peers(std::string_view blob) {
 
 /// Merges a run's `peers` of a device (each address once) into what earlier runs stored of it:
 /// flows add up, first and last seen widen. Keeps the kStoredPeers seen last (ties: more flows,
-/// then the lower address), ordered by first seen and address as the device builder orders them;
-/// returns how many it removed.
+/// then the lower address), in inventory::peer_order(); returns how many it removed.
 std::uint64_t merge_peers(std::vector<inventory::PeerValue>& stored,
                           const std::vector<inventory::PeerValue>& peers) {
   auto by_address = [](const inventory::PeerValue& a, const inventory::PeerValue& b) {
@@ -587,11 +586,8 @@ std::uint64_t merge_peers(std::vector<inventory::PeerValue>& stored,
                      });
     stored.resize(kStoredPeers);
   }
-  auto in_order = [](const inventory::PeerValue& a, const inventory::PeerValue& b) {
-    return std::tie(a.first_us, a.ip) < std::tie(b.first_us, b.ip);
-  };
-  if (!std::is_sorted(stored.begin(), stored.end(), in_order)) {
-    std::sort(stored.begin(), stored.end(), in_order);
+  if (!std::is_sorted(stored.begin(), stored.end(), inventory::peer_order)) {
+    std::sort(stored.begin(), stored.end(), inventory::peer_order);
   }
   return evicted;
 }
