@@ -92,6 +92,11 @@ exfil = [a for a in alerts if a["rule_id"] == "WARDEN-DET-EXFILTRATION"]
 if exfil and not exfil[0]["evidence"].get("from_baseline"):
     failures.append("the exfiltration alert did not come from the learned volume: %s" %
                     exfil[0]["evidence"])
+# dns_tunnel.py's 16 generated names (seed 3): 14 of them have 3 bits of entropy or more.
+dga = [a for a in alerts if a["rule_id"] == "WARDEN-DET-DGA"]
+if dga and dga[0]["evidence"].get("domains") != 14:
+    failures.append("the DGA alert counts %s generated domains, not 14" %
+                    dga[0]["evidence"].get("domains"))
 dns_file = [a for a in alerts if a["rule_id"] == "WARDEN-DET-DNS-FILE"]
 if dns_file and (dns_file[0]["evidence"].get("format"), dns_file[0]["evidence"].get("encoding")) != (
         "gzip", "base64"):

