@@ -1358,7 +1358,8 @@ Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) 
     return transaction.begun();
   }
   // Repeats of an alert (same id) add up: count, first and last seen widen; the latest message,
-  // evidence and identity are kept.
+  // evidence, source and identity are kept (an alert about many sources, as a policy violation
+  // from the internet, names its one source only while it has one: the message says which).
   Statement upsert(db_,
                    "INSERT INTO alerts (id, rule_id, rule_name, severity, techniques, device_key, "
                    "source_ip, source_mac, destination_ip, destination_port, transport, "
@@ -1367,7 +1368,8 @@ Expected<void> Database::store_alerts(const std::vector<detect::Alert>& alerts) 
                    "CONFLICT (id) DO UPDATE SET first_seen_us = min(first_seen_us, "
                    "excluded.first_seen_us), last_seen_us = max(last_seen_us, "
                    "excluded.last_seen_us), count = count + excluded.count, message = "
-                   "excluded.message, evidence = excluded.evidence, device = excluded.device");
+                   "excluded.message, evidence = excluded.evidence, device = excluded.device, "
+                   "source_ip = excluded.source_ip, source_mac = excluded.source_mac");
   if (!upsert.ok()) {
     return tl::unexpected(make_error(db_, "preparing alerts"));
   }

@@ -509,5 +509,44 @@ TEST_F(DatabaseTest, AStoredDeviceKeepsTheValuesAndPeersItShowedLastWithinItsBou
                              }));
 }
 
+TEST_F(DatabaseTest, RepeatsOfAnAlertAddUpAndKeepTheLatestDescription) {
+  detect::Alert alert;
+  alert.id = "WARDEN-POL-VIOLATION:zone:internet>10.0.0.20:tcp/23";
+  alert.rule_id = "WARDEN-POL-VIOLATION";
+  alert.severity = "high";
+  alert.source_ip = "203.0.113.10";
+  alert.destination_ip = "10.0.0.20";
+  alert.first_us = 100;
+  alert.last_us = 200;
+  alert.count = 1;
+  alert.message = "203.0.113.10 (internet) -> 10.0.0.20 (cameras) tcp/23: denied";
+  alert.evidence = {{"sources", 1}};
+  {
+    auto database = Database::open(path_);
+    ASSERT_TRUE(database);
+    ASSERT_TRUE(database->store_alerts({alert}));
+  }
+  // A later analysis: three sources of the same service, so no one source address.
+  alert.source_ip.clear();
+  alert.first_us = 50;
+  alert.last_us = 150;
+  alert.count = 3;
+  alert.message = "3 hosts (internet) -> 10.0.0.20 (cameras) tcp/23: denied";
+  alert.evidence = {{"sources", 3}};
+  auto database = Database::open(path_);
+  ASSERT_TRUE(database);
+  ASSERT_TRUE(database->store_alerts({alert}));
+  auto alerts = database->load_alerts();
+  ASSERT_TRUE(alerts);
+  ASSERT_EQ(alerts->size(), 1U);
+  const detect::Alert& stored = alerts->front();
+  EXPECT_EQ(stored.count, 4U);
+  EXPECT_EQ(stored.first_us, 50);
+  EXPECT_EQ(stored.last_us, 200);
+  EXPECT_EQ(stored.source_ip, "");
+  EXPECT_EQ(stored.message, alert.message);
+  EXPECT_EQ(stored.evidence["sources"], 3);
+}
+
 }  // namespace
 }  // namespace warden::storage
