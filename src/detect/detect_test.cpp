@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -539,8 +540,10 @@ TEST(Detector, BaselineOfABusyDeviceKeepsTheSameValuesWhateverTheOrder) {
 }
 
 TEST(Indicators, TextCsvAndStix) {
-  const auto dir = std::filesystem::temp_directory_path() / "warden-intel-test";
-  std::filesystem::create_directories(dir);
+  // A folder of its own (mkdtemp): another build's run of this test may be going on at once.
+  std::string pattern = (std::filesystem::temp_directory_path() / "warden-intel-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+  const std::filesystem::path dir = pattern;
   std::ofstream(dir / "list.txt") << "# botnet C2\n203.0.113.9\n198.51.100.0/24\nevil.example\n";
   std::ofstream(dir / "list.csv") << "indicator,description\n192.0.2.66,scanner\nbad.test,phish\n";
   std::ofstream(dir / "stix.json")

@@ -28,7 +28,10 @@ start_capture wb-ctl wb-c "$work/bacnet.pcap" "$work/tcpdump.log" udp port 47808
 
 ip netns exec wb-ctl node "$lab/controller.js" 1083 8 "Delta Controls" "eBCON" "4.21.0" \
   "AHU-3 controller" >"$work/controller.log" 2>&1 &
-sleep 0.5  # node loads the stack and binds the port
+for _ in $(seq 100); do  # until node has loaded the stack and bound the port (10 s at most)
+  ip netns exec wb-ctl ss -lun 'sport = :47808' | grep -q 47808 && break
+  sleep 0.1
+done
 ip netns exec wb-ws node "$lab/workstation.js" 10.83.0.255 >"$work/workstation.log" 2>&1
 grep -q "read device 1083 at 10.83.0.10: 9 properties" "$work/workstation.log" ||
   { echo "bacnet: the workstation read no device"; cat "$work"/*.log; exit 1; }

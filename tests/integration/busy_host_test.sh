@@ -29,7 +29,7 @@ netns_pair wbh-srv wbh-a 00:1b:21:86:00:01 10.86.0.1/24 wbh-lap wbh-b "$laptop" 
 ip netns exec wbh-srv dnsmasq --no-daemon --conf-file=/dev/null --interface=wbh-a \
   --bind-interfaces --no-resolv --no-hosts --address=/busy.test/10.86.0.1 --user=root \
   >"$work/dnsmasq.log" 2>&1 &
-sleep 0.5
+wait_listening wbh-srv udp 53
 
 mkdir -p "$work/www"
 echo "laptop page" >"$work/www/index.html"
@@ -41,7 +41,7 @@ for batch in 1 2 3; do
   done
   if [ "$batch" -eq 3 ]; then
     ip netns exec wbh-lap busybox httpd -f -p 8080 -h "$work/www" &
-    sleep 0.3
+    wait_listening wbh-lap tcp 8080
     ip netns exec wbh-srv busybox wget -q -O "$work/page" http://10.86.0.20:8080/index.html
     cmp -s "$work/page" "$work/www/index.html" || { echo "busy-host: the page did not arrive"; exit 1; }
   fi

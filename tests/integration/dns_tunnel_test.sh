@@ -50,7 +50,7 @@ grep -q "Connection setup complete" "$work/iodine.log" ||
 mkdir "$work/www"
 head -c 100000 /dev/urandom >"$work/www/blob.bin"
 ip netns exec wd-srv busybox httpd -f -p 192.168.99.1:8080 -h "$work/www" &
-sleep 0.3
+wait_listening wd-srv tcp 8080
 fetch_through dns-tunnel wd-cam http://192.168.99.1:8080/blob.bin "$work/www/blob.bin" \
   "$work"/iodine*.log
 stop_capture "$work/tcpdump.log"

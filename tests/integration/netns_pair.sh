@@ -68,6 +68,19 @@ start_capture() {
   return 1
 }
 
+# wait_listening NS tcp|udp PORT: waits until a socket in NS listens on PORT (10 s at most), so
+# that the first request does not race the daemon's start; fails when none does.
+wait_listening() {
+  local ns=$1 transport=$2 port=$3 flag=-ltn
+  [ "$transport" = udp ] && flag=-lun
+  for _ in $(seq 100); do
+    ip netns exec "$ns" ss "$flag" "sport = :$port" | grep -q ":$port " && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on $transport/$port in $ns"
+  return 1
+}
+
 # stop_capture LOG: stops the capture start_capture began (after a second for the last packets)
 # and fails when the kernel dropped any packet of it.
 stop_capture() {

@@ -50,7 +50,9 @@ for h in "${hosts[@]}" sw inet; do ip netns del "$prefix-$h" 2>/dev/null || true
 in_ns() { local h=$1; shift; ip netns exec "$prefix-$h" "$@"; }
 bg() {  # bg NAME HOST CMD...
   local name=$1 h=$2; shift 2
-  in_ns "$h" "$@" >"$work/$name.log" 2>&1 &
+  # Not through in_ns: a function sent to the background is a subshell, whose pid is not the
+  # command's (killing it left tcpdump running). `ip netns exec` becomes the command.
+  ip netns exec "$prefix-$h" "$@" >"$work/$name.log" 2>&1 &
   echo $! >"$work/$name.pid"
 }
 
@@ -84,7 +86,10 @@ in_ns gw ip route add blackhole 10.79.2.0/24
 in_ns gw sysctl -qw net.ipv4.ip_forward=1
 
 bg tcpdump sw tcpdump -i br0 -U -s 0 -w "$out"
-sleep 1
+for _ in $(seq 100); do  # until it listens (10 s at most)
+  grep -q "listening on" "$work/tcpdump.log" && break
+  sleep 0.1
+done
 bg dnsmasq gw dnsmasq --no-daemon --conf-file=/dev/null --interface=eth0 --bind-interfaces \
   --no-resolv --no-hosts --address=/lab.example/10.79.0.1 --address=/cloud.example/198.51.100.10 \
   --user=root
@@ -133,8 +138,11 @@ for job in beacon brute benign-cam benign-nas; do
   while kill -0 "$(cat "$work/$job.pid")" 2>/dev/null; do sleep 0.5; done
 done
 sleep 2
-kill "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
-sleep 0.5
+# Stopped and waited for, so the capture is whole before anyone reads it; what it counted is
+# printed (a loaded machine can drop packets, and a test that then fails says why).
+kill -INT "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
+wait "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
+grep "packets" "$work/tcpdump.log" | paste -sd ';' || true
 echo "detect-lab ($mode): captured $(stat -c %s "$out") bytes to $out"
 [ -f "$work/brute.log" ] && tail -1 "$work/brute.log"
 exit 0

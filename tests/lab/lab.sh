@@ -40,7 +40,9 @@ cleanup_stale
 in_ns() { local h=$1; shift; ip netns exec "$prefix-$h" "$@"; }
 bg() {  # bg NAME HOST CMD...: run in the background, remember the pid
   local name=$1 h=$2; shift 2
-  in_ns "$h" "$@" >"$work/$name.log" 2>&1 &
+  # Not through in_ns: a function sent to the background is a subshell, whose pid is not the
+  # command's (killing it left tcpdump running). `ip netns exec` becomes the command.
+  ip netns exec "$prefix-$h" "$@" >"$work/$name.log" 2>&1 &
   echo $! >"$work/$name.pid"
 }
 
@@ -65,7 +67,10 @@ for h in cam speaker phone; do in_ns "$h" ip route add 224.0.0.0/4 dev eth0 2>/d
 
 # Capture everything crossing the switch.
 bg tcpdump sw tcpdump -i br0 -U -s 0 -w "$out"
-sleep 1
+for _ in $(seq 100); do  # until it listens (10 s at most)
+  grep -q "listening on" "$work/tcpdump.log" && break
+  sleep 0.1
+done
 
 # Gateway: DHCP and DNS.
 bg dnsmasq gw dnsmasq --no-daemon --conf-file=/dev/null --interface=eth0 --bind-interfaces \
@@ -154,6 +159,9 @@ in_ns speaker sh -c "echo | timeout 5 openssl s_client -connect 10.77.0.1:443 \
 in_ns speaker sh -c "echo | timeout 5 openssl s_client -connect 10.77.0.1:443 -tls1_2 \
   -servername speaker.cloud.example" >/dev/null 2>&1 || true
 sleep 6
-kill "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
-sleep 0.5
+# Stopped and waited for, so the capture is whole before anyone reads it; what it counted is
+# printed (a loaded machine can drop packets, and a test that then fails says why).
+kill -INT "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
+wait "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
+grep "packets" "$work/tcpdump.log" | paste -sd ';' || true
 echo "lab: captured $(stat -c %s "$out") bytes to $out (cam $cam_ip, speaker $speaker_ip, phone $phone_ip)"
