@@ -4,7 +4,8 @@
 # raises no alert and becomes the learned baseline; then an attack capture (Mirai-style scan with
 # the sequence trait, telnet password guessing, nmap TCP and UDP port scans, sweep, ARP and ping
 # sweeps, a 5 s beacon to a listed C2 address, a DNS tunnel and generated domains, a bulk upload
-# measured against the NAS's learned volume) raises each expected alert, about the right device.
+# measured against the NAS's learned volume, internet hosts reaching a recorder's telnet) raises
+# each expected alert, about the right device.
 # Needs root, iproute2, tcpdump, nmap, telnetd, dnsmasq; skips (77) otherwise.
 set -uo pipefail
 warden=${1:?usage: detect_test.sh WARDEN}
@@ -58,6 +59,7 @@ alerts = [{"rule_id": a["rule"]["id"], "source_ip": a.get("source", {}).get("ip"
            "evidence": a["warden"].get("evidence", {}), "device": a["warden"].get("device", {}),
            "techniques": a.get("threat", {}).get("technique", {}).get("id", [])}
           for a in json.load(open(sys.argv[1]))]
+raw = json.load(open(sys.argv[1]))
 want = {  # rule -> the source address it must be about
     "WARDEN-DET-MIRAI-SCAN": "10.79.0.20",
     "WARDEN-DET-BRUTE-FORCE": "10.79.0.20",
@@ -97,6 +99,16 @@ dga = [a for a in alerts if a["rule_id"] == "WARDEN-DET-DGA"]
 if dga and dga[0]["evidence"].get("domains") != 14:
     failures.append("the DGA alert counts %s generated domains, not 14" %
                     dga[0]["evidence"].get("domains"))
+# Two internet hosts reached the recorder's telnet: one violation for the exposed service, about
+# the recorder, counting both sources and naming neither as its one source.
+inbound = [a for a in raw if a["event"]["id"] == "WARDEN-POL-VIOLATION:zone:internet>10.79.0.30:tcp/23"]
+if not inbound:
+    failures.append("no policy violation for the recorder's telnet reached from the internet")
+elif (inbound[0]["warden"]["evidence"].get("sources"), inbound[0]["warden"]["evidence"].get(
+        "source_sample"), inbound[0].get("source", {}).get("ip"),
+        inbound[0]["warden"]["device"].get("key")) != (
+        2, ["198.51.100.10", "198.51.100.77"], None, "mac:00:1a:2b:79:00:1e"):
+    failures.append("the internet's violation: %s" % inbound[0])
 dns_file = [a for a in alerts if a["rule_id"] == "WARDEN-DET-DNS-FILE"]
 if dns_file and (dns_file[0]["evidence"].get("format"), dns_file[0]["evidence"].get("encoding")) != (
         "gzip", "base64"):

@@ -80,6 +80,7 @@ in_ns gw ip link set wan0 up
 in_ns inet ip link set lo up
 in_ns inet ip addr add 198.51.100.10/24 dev eth0
 in_ns inet ip addr add 198.51.100.66/24 dev eth0  # the attack's command-and-control host
+in_ns inet ip addr add 198.51.100.77/24 dev eth0  # an internet scanner
 in_ns inet ip link set eth0 up
 in_ns inet ip route add default via 198.51.100.1
 in_ns gw ip route add blackhole 10.79.2.0/24
@@ -123,6 +124,13 @@ if [ "$mode" = attack ]; then
     >"$work/nmap4.log" 2>&1
   in_ns nas python3 "$here/beacon.py" --host 198.51.100.10 --port 443 --count 1 \
     --upload 6000000 >"$work/upload.log" 2>&1
+  # Two internet hosts reach the recorder's telnet through the gateway: a policy violation from
+  # the internet, one alert for the exposed service however many hosts reach it.
+  for source in 198.51.100.10 198.51.100.77; do
+    in_ns inet python3 -c "import socket, sys
+s = socket.create_connection(('10.79.0.30', 23), timeout=3, source_address=(sys.argv[1], 0))
+s.close()" "$source" >>"$work/inbound.log" 2>&1 || true
+  done
   # A file leaving in DNS names the way dnsteal's client one-liner sends it: gzip, base64 with
   # "+" written "*", labels of 57 characters and "-", four to a name, the file's name last.
   printf 'db_user=admin\ndb_password=lab-only-secret\napi_key=0123456789abcdef\n' \
